@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Architecture, from the bottom up:
+/// - `RunnerCore`: the seed's network, its training and its data. No dependencies.
+/// - `RunnerStore`: the SQLite experiment store (GRDB), independent of the math.
+/// - `RunnerPlots`: SVG charts and the HTML report, from plain values.
+/// - `RunnerKit`: experiment specs, sweeps, and the work behind each command.
+/// - `runner`: the thin command line over `RunnerKit`.
+/// - `runner-benchmark`: the release-build speed measurement of the core.
+let package = Package(
+    name: "runner",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "runner", targets: ["runner"]),
+        .library(name: "RunnerCore", targets: ["RunnerCore"]),
+        .library(name: "RunnerStore", targets: ["RunnerStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .target(name: "RunnerCore"),
+        .target(
+            name: "RunnerStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "RunnerPlots"),
+        .target(
+            name: "RunnerKit",
+            dependencies: ["RunnerCore", "RunnerStore", "RunnerPlots"]
+        ),
+        .executableTarget(
+            name: "runner",
+            dependencies: [
+                "RunnerKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "runner-benchmark", dependencies: ["RunnerCore"]),
+        .testTarget(
+            name: "RunnerCoreTests",
+            dependencies: ["RunnerCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "RunnerStoreTests", dependencies: ["RunnerStore"]),
+        .testTarget(name: "RunnerPlotsTests", dependencies: ["RunnerPlots"]),
+        .testTarget(name: "RunnerKitTests", dependencies: ["RunnerKit"]),
+        .testTarget(name: "RunnerCLITests", dependencies: ["runner"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
