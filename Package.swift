@@ -21,7 +21,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        .target(name: "RunnerCore"),
+        .target(
+            name: "RunnerCore",
+            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
+        ),
         .target(
             name: "RunnerStore",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]

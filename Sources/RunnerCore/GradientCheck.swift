@@ -1,0 +1,66 @@
+/// The outcome of comparing the analytic gradient with finite differences.
+public struct GradientCheckReport: Equatable, Sendable {
+    /// The largest relative error in each tensor, in the order `Wi`, `bi`, `Wo`, `bo`.
+    public var largestRelativeError: [(tensor: String, error: Double)]
+    /// The points the check used.
+    public var pointsUsed: Int
+    /// Points left out because a hidden unit sat within one step of its ReLU kink,
+    /// where the loss is not differentiable and differences disagree by design.
+    public var pointsNearKinks: Int
+
+    /// The largest error over all tensors.
+    public var worstError: Double { largestRelativeError.map(\.error).max() ?? 0 }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.largestRelativeError.elementsEqual(rhs.largestRelativeError) { $0 == $1 }
+            && lhs.pointsUsed == rhs.pointsUsed && lhs.pointsNearKinks == rhs.pointsNearKinks
+    }
+}
+
+extension Parameters {
+    /// Checks the analytic gradient of the mean loss on `data` against central
+    /// differences (L(θ + ε) − L(θ − ε)) / 2ε, one parameter at a time.
+    ///
+    /// The relative error of a component is |analytic − numeric| divided by
+    /// the larger of their magnitudes, or by `1e-7` when both are smaller, so a
+    /// component that is zero both ways counts as exact.
+    ///
+    /// - Parameters:
+    ///   - data: The points; those within one step of a ReLU kink are skipped.
+    ///   - step: ε, the perturbation of each parameter.
+    public func gradientCheck(on data: Dataset, step: Double = 1e-6) -> GradientCheckReport {
+        precondition(data.dimension == inputDimension, "data must match the network")
+        let layout = Layout(self)
+        let smoothPoints = (0..<data.count).filter { i in
+            let x = Array(data.point(i))
+            let reach = step * max(1, x.map(abs).max() ?? 0) * 4
+            return (0..<hiddenUnits).allSatisfy { k in
+                var z = values[layout.bi + k]
+                for j in 0..<inputDimension { z += x[j] * values[j * hiddenUnits + k] }
+                return abs(z) > reach
+            }
+        }
+        let sample = data.subset(smoothPoints)
+        var analytic = Array(repeating: 0.0, count: values.count)
+        for i in 0..<sample.count {
+            let (_, gradient) = self.gradient(at: Array(sample.point(i)), label: sample.labels[i])
+            for p in analytic.indices { analytic[p] += gradient.values[p] / Double(sample.count) }
+        }
+        var perturbed = self
+        var errors = Array(repeating: 0.0, count: values.count)
+        for p in values.indices where sample.count > 0 {
+            perturbed.values[p] = values[p] + step
+            let above = perturbed.evaluate(on: sample).loss
+            perturbed.values[p] = values[p] - step
+            let below = perturbed.evaluate(on: sample).loss
+            perturbed.values[p] = values[p]
+            let numeric = (above - below) / (2 * step)
+            errors[p] = abs(analytic[p] - numeric) / max(abs(analytic[p]), abs(numeric), 1e-7)
+        }
+        let ranges = [("Wi", 0..<layout.bi), ("bi", layout.bi..<layout.wo), ("Wo", layout.wo..<layout.bo), ("bo", layout.bo..<values.count)]
+        return GradientCheckReport(
+            largestRelativeError: ranges.map { name, range in (name, errors[range].max() ?? 0) },
+            pointsUsed: sample.count,
+            pointsNearKinks: data.count - sample.count)
+    }
+}

@@ -1,0 +1,76 @@
+/// Loss and accuracy of a network on a set of points.
+public struct Evaluation: Equatable, Sendable {
+    /// The mean logistic loss.
+    public var loss: Double
+    /// The fraction of points with Y·Ybar > 0.
+    public var accuracy: Double
+
+    public init(loss: Double, accuracy: Double) {
+        self.loss = loss
+        self.accuracy = accuracy
+    }
+}
+
+extension Parameters {
+    /// The network's output Ybar for one input point.
+    public func output(for x: [Double]) -> Double {
+        precondition(x.count == inputDimension, "input has \(x.count) features, the network expects \(inputDimension)")
+        var copy = values
+        return withKernel(&copy) { kernel in
+            x.withUnsafeBufferPointer { kernel.forward($0.baseAddress!) }
+        }
+    }
+
+    /// The loss s = log(1 + exp(−Y·Ybar)) on one example and its gradient
+    /// with respect to every parameter, in the parameters' own layout.
+    public func gradient(at x: [Double], label y: Double) -> (loss: Double, gradient: Parameters) {
+        precondition(x.count == inputDimension, "input has \(x.count) features, the network expects \(inputDimension)")
+        var copy = values
+        var gradient = Parameters(inputDimension: inputDimension, hiddenUnits: hiddenUnits)
+        let loss = withKernel(&copy) { kernel in
+            x.withUnsafeBufferPointer { input in
+                gradient.values.withUnsafeMutableBufferPointer { target in
+                    let output = kernel.forward(input.baseAddress!)
+                    let g = logisticLossDerivative(label: y, output: output)
+                    kernel.addGradient(input: input.baseAddress!, outputGradient: g, scale: 1, decay: 0, into: target.baseAddress!)
+                    return logisticLoss(label: y, output: output)
+                }
+            }
+        }
+        return (loss, gradient)
+    }
+
+    /// Mean loss and accuracy on `data`.
+    public func evaluate(on data: Dataset) -> Evaluation {
+        precondition(data.dimension == inputDimension, "data has \(data.dimension) features, the network expects \(inputDimension)")
+        var copy = values
+        return withKernel(&copy) { $0.evaluate(data) }
+    }
+
+    /// Runs `body` with a kernel over `weights` (which must have this network's shape).
+    func withKernel<Result>(_ weights: inout [Double], _ body: (Kernel) throws -> Result) rethrows -> Result {
+        let hidden = UnsafeMutablePointer<Double>.allocate(capacity: hiddenUnits)
+        defer { hidden.deallocate() }
+        return try weights.withUnsafeMutableBufferPointer { buffer in
+            try body(Kernel(d: inputDimension, h: hiddenUnits, weights: buffer.baseAddress!, hidden: hidden))
+        }
+    }
+}
+
+extension Kernel {
+    /// Mean loss and accuracy of the current weights on `data`.
+    func evaluate(_ data: Dataset) -> Evaluation {
+        guard data.count > 0 else { return Evaluation(loss: .nan, accuracy: .nan) }
+        var totalLoss = 0.0
+        var correct = 0
+        data.features.withUnsafeBufferPointer { features in
+            for i in 0..<data.count {
+                let y = data.labels[i]
+                let output = forward(features.baseAddress! + i * d)
+                totalLoss += logisticLoss(label: y, output: output)
+                if y * output > 0 { correct += 1 }
+            }
+        }
+        return Evaluation(loss: totalLoss / Double(data.count), accuracy: Double(correct) / Double(data.count))
+    }
+}
