@@ -32,7 +32,8 @@ extension Parameters {
                 gradient.values.withUnsafeMutableBufferPointer { target in
                     let output = kernel.forward(input.baseAddress!)
                     let g = logisticLossDerivative(label: y, output: output)
-                    kernel.addGradient(input: input.baseAddress!, outputGradient: g, scale: 1, decay: 0, into: target.baseAddress!)
+                    let pointers = WeightPointers(target.baseAddress!, d: inputDimension, h: hiddenUnits)
+                    kernel.addGradient(input: input.baseAddress!, outputGradient: g, scale: 1, decay: 0, into: pointers)
                     return logisticLoss(label: y, output: output)
                 }
             }
@@ -49,10 +50,11 @@ extension Parameters {
 
     /// Runs `body` with a kernel over `weights` (which must have this network's shape).
     func withKernel<Result>(_ weights: inout [Double], _ body: (Kernel) throws -> Result) rethrows -> Result {
-        let hidden = UnsafeMutablePointer<Double>.allocate(capacity: hiddenUnits)
-        defer { hidden.deallocate() }
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * hiddenUnits)
+        defer { scratch.deallocate() }
         return try weights.withUnsafeMutableBufferPointer { buffer in
-            try body(Kernel(d: inputDimension, h: hiddenUnits, weights: buffer.baseAddress!, hidden: hidden))
+            let pointers = WeightPointers(buffer.baseAddress!, d: inputDimension, h: hiddenUnits)
+            return try body(Kernel(d: inputDimension, h: hiddenUnits, weights: pointers, scratch: scratch))
         }
     }
 }

@@ -4,29 +4,31 @@
 /// bit between glibc, Apple's libm and musl, and one differing bit in a
 /// sigmoid changes every later SGD step. These versions follow fdlibm's
 /// algorithms (Sun Microsystems, 1993: the same range reductions and
-/// polynomial coefficients) using only IEEE-754 basic operations, which are
+/// polynomial coefficients; `exp` is table-driven like glibc's) using only IEEE-754 basic operations, which are
 /// correctly rounded everywhere, so their results are bit-identical across
 /// machines and within about one ulp of the true value.
 public enum PortableMath {
     private static let ln2Hi = 6.93147180369123816490e-01
     private static let ln2Lo = 1.90821492927058770002e-10
-    private static let invLn2 = 1.44269504088896338700e+00
 
     /// e raised to `x`.
+    ///
+    /// Table-driven, like glibc's: x = (64m + i)·ln2/64 + r with |r| ≤ ln2/128,
+    /// so eˣ = 2ᵐ · 2^(i/64) · eʳ, with eʳ − 1 from a degree-5 polynomial
+    /// evaluated in parallel halves. No division and no branch on the data
+    /// path, which keeps the latency of each SGD step short.
     @inline(__always)
     public static func exp(_ x: Double) -> Double {
         if !(x < 709.782712893383973096) { return x.isNaN ? x : .infinity }
         if x < -745.13321910194110842 { return 0 }
-        let k = (x * invLn2).rounded()
-        let hi = x - k * ln2Hi
-        let lo = k * ln2Lo
-        let r = hi - lo
-        let t = r * r
-        let c = r - t * (1.66666666666666019037e-01 + t * (-2.77777777770155933842e-03
-            + t * (6.61375632143793436117e-05 + t * (-1.65339022054652515390e-06
-            + t * 4.13813679705723846039e-08))))
-        let y = 1 - ((lo - (r * c) / (2 - c)) - hi)
-        return scale(y, byPowerOfTwo: Int(k))
+        let n = roundedToInteger(x * 0x1.71547652b82fep+6)  // x·64/ln2
+        let r = (x - n * 0x1.62e42fef00000p-7) - n * 0x1.473de6af278edp-40  // ln2/64 in two parts
+        let r2 = r * r
+        let q = r + r2 * ((0.5 + r * (1.0 / 6)) + r2 * ((1.0 / 24) + r * (1.0 / 120)))
+        let k = Int(n)
+        let i = (k & 63) &* 2
+        let (high, low) = powersOfTwoBy64.withUnsafeBufferPointer { ($0[i], $0[i + 1]) }
+        return scale(high + (low + high * q), byPowerOfTwo: k >> 6)
     }
 
     /// The natural logarithm of `x`.
@@ -84,11 +86,10 @@ public enum PortableMath {
     /// The numerically stable logistic function 1 / (1 + e⁻ˣ).
     @inline(__always)
     public static func sigmoid(_ x: Double) -> Double {
-        if x >= 0 {
-            return 1 / (1 + exp(-x))
-        }
-        let e = exp(x)
-        return e / (1 + e)
+        // σ(x) = 1/(1 + e⁻ˣ) for x ≥ 0 and eˣ/(1 + eˣ) below: exp never
+        // overflows. A select rather than a branch, since signs are random.
+        let e = exp(-abs(x))
+        return (x >= 0 ? 1 : e) / (1 + e)
     }
 
     /// The numerically stable softplus log(1 + eˣ): never overflows, equals x for large x.
@@ -97,21 +98,34 @@ public enum PortableMath {
         max(x, 0) + log1p(exp(-abs(x)))
     }
 
+    /// `v` rounded to the nearest integer, ties to even, for |v| < 2⁵¹.
+    ///
+    /// Adding and subtracting 1.5·2⁵² pushes the fraction bits out of the
+    /// significand: one IEEE addition rounds, with no call into libm.
+    @inline(__always)
+    private static func roundedToInteger(_ v: Double) -> Double {
+        (v + 0x1.8p52) - 0x1.8p52
+    }
+
+    /// 2^k as a double, for −1022 ≤ k ≤ 1023.
+    @inline(__always)
+    private static func powerOfTwo(_ k: Int) -> Double {
+        Double(bitPattern: UInt64(truncatingIfNeeded: 1023 &+ k) << 52)
+    }
+
     /// `y` times 2^k, exact unless the result is subnormal or overflows.
     @inline(__always)
     private static func scale(_ y: Double, byPowerOfTwo k: Int) -> Double {
-        if k >= -1021 && k <= 1023 {
-            return y * Double(sign: .plus, exponent: k, significand: 1)
-        }
-        if k > 1023 { return y * 0x1p1023 * Double(sign: .plus, exponent: k - 1023, significand: 1) }
-        return y * 0x1p-1000 * Double(sign: .plus, exponent: k + 1000, significand: 1)
+        if k >= -1021 && k <= 1023 { return y * powerOfTwo(k) }
+        if k > 1023 { return y * 0x1p1023 * powerOfTwo(k - 1023) }
+        return y * 0x1p-1000 * powerOfTwo(k + 1000)
     }
 
     /// Splits x into n·π/2 + r with |r| ≤ π/4 (Cody–Waite, two-part π/2).
     private static func reduceQuarterTurns(_ x: Double) -> (quadrant: Int, remainder: Double) {
         let pio2Hi = 1.57079632673412561417e+00  // 33 bits: n·pio2Hi is exact
         let pio2Lo = 6.07710050650619224932e-11
-        let n = (x * 6.36619772367581382433e-01).rounded()
+        let n = roundedToInteger(x * 6.36619772367581382433e-01)
         let r = (x - n * pio2Hi) - n * pio2Lo
         let quadrant = Int(n) & 3
         return (quadrant, r)

@@ -70,14 +70,68 @@ public struct TrainingResult: Equatable, Sendable {
     public var outcome: TrainingOutcome
 }
 
+/// Stochastic gradient descent on one network, one epoch at a time.
+///
+/// Holds the weights, the training set and every buffer an epoch needs, so
+/// `runEpoch` allocates nothing. `Parameters.trained(on:…)` drives it with
+/// evaluation and divergence checks; use it directly to step epochs yourself.
+public struct Trainer: Sendable {
+    /// The weights as they are now.
+    public private(set) var parameters: Parameters
+    /// The examples every epoch visits.
+    public let data: Dataset
+    /// Learning rate, order, batch size and weight decay (`epochs` is not used here).
+    public let options: TrainingOptions
+    private var visits: [Int]
+    private var scratch: [Double]
+    private var gradientSum: [Double]
+
+    public init(parameters: Parameters, data: Dataset, options: TrainingOptions) {
+        precondition(data.count > 0 && data.dimension == parameters.inputDimension, "training data must match the network")
+        precondition(options.batchSize >= 1, "at least one example per batch")
+        self.parameters = parameters
+        self.data = data
+        self.options = options
+        visits = Array(0..<data.count)
+        scratch = Array(repeating: 0, count: 2 * parameters.hiddenUnits)
+        gradientSum = Array(repeating: 0, count: options.batchSize > 1 ? parameters.values.count : 0)
+    }
+
+    /// Visits the training set once in `options.order`, updating the weights
+    /// after every `batchSize` examples with their mean gradient.
+    ///
+    /// - Parameter random: Draws the visiting order; untouched for `.file` order.
+    public mutating func runEpoch(random: inout RandomSource) {
+        switch options.order {
+        case .shuffle: random.shuffle(&visits)
+        case .file: break
+        case .replacement:
+            for i in visits.indices { visits[i] = random.nextInt(below: data.count) }
+        }
+        let (d, h) = (parameters.inputDimension, parameters.hiddenUnits)
+        let options = options
+        parameters.values.withUnsafeMutableBufferPointer { weights in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                let kernel = Kernel(d: d, h: h, weights: WeightPointers(weights.baseAddress!, d: d, h: h), scratch: scratch.baseAddress!)
+                if options.batchSize == 1 {
+                    kernel.runSGDEpoch(data, visits: visits, options: options)
+                } else {
+                    gradientSum.withUnsafeMutableBufferPointer { sum in
+                        kernel.runMiniBatchEpoch(data, visits: visits, options: options, gradientSum: sum)
+                    }
+                }
+            }
+        }
+    }
+}
+
 extension Parameters {
     /// Trains these weights by stochastic gradient descent.
     ///
-    /// Each epoch visits the training examples in `options.order` and updates
-    /// the weights after every `batchSize` examples with their mean gradient.
-    /// After each epoch it evaluates the weights on both sets and hands the
-    /// metrics to `onEpoch`, which may stop the run. A non-finite weight or
-    /// loss ends training as diverged. The inner loop allocates nothing.
+    /// Runs `options.epochs` epochs of `Trainer.runEpoch`. After each one it
+    /// evaluates the weights on both sets and hands the metrics to `onEpoch`,
+    /// which may stop the run. A non-finite weight or loss ends training as
+    /// diverged, keeping the weights of the epoch before.
     ///
     /// - Parameters:
     ///   - training: The examples to learn from (same dimension as the network).
@@ -92,52 +146,28 @@ extension Parameters {
         random: inout RandomSource,
         onEpoch: (EpochReport) throws -> EpochDecision
     ) rethrows -> TrainingResult {
-        precondition(training.count > 0 && training.dimension == inputDimension, "training data must match the network")
-        precondition(options.epochs >= 1 && options.batchSize >= 1, "at least one epoch and one example per batch")
-        var weights = values
+        precondition(options.epochs >= 1, "at least one epoch")
+        var trainer = Trainer(parameters: self, data: training, options: options)
         var lastFinite = self
         var history: [EpochReport] = []
-        var outcome = TrainingOutcome.completed
-        var visits = Array(0..<training.count)
-        var gradientSum = Array(repeating: 0.0, count: values.count)
-
-        try withKernel(&weights) { kernel in
-            for epoch in 1...options.epochs {
-                switch options.order {
-                case .shuffle: random.shuffle(&visits)
-                case .file: break
-                case .replacement:
-                    for i in visits.indices { visits[i] = random.nextInt(below: training.count) }
-                }
-                if options.batchSize == 1 {
-                    kernel.runSGDEpoch(training, visits: visits, options: options)
-                } else {
-                    kernel.runMiniBatchEpoch(training, visits: visits, options: options, gradientSum: &gradientSum)
-                }
-                let report = EpochReport(
-                    epoch: epoch,
-                    training: kernel.evaluate(training),
-                    validation: validation.map(kernel.evaluate))
-                let weightsAreFinite = UnsafeBufferPointer(start: kernel.weights, count: values.count).allSatisfy(\.isFinite)
-                guard weightsAreFinite && report.training.loss.isFinite && report.validation?.loss.isFinite != false else {
-                    outcome = .diverged(atEpoch: epoch)
-                    return
-                }
-                lastFinite.values.withUnsafeMutableBufferPointer { snapshot in
-                    _ = snapshot.update(from: UnsafeBufferPointer(start: kernel.weights, count: values.count))
-                }
-                history.append(report)
-                if try onEpoch(report) == .stop {
-                    if epoch < options.epochs { outcome = .stopped(afterEpoch: epoch) }
-                    return
-                }
+        for epoch in 1...options.epochs {
+            trainer.runEpoch(random: &random)
+            let report = EpochReport(
+                epoch: epoch,
+                training: trainer.parameters.evaluate(on: training),
+                validation: validation.map(trainer.parameters.evaluate))
+            guard trainer.parameters.isFinite && report.training.loss.isFinite && report.validation?.loss.isFinite != false else {
+                return TrainingResult(parameters: lastFinite, epochs: history, outcome: .diverged(atEpoch: epoch))
+            }
+            lastFinite = trainer.parameters
+            history.append(report)
+            if try onEpoch(report) == .stop && epoch < options.epochs {
+                return TrainingResult(parameters: lastFinite, epochs: history, outcome: .stopped(afterEpoch: epoch))
             }
         }
-        return TrainingResult(parameters: lastFinite, epochs: history, outcome: outcome)
+        return TrainingResult(parameters: lastFinite, epochs: history, outcome: .completed)
     }
-}
 
-extension Parameters {
     /// Trains these weights by stochastic gradient descent for every epoch,
     /// without watching them; see `trained(on:validation:options:random:onEpoch:)`.
     public func trained(on training: Dataset, validation: Dataset? = nil, options: TrainingOptions, random: inout RandomSource) -> TrainingResult {
@@ -149,13 +179,16 @@ extension Kernel {
     /// One epoch of per-example SGD, updating the weights in place.
     func runSGDEpoch(_ data: Dataset, visits: [Int], options: TrainingOptions) {
         let step = -options.learningRate
+        let decay = options.weightDecay
         data.features.withUnsafeBufferPointer { features in
             data.labels.withUnsafeBufferPointer { labels in
-                for index in visits {
-                    let x = features.baseAddress! + index * d
-                    let output = forward(x)
-                    let g = logisticLossDerivative(label: labels[index], output: output)
-                    addGradient(input: x, outputGradient: g, scale: step, decay: options.weightDecay, into: weights)
+                visits.withUnsafeBufferPointer { visits in
+                    for index in visits {
+                        let x = features.baseAddress! + index &* d
+                        let output = forward(x)
+                        let g = logisticLossDerivative(label: labels[index], output: output)
+                        addGradient(input: x, outputGradient: g, scale: step, decay: decay, into: weights)
+                    }
                 }
             }
         }
@@ -163,29 +196,28 @@ extension Kernel {
 
     /// One epoch of mini-batch SGD: each update uses the mean gradient of up
     /// to `batchSize` consecutive visits (the last batch may be smaller).
-    func runMiniBatchEpoch(_ data: Dataset, visits: [Int], options: TrainingOptions, gradientSum: inout [Double]) {
-        let parameterCount = d * h + 2 * h + 1
+    func runMiniBatchEpoch(_ data: Dataset, visits: [Int], options: TrainingOptions, gradientSum sum: UnsafeMutableBufferPointer<Double>) {
+        let target = WeightPointers(sum.baseAddress!, d: d, h: h)
+        let weightCount = d * h
         data.features.withUnsafeBufferPointer { features in
             data.labels.withUnsafeBufferPointer { labels in
-                gradientSum.withUnsafeMutableBufferPointer { sum in
-                    var start = 0
-                    while start < visits.count {
-                        let end = min(start + options.batchSize, visits.count)
-                        sum.update(repeating: 0)
-                        for index in visits[start..<end] {
-                            let x = features.baseAddress! + index * d
-                            let output = forward(x)
-                            let g = logisticLossDerivative(label: labels[index], output: output)
-                            addGradient(input: x, outputGradient: g, scale: 1, decay: 0, into: sum.baseAddress!)
-                        }
-                        let batchSize = Double(end - start)
-                        let biases = (d * h)..<(d * h + h)
-                        for i in 0..<parameterCount {
-                            let decay = biases.contains(i) || i == parameterCount - 1 ? 0 : options.weightDecay
-                            weights[i] -= options.learningRate * (sum[i] / batchSize + decay * weights[i])
-                        }
-                        start = end
+                var start = 0
+                while start < visits.count {
+                    let end = min(start + options.batchSize, visits.count)
+                    sum.update(repeating: 0)
+                    for index in visits[start..<end] {
+                        let x = features.baseAddress! + index * d
+                        let output = forward(x)
+                        let g = logisticLossDerivative(label: labels[index], output: output)
+                        addGradient(input: x, outputGradient: g, scale: 1, decay: 0, into: target)
                     }
+                    let batchSize = Double(end - start)
+                    for i in 0..<sum.count {
+                        let isWeight = i < weightCount || (weightCount + h..<weightCount + 2 * h).contains(i)
+                        let decay = isWeight ? options.weightDecay : 0
+                        weights.wi[i] -= options.learningRate * (sum[i] / batchSize + decay * weights.wi[i])
+                    }
+                    start = end
                 }
             }
         }
