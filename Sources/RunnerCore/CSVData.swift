@@ -29,9 +29,9 @@ extension Dataset {
         var rawLabels: [(value: Double, line: Int)] = []
         var lineNumber = 0
         var isFirstLine = true
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is a single Character in Swift, so this splits LF and CRLF files alike.
+        for content in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
-            let content = line.hasSuffix("\r") ? line.dropLast() : line[...]
             if content.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             let fields = content.split(separator: ",", omittingEmptySubsequences: false).map(trimmed)
             if isFirstLine {
