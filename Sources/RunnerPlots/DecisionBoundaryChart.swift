@@ -57,13 +57,11 @@ public struct DecisionBoundaryChart: Sendable {
     }
 
     /// The chart as a standalone SVG document.
+    /// - Parameter idPrefix: prefix of the document's element ids; give each
+    ///   chart inlined into one page its own.
     /// - Throws: ``PlotError/gridTooSmall(nx:ny:)``, ``PlotError/gridSizeMismatch(nx:ny:valueCount:)``
     ///   or ``PlotError/invalidRange(axis:lower:upper:)`` for a malformed grid.
-    public func svg(style: Style = .full) throws -> String {
-        try svg(style: style, idPrefix: "boundary")
-    }
-
-    func svg(style: Style, idPrefix: String) throws -> String {
+    public func svg(style: Style = .full, idPrefix: String = "boundary") throws -> String {
         try grid.validate()
         let isFull = style == .full
         var svg = isFull ? SVGDocument(width: 600, height: 476) : SVGDocument(width: 200, height: 200)

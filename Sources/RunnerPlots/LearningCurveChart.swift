@@ -33,8 +33,10 @@ public struct LearningCurveRun: Sendable {
 /// Loss and accuracy (or error) per epoch for several runs, as two panels side
 /// by side. Colour identifies the run, solid lines are training curves and
 /// dashed lines validation curves. The legend sits right of the panels and
-/// lists at most `maxLegendEntries` runs, then "… and K more"; past that many
-/// runs the lines are drawn thin and translucent so the bundle stays readable.
+/// lists at most `maxLegendEntries` runs (and never more than fit), then
+/// "… and K more"; past that many runs the lines are drawn thin and
+/// translucent so the bundle stays readable, and once the seven colours are
+/// used up, training curves cycle through dash patterns.
 /// The loss axis is logarithmic when the losses span two decades or more.
 public struct LearningCurveChart: Sendable {
     /// What the second panel shows.
@@ -50,24 +52,22 @@ public struct LearningCurveChart: Sendable {
     public var accuracyPanel: AccuracyPanel
     public var maxLegendEntries: Int
 
-    public init(title: String, runs: [LearningCurveRun], accuracyPanel: AccuracyPanel = .error, maxLegendEntries: Int = 20) {
+    public init(title: String, runs: [LearningCurveRun], accuracyPanel: AccuracyPanel = .error, maxLegendEntries: Int = 16) {
         self.title = title
         self.runs = runs
         self.accuracyPanel = accuracyPanel
         self.maxLegendEntries = maxLegendEntries
     }
 
-    /// The chart as a standalone SVG document.
-    /// - Throws: ``PlotError/nothingToPlot(chart:)`` without runs,
-    ///   ``PlotError/emptyRun(label:)`` for a run without any finite value.
-    public func svg() throws -> String {
-        try svg(idPrefix: "curves")
-    }
-
     /// Curves of one panel: training then validation, as (epoch, value) pairs.
     private typealias PanelCurves = (train: [(x: Double, y: Double)], validation: [(x: Double, y: Double)])
 
-    func svg(idPrefix: String) throws -> String {
+    /// The chart as a standalone SVG document.
+    /// - Parameter idPrefix: prefix of the document's element ids; give each
+    ///   chart inlined into one page its own.
+    /// - Throws: ``PlotError/nothingToPlot(chart:)`` without runs,
+    ///   ``PlotError/emptyRun(label:)`` for a run without any finite value.
+    public func svg(idPrefix: String = "curves") throws -> String {
         guard !runs.isEmpty else { throw PlotError.nothingToPlot(chart: "learning curves") }
         for run in runs {
             let all = run.trainLoss + run.validationLoss + run.trainAccuracy + run.validationAccuracy
@@ -82,7 +82,7 @@ public struct LearningCurveChart: Sendable {
         let toError = accuracyPanel == .error ? { 1 - $0 } : { (value: Double) in value }
         let accuracy = runs.map { (train: pairs($0.trainAccuracy, toError), validation: pairs($0.validationAccuracy, toError)) }
 
-        var svg = SVGDocument(width: 1000, height: 440)
+        var svg = SVGDocument(width: 1060, height: 440)
         svg.text(title, x: 430, y: 26, size: 16, anchor: "middle", weight: "bold")
         drawPanel(loss, yTitle: "loss (mean logistic loss)", allowLog: true, left: 70, clipID: "\(idPrefix)-loss", into: &svg)
         let accuracyTitle = accuracyPanel == .error ? "error (1 − accuracy, fraction)" : "accuracy (fraction)"
@@ -95,9 +95,15 @@ public struct LearningCurveChart: Sendable {
             .heading("runs (\(runs.count))"),
         ]
         let runEntries = runs.enumerated().map { LegendItem.entry($1.label, Palette.style($0)) }
-        Legend(items: styleKey + LegendItem.capped(runEntries, limit: maxLegendEntries))
-            .draw(into: &svg, left: 815, top: 50, width: 180)
+        Legend(items: styleKey + LegendItem.capped(runEntries, limit: legendLimit))
+            .draw(into: &svg, left: 815, top: 50, width: 240)
         return svg.rendered
+    }
+
+    /// Runs listed in the legend: `maxLegendEntries`, or fewer when they would not fit.
+    private var legendLimit: Int {
+        let rows = Int((440 - 50 - 8) / Legend.rowHeight)
+        return max(1, min(maxLegendEntries, rows - 4 - 1))  // four style-key rows, one "… more" row
     }
 
     private func drawPanel(
@@ -113,7 +119,7 @@ public struct LearningCurveChart: Sendable {
         )
         frame.drawGrid(into: &svg)
         let clip = frame.clip(into: &svg, id: clipID)
-        let crowded = runs.count > maxLegendEntries
+        let crowded = runs.count > legendLimit
         let lineStyle: Attributes = [
             "clip-path": clip, "fill": "none", "stroke-width": crowded ? "1" : "1.6",
             "stroke-opacity": crowded ? "0.6" : "1", "stroke-linejoin": "round",

@@ -1,5 +1,6 @@
 /// A rectangular plotting area with an x and a y scale: draws the grid, the
 /// axes with tick labels and titles, and turns data into path coordinates.
+/// `xInset` keeps the x domain that many pixels away from the frame's sides.
 struct PlotFrame: Sendable {
     let left: Double
     let top: Double
@@ -18,11 +19,11 @@ struct PlotFrame: Sendable {
         left: Double, top: Double, width: Double, height: Double,
         x: (kind: Scale.Kind, lower: Double, upper: Double),
         y: (kind: Scale.Kind, lower: Double, upper: Double),
-        extendToTicks: Bool = true
+        extendToTicks: Bool = true, xInset: Double = 0
     ) {
         (self.left, self.top, self.width, self.height) = (left, top, width, height)
         self.x = Scale(
-            kind: x.kind, dataLower: x.lower, dataUpper: x.upper, start: left, end: left + width,
+            kind: x.kind, dataLower: x.lower, dataUpper: x.upper, start: left + xInset, end: left + width - xInset,
             tickTarget: 6, extendToTicks: extendToTicks
         )
         self.y = Scale(

@@ -61,9 +61,4 @@ struct Scale: Sendable {
         }
         return start + fraction * (end - start)
     }
-
-    /// The pixel position of `value`, clamped into the scale's pixel interval.
-    func clampedPosition(_ value: Double) -> Double? {
-        position(value).map { min(max($0, min(start, end)), max(start, end)) }
-    }
 }

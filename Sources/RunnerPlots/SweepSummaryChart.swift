@@ -60,7 +60,8 @@ public struct SweepSummaryChart: Sendable {
         let frame = PlotFrame(
             left: 70, top: 50, width: 520, height: 330,
             x: (xKind, xs.min()!, xs.max()!),
-            y: (.linear, shown.map { $0.mean - spread($0) }.min()!, shown.map { $0.mean + spread($0) }.max()!)
+            y: (.linear, shown.map { $0.mean - spread($0) }.min()!, shown.map { $0.mean + spread($0) }.max()!),
+            xInset: 24
         )
         var svg = SVGDocument(width: 800, height: 440)
         svg.text(title, x: frame.left + frame.width / 2, y: 26, size: 16, anchor: "middle", weight: "bold")

@@ -36,10 +36,13 @@ import Testing
 
     @Test func manyRunsCapTheLegend() throws {
         let runs = (0..<120).map { Fixture.run("run \($0)", epochs: 10, seed: UInt64($0)) }
-        let document = try parse(try LearningCurveChart(title: "Many", runs: runs, maxLegendEntries: 20).svg())
+        let document = try parse(try LearningCurveChart(title: "Many", runs: runs, maxLegendEntries: 12).svg())
         #expect(document.elements("path", class: "series").count == 480)
-        #expect(document.elements("line", class: "legend-entry").count == 2 + 20)
-        #expect(document.rootElement()?.texts.contains("… and 100 more") == true)
+        #expect(document.elements("line", class: "legend-entry").count == 2 + 12)
+        #expect(document.rootElement()?.texts.contains("… and 108 more") == true)
+        // A cap larger than the space falls back to what fits.
+        let fitted = try parse(try LearningCurveChart(title: "Many", runs: runs, maxLegendEntries: 500).svg())
+        #expect(fitted.elements("line", class: "legend-entry").count == 2 + 18)
         // Past the palette, runs are told apart by dash patterns.
         let dashes = Set(document.elements("path", class: "series").filter { $0.attribute("data-kind") == "train" }
             .map { $0.attribute("stroke-dasharray") ?? "solid" })
