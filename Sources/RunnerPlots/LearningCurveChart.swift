@@ -122,7 +122,7 @@ public struct LearningCurveChart: Sendable {
         let crowded = runs.count > legendLimit
         let lineStyle: Attributes = [
             "clip-path": clip, "fill": "none", "stroke-width": crowded ? "1" : "1.6",
-            "stroke-opacity": crowded ? "0.6" : "1", "stroke-linejoin": "round",
+            "stroke-opacity": crowded ? "0.6" : "1", "stroke-linejoin": "round", "stroke-linecap": "round",
         ]
         svg.group("g", lineStyle) { svg in
             for (index, curve) in curves.enumerated() {
@@ -137,6 +137,6 @@ public struct LearningCurveChart: Sendable {
                 }
             }
         }
-        frame.drawAxes(into: &svg, xTitle: "epoch", yTitle: yKind == .log ? "\(yTitle), log scale" : yTitle)
+        frame.drawAxes(into: &svg, xTitle: "epoch", yTitle: yTitle)
     }
 }

@@ -44,7 +44,8 @@ struct PlotFrame: Sendable {
         }
     }
 
-    /// The frame, tick marks, tick labels and the two axis titles.
+    /// The frame, tick marks, tick labels and the two axis titles; a log axis
+    /// says so in its title: "learning rate (log scale)", "loss (mean; log scale)".
     func drawAxes(into svg: inout SVGDocument, xTitle: String, yTitle: String) {
         svg.element("rect", [
             "class": "frame", "x": left.coord, "y": top.coord, "width": width.coord, "height": height.coord,
@@ -56,7 +57,7 @@ struct PlotFrame: Sendable {
                 svg.element("line", ["x1": px.coord, "y1": bottom.coord, "x2": px.coord, "y2": (bottom + 4).coord, "stroke": "#555555"])
                 svg.text(label, x: px, y: bottom + 16, anchor: "middle")
             }
-            svg.text(xTitle, x: left + width / 2, y: bottom + 36, size: 12, anchor: "middle")
+            svg.text(Self.title(xTitle, for: x), x: left + width / 2, y: bottom + 36, size: 12, anchor: "middle")
         }
         svg.group("g", ["class": "y-axis"]) { svg in
             for (value, label) in zip(y.ticks, y.tickLabels) {
@@ -65,8 +66,13 @@ struct PlotFrame: Sendable {
                 svg.text(label, x: left - 7, y: py + 4, anchor: "end")
             }
             let widest = Double(y.tickLabels.map(\.count).max() ?? 0) * Self.characterWidth
-            svg.text(yTitle, x: left - 16 - widest, y: top + height / 2, size: 12, anchor: "middle", rotate: true)
+            svg.text(Self.title(yTitle, for: y), x: left - 16 - widest, y: top + height / 2, size: 12, anchor: "middle", rotate: true)
         }
+    }
+
+    private static func title(_ title: String, for scale: Scale) -> String {
+        guard scale.kind == .log else { return title }
+        return title.hasSuffix(")") ? "\(title.dropLast()); log scale)" : "\(title) (log scale)"
     }
 
     /// Declares a clip path covering the frame and returns its `url(#…)` reference.
@@ -77,18 +83,20 @@ struct PlotFrame: Sendable {
         return "url(#\(id))"
     }
 
-    /// Path data through the points that can be shown, broken where one cannot.
+    /// Path data through the points that can be shown, broken where one
+    /// cannot. A lone point becomes a zero-length segment, which a round line
+    /// cap draws as a dot.
     func pathData(_ points: [(x: Double, y: Double)]) -> String {
-        var commands: [String] = []
-        var penDown = false
+        var runs: [[String]] = [[]]
         for point in points {
             guard let px = x.position(point.x), let py = y.position(point.y) else {
-                penDown = false
+                if !runs[runs.count - 1].isEmpty { runs.append([]) }
                 continue
             }
-            commands.append("\(penDown ? "L" : "M")\(px.coord) \(py.coord)")
-            penDown = true
+            runs[runs.count - 1].append("\(px.coord) \(py.coord)")
         }
-        return commands.joined(separator: " ")
+        return runs.filter { !$0.isEmpty }.map { run in
+            "M" + run.joined(separator: " L") + (run.count == 1 ? " h0" : "")
+        }.joined(separator: " ")
     }
 }

@@ -26,7 +26,7 @@ public struct SweepPoint: Sendable, Equatable {
 public struct SweepSummaryChart: Sendable {
     public var title: String
     public var points: [SweepPoint]
-    /// The swept hyperparameter, e.g. "learning rate"; ", log scale" is appended when it applies.
+    /// The swept hyperparameter, e.g. "learning rate"; "(log scale)" is added when it applies.
     public var xTitle: String
     /// What distinguishes the lines, e.g. "hidden units".
     public var seriesTitle: String
@@ -102,7 +102,7 @@ public struct SweepSummaryChart: Sendable {
                 }
             }
         }
-        frame.drawAxes(into: &svg, xTitle: frame.x.kind == .log ? "\(xTitle), log scale" : xTitle, yTitle: yTitle)
+        frame.drawAxes(into: &svg, xTitle: xTitle, yTitle: yTitle)
         let counts = shown.map(\.count)
         let seedNote = counts.min() == counts.max() ? "n = \(counts[0]) seeds each" : "n = \(counts.min()!)–\(counts.max()!) seeds"
         let entries = names.enumerated().map { LegendItem.entry($1, Palette.style($0), marker: true) }

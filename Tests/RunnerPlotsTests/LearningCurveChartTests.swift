@@ -28,10 +28,23 @@ import Testing
         #expect(xAxis.first! <= 1 && xAxis.last! >= 40)
         let yTitles = { (document: XMLDocument) in document.elements("g", class: "y-axis").map { $0.texts.last! } }
         #expect(yTitles(linear) == ["loss (mean logistic loss)", "error (1 − accuracy, fraction)"])
-        #expect(yTitles(log) == ["loss (mean logistic loss), log scale", "error (1 − accuracy, fraction)"])
+        #expect(yTitles(log) == ["loss (mean logistic loss; log scale)", "error (1 − accuracy, fraction)"])
         let errors = linear.elements("g", class: "y-axis")[1].texts.dropLast().compactMap(Double.init)
         let values = steep.trainAccuracy.map { 1 - $0.value } + steep.validationAccuracy.map { 1 - $0.value }
         #expect(errors.first! <= values.min()! && errors.last! >= values.max()!)
+    }
+
+    @Test func accuracyPanelCanShowAccuracyInsteadOfError() throws {
+        let chart = LearningCurveChart(title: "t", runs: [Fixture.run("r", final: 0.9)], accuracyPanel: .accuracy)
+        let axis = try parse(try chart.svg()).elements("g", class: "y-axis")[1].texts
+        #expect(axis.last == "accuracy (fraction)")
+        #expect(axis.dropLast().compactMap(Double.init).last! >= 0.9)
+    }
+
+    @Test func aLonePointIsDrawnAsADot() throws {
+        let run = LearningCurveRun(label: "one epoch", trainLoss: [CurvePoint(epoch: 1, value: 0.5)])
+        let path = try parse(try LearningCurveChart(title: "t", runs: [run]).svg()).elements("path", class: "series")[0]
+        #expect(path.attribute("d")!.hasSuffix(" h0"))
     }
 
     @Test func manyRunsCapTheLegend() throws {

@@ -8,7 +8,7 @@ import Testing
         let chart = SweepSummaryChart(title: "LR sweep", points: Fixture.sweep(), xTitle: "learning rate", seriesTitle: "hidden units")
         let xAxis = try parse(try chart.svg()).elements("g", class: "x-axis")[0].texts
         #expect(Array(xAxis.dropLast()) == ["0.001", "0.01", "0.1", "1"])
-        #expect(xAxis.last == "learning rate, log scale")
+        #expect(xAxis.last == "learning rate (log scale)")
     }
 
     @Test func hiddenSizesWithinTwoDecadesGetALinearAxisCoveringTheData() throws {
