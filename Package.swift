@@ -48,10 +48,7 @@ let package = Package(
             dependencies: ["RunnerCore"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(
-            name: "RunnerStoreTests",
-            dependencies: ["RunnerStore", .product(name: "GRDB", package: "GRDB.swift")]
-        ),
+        .testTarget(name: "RunnerStoreTests", dependencies: ["RunnerStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RunnerPlotsTests", dependencies: ["RunnerPlots"]),
         .testTarget(name: "RunnerKitTests", dependencies: ["RunnerKit"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["runner"]),

@@ -32,7 +32,7 @@ extension ExperimentStore {
     public func summaries(of references: [String]) throws(StoreError) -> [RunSummary] {
         try read { db in
             try references.map { reference in
-                try RunSummary.fetchOne(db, key: resolve(reference, db))!
+                try RunSummary.filter(Column("id") == resolve(reference, db)).fetchOne(db)!
             }
         }
     }

@@ -48,9 +48,16 @@ struct Migrator {
         }
     }
 
-    /// The migrations not applied yet; throws if the applied ones are unknown or altered.
+    /// The migrations not applied yet; throws if the applied ones are unknown or altered,
+    /// or if the database holds tables but no record of migrations (another program's file).
     func pendingMigrations(_ db: Database) throws -> [Migration] {
-        guard try db.tableExists("schema_migrations") else { return migrations }
+        guard try db.tableExists("schema_migrations") else {
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")! == 0 else {
+                throw StoreError.notADatabase(
+                    path: path, detail: "it holds tables but no schema_migrations table, so runner did not create it")
+            }
+            return migrations
+        }
         let applied = try Row.fetchAll(db, sql: "SELECT version, name, checksum FROM schema_migrations ORDER BY version")
         let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
         let unknown = applied.map { $0["version"] as Int }.filter { known[$0] == nil }
