@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension ExperimentStore {
@@ -12,8 +13,13 @@ extension ExperimentStore {
                 request = request.filter(Column("group_name") == group)
             }
             if let text = filter.text {
+                // Escape LIKE's wildcards so "lr_0.1" or "50%" match literally.
+                let literal = text.replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_")
+                let pattern = "%\(literal)%"
                 request = request.filter(
-                    Column("name").like("%\(text)%") || Column("group_name").like("%\(text)%"))
+                    Column("name").like(pattern, escape: "\\") || Column("group_name").like(pattern, escape: "\\"))
             }
             request = request.order(Column("created_at").desc, Column("id"))
             if let limit = filter.limit {

@@ -27,6 +27,8 @@ struct ReadingTests {
         #expect(try store.runs(matching: RunFilter(status: .running)).map(\.id) == [runs[2].id, runs[1].id])
         #expect(try store.runs(matching: RunFilter(text: "MOONS")).map(\.id) == [runs[1].id, runs[0].id])
         #expect(try store.runs(matching: RunFilter(text: "rat")).map(\.id) == [runs[2].id])
+        #expect(try store.runs(matching: RunFilter(text: "moons_h")).isEmpty)
+        #expect(try store.runs(matching: RunFilter(text: "%")).isEmpty)
         #expect(try store.runs(inGroup: "width").map(\.id) == [runs[1].id, runs[0].id])
         #expect(try store.runs(inGroup: "widt").isEmpty)
         #expect(try store.runs(matching: RunFilter(limit: 1)).map(\.id) == [runs[2].id])
