@@ -23,6 +23,7 @@ public final class ExperimentStore: Sendable {
     public let path: String
     /// Whether this store may write.
     public let access: Access
+    /// The store's single connection to the file.
     let connection: DatabaseQueue
 
     /// Opens (and for `.readWrite`, creates and migrates) the database at `path`.
@@ -41,6 +42,7 @@ public final class ExperimentStore: Sendable {
         }
     }
 
+    /// GRDB settings for a connection: foreign keys on, busy timeout, read-only when asked.
     static func configuration(_ access: Access) -> Configuration {
         var configuration = Configuration()
         configuration.readonly = access == .readOnly
@@ -53,7 +55,8 @@ public final class ExperimentStore: Sendable {
     /// Runs `body` inside a `BEGIN IMMEDIATE` transaction: it takes the write lock first
     /// (waiting up to the busy timeout) so it never fails half-way on a lock upgrade.
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        try Self.mapErrors(path: path) {
+        guard access == .readWrite else { throw .openedReadOnly(path: path) }
+        return try Self.mapErrors(path: path) {
             try connection.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {

@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notADatabase(path: String, detail: String)
     /// The file (or its folder) cannot be written, yet a writable open was asked for.
     case readOnlyFile(path: String)
+    /// A store opened with `.readOnly` access was asked to write.
+    case openedReadOnly(path: String)
     /// The database records migrations this program does not know: a newer `runner` made it.
     case newerSchema(path: String, unknownVersions: [Int])
     /// An applied migration differs from the one this program carries.
@@ -43,6 +45,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(path) is not a usable SQLite database (\(detail)); it was left untouched. Point --db at a runner database or at a new file."
         case let .readOnlyFile(path):
             "cannot write to \(path): the file or its folder is read-only (fix its permissions, or use a read-only command)"
+        case let .openedReadOnly(path):
+            "\(path) was opened read-only; open it read-write to change it"
         case let .newerSchema(path, versions):
             "\(path) was written by a newer runner (unknown schema migrations \(versions.map(String.init).joined(separator: ", "))); it was left untouched. Upgrade runner to use it."
         case let .alteredMigration(path, version, name):

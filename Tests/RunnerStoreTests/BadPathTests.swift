@@ -59,8 +59,9 @@ struct BadPathTests {
         // When it is opened for writing, then for reading
         #expect(throws: StoreError.readOnlyFile(path: path)) { try ExperimentStore(path: path) }
         let reader = try ExperimentStore(path: path, access: .readOnly)
-        // Then reading works and the bytes did not change
+        // Then reading works, writing through it is refused, and the bytes did not change
         #expect(try reader.run(run.shortID).id == run.id)
+        #expect(throws: StoreError.openedReadOnly(path: path)) { try reader.markInterrupted(runID: run.id) }
         #expect(bytes(path) == before)
     }
 
