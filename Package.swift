@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(
@@ -27,7 +28,10 @@ let package = Package(
         ),
         .target(
             name: "RunnerStore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(name: "RunnerPlots"),
         .target(
@@ -47,7 +51,7 @@ let package = Package(
             dependencies: ["RunnerCore"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "RunnerStoreTests", dependencies: ["RunnerStore"]),
+        .testTarget(name: "RunnerStoreTests", dependencies: ["RunnerStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RunnerPlotsTests", dependencies: ["RunnerPlots"]),
         .testTarget(name: "RunnerKitTests", dependencies: ["RunnerKit"]),
         .testTarget(name: "RunnerCLITests", dependencies: ["runner"]),

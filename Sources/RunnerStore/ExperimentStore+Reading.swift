@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+
+extension ExperimentStore {
+    /// The summaries of the runs that pass `filter`, newest first.
+    public func runs(matching filter: RunFilter = RunFilter()) throws(StoreError) -> [RunSummary] {
+        try read { db in
+            var request = RunSummary.all()
+            if let status = filter.status {
+                request = request.filter(Column("status") == status)
+            }
+            if let group = filter.group {
+                request = request.filter(Column("group_name") == group)
+            }
+            if let text = filter.text {
+                // Escape LIKE's wildcards so "lr_0.1" or "50%" match literally.
+                let literal = text.replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_")
+                let pattern = "%\(literal)%"
+                request = request.filter(
+                    Column("name").like(pattern, escape: "\\") || Column("group_name").like(pattern, escape: "\\"))
+            }
+            request = request.order(Column("created_at").desc, Column("id"))
+            if let limit = filter.limit {
+                request = request.limit(limit)
+            }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// The summaries of the runs of `group`, newest first.
+    public func runs(inGroup group: String) throws(StoreError) -> [RunSummary] {
+        try runs(matching: RunFilter(group: group))
+    }
+
+    /// The summaries of the referenced runs, in the order given, for side-by-side comparison.
+    public func summaries(of references: [String]) throws(StoreError) -> [RunSummary] {
+        try read { db in
+            try references.map { reference in
+                try RunSummary.filter(Column("id") == resolve(reference, db)).fetchOne(db)!
+            }
+        }
+    }
+
+    /// The run named by its full id, or by a unique prefix (4+ characters) of its id or short id.
+    public func run(_ reference: String) throws(StoreError) -> Run {
+        try read { db in try Run.fetchOne(db, key: resolve(reference, db))! }
+    }
+
+    /// The recorded epochs of the referenced run, in order.
+    public func epochs(of reference: String) throws(StoreError) -> [EpochRecord] {
+        try read { db in
+            try EpochRecord
+                .filter(Column("run_id") == resolve(reference, db))
+                .order(Column("epoch"))
+                .fetchAll(db)
+        }
+    }
+
+    /// The final weights of the referenced run, as tensors in the order Wi, bi, Wo, bo;
+    /// empty if the run has not finished with weights. Values are bit-exact.
+    public func weights(of reference: String) throws(StoreError) -> [WeightTensor] {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT tensor, row, col, bits FROM weights WHERE run_id = ?",
+                arguments: [resolve(reference, db)])
+            let cells = Dictionary(grouping: rows) { $0["tensor"] as TensorName }
+            return TensorName.allCases.compactMap { name in
+                cells[name].map { WeightTensor(name: name, cells: $0) }
+            }
+        }
+    }
+
+    /// The id of the run that `reference` names: a full id, or a unique prefix of at least
+    /// 4 characters (short ids are prefixes of ids). Case does not matter.
+    func resolve(_ reference: String, _ db: Database) throws -> String {
+        let prefix = reference.lowercased()
+        guard prefix.count >= 4 else { throw StoreError.referenceTooShort(reference: reference) }
+        let candidates = try String.fetchAll(
+            db, sql: "SELECT id FROM runs WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 10",
+            arguments: [prefix])
+        switch candidates.count {
+        case 0: throw StoreError.runNotFound(reference: reference)
+        case 1: return candidates[0]
+        default: throw StoreError.ambiguousRunReference(reference: reference, candidates: candidates)
+        }
+    }
+}
+
+private extension WeightTensor {
+    /// Rebuilds a tensor from its `weights` rows; the shape comes from the largest row and col.
+    init(name: TensorName, cells: [Row]) {
+        let rows = (cells.map { $0["row"] as Int }.max() ?? 0) + 1
+        let cols = (cells.map { $0["col"] as Int }.max() ?? 0) + 1
+        let shape = switch name.rank {
+        case 2: [rows, cols]
+        case 1: [rows]
+        default: [Int]()
+        }
+        var values = [Double](repeating: .nan, count: rows * cols)
+        for cell in cells {
+            let bits: Int64 = cell["bits"]
+            values[(cell["row"] as Int) * cols + (cell["col"] as Int)] = Double(bitPattern: UInt64(bitPattern: bits))
+        }
+        self.init(name: name, shape: shape, values: values)
+    }
+}

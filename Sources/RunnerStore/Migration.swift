@@ -1,0 +1,20 @@
+import Crypto
+import Foundation
+
+/// One numbered schema change, the text of a `migrations/NNNN_name.sql` file.
+struct Migration: Sendable, Equatable {
+    /// The number in the file name, e.g. 1 for `0001_initial_schema.sql`.
+    let version: Int
+    /// The file name without number and extension, e.g. `initial_schema`.
+    let name: String
+    /// The exact text of the file.
+    let sql: String
+
+    /// The SHA-256 of the file text in lowercase hex, as `sha256sum` prints it.
+    var checksum: String { sha256Hex(sql) }
+}
+
+/// The SHA-256 of the UTF-8 bytes of `text`, in lowercase hex.
+func sha256Hex(_ text: String) -> String {
+    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// What the caller knows when a run starts; the store adds ids, timestamps and status.
+public struct NewRun: Sendable, Equatable {
+    /// Human name of the run.
+    public var name: String
+    /// Experiment or sweep the run belongs to, if any.
+    public var groupName: String?
+    /// Canonical JSON of the fully resolved spec (sorted keys, no whitespace); hashed as is.
+    public var specJSON: String
+    /// The hyperparameters, also found in the spec.
+    public var hyperparameters: Hyperparameters
+    /// Version of the `runner` doing the training.
+    public var programVersion: String
+    /// The training process, used to detect runs abandoned by a killed process.
+    public var process: TrainingProcess
+
+    public init(
+        name: String, groupName: String? = nil, specJSON: String,
+        hyperparameters: Hyperparameters, programVersion: String,
+        process: TrainingProcess = .current
+    ) {
+        self.name = name
+        self.groupName = groupName
+        self.specJSON = specJSON
+        self.hyperparameters = hyperparameters
+        self.programVersion = programVersion
+        self.process = process
+    }
+}
+
+/// The ids of a stored run.
+public struct RunIdentity: Sendable, Equatable, Hashable {
+    /// Lowercase UUID.
+    public var id: String
+    /// First 8 hex characters of the id.
+    public var shortID: String
+}

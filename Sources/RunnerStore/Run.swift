@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+
+/// One row of `runs`: a training run, its resolved spec, lifecycle and final metrics.
+public struct Run: Sendable, Equatable {
+    /// Lowercase UUID (`id`).
+    public var id: String
+    /// First 8 hex characters of the id, unique (`short_id`).
+    public var shortID: String
+    /// Human name of the run (`name`).
+    public var name: String
+    /// Experiment or sweep the run belongs to, if any (`group_name`).
+    public var groupName: String?
+    /// Life cycle state (`status`).
+    public var status: RunStatus
+    /// When the row was inserted (`created_at`).
+    public var createdAt: Date
+    /// When training started (`started_at`).
+    public var startedAt: Date
+    /// When the run stopped for good; nil while running (`finished_at`).
+    public var finishedAt: Date?
+    /// Last sign of life of the training process (`heartbeat_at`).
+    public var heartbeatAt: Date
+    /// Canonical JSON of the fully resolved spec (`spec_json`).
+    public var specJSON: String
+    /// SHA-256 hex of `specJSON`: equal hashes mean equal specs (`spec_hash`).
+    public var specHash: String
+    /// The hyperparameter columns.
+    public var hyperparameters: Hyperparameters
+    /// Mean training loss after the last epoch (`final_train_loss`).
+    public var finalTrainLoss: Double?
+    /// Training accuracy after the last epoch (`final_train_accuracy`).
+    public var finalTrainAccuracy: Double?
+    /// Validation loss after the last epoch (`final_validation_loss`).
+    public var finalValidationLoss: Double?
+    /// Validation accuracy after the last epoch (`final_validation_accuracy`).
+    public var finalValidationAccuracy: Double?
+    /// The 1-based epoch where the loss stopped being finite (`diverged_at_epoch`).
+    public var divergedAtEpoch: Int?
+    /// Why the run failed or was interrupted (`error_message`).
+    public var errorMessage: String?
+    /// Version of the `runner` that trained it (`program_version`).
+    public var programVersion: String
+    /// Host name of the training process (`host`).
+    public var host: String
+    /// Process id of the training process (`pid`).
+    public var pid: Int32
+}
+
+extension Run: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "runs"
+
+    public init(row: Row) throws {
+        id = row["id"]
+        shortID = row["short_id"]
+        name = row["name"]
+        groupName = row["group_name"]
+        status = row["status"]
+        createdAt = try row.timestamp("created_at")
+        startedAt = try row.timestamp("started_at")
+        finishedAt = try row.optionalTimestamp("finished_at")
+        heartbeatAt = try row.timestamp("heartbeat_at")
+        specJSON = row["spec_json"]
+        specHash = row["spec_hash"]
+        hyperparameters = Hyperparameters(row: row)
+        finalTrainLoss = row["final_train_loss"]
+        finalTrainAccuracy = row["final_train_accuracy"]
+        finalValidationLoss = row["final_validation_loss"]
+        finalValidationAccuracy = row["final_validation_accuracy"]
+        divergedAtEpoch = row["diverged_at_epoch"]
+        errorMessage = row["error_message"]
+        programVersion = row["program_version"]
+        host = row["host"]
+        pid = row["pid"]
+    }
+
+    public func encode(to container: inout PersistenceContainer) {
+        container["id"] = id
+        container["short_id"] = shortID
+        container["name"] = name
+        container["group_name"] = groupName
+        container["status"] = status
+        container["created_at"] = Timestamp.string(from: createdAt)
+        container["started_at"] = Timestamp.string(from: startedAt)
+        container["finished_at"] = finishedAt.map(Timestamp.string(from:))
+        container["heartbeat_at"] = Timestamp.string(from: heartbeatAt)
+        container["spec_json"] = specJSON
+        container["spec_hash"] = specHash
+        hyperparameters.encode(to: &container)
+        container["final_train_loss"] = finalTrainLoss
+        container["final_train_accuracy"] = finalTrainAccuracy
+        container["final_validation_loss"] = finalValidationLoss
+        container["final_validation_accuracy"] = finalValidationAccuracy
+        container["diverged_at_epoch"] = divergedAtEpoch
+        container["error_message"] = errorMessage
+        container["program_version"] = programVersion
+        container["host"] = host
+        container["pid"] = pid
+    }
+}
+
+extension Row {
+    /// The instant stored as text in `column`.
+    func timestamp(_ column: String) throws -> Date {
+        guard let date = try optionalTimestamp(column) else {
+            throw TimestampDecodingError(column: column, text: nil)
+        }
+        return date
+    }
+
+    /// The instant stored as text in `column`, nil for NULL.
+    func optionalTimestamp(_ column: String) throws -> Date? {
+        guard let text: String = self[column] else { return nil }
+        guard let date = Timestamp.date(from: text) else {
+            throw TimestampDecodingError(column: column, text: text)
+        }
+        return date
+    }
+}
+
+/// A timestamp column that does not hold `YYYY-MM-DDTHH:MM:SS.mmmZ` text.
+struct TimestampDecodingError: Error, CustomStringConvertible {
+    let column: String
+    let text: String?
+
+    var description: String {
+        "column \(column) holds \(text.map { "\"\($0)\"" } ?? "NULL"), not a timestamp like 2026-11-29T04:30:00.123Z"
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+
+/// One row of the `run_summary` view: a run at a glance, with what its epochs say.
+public struct RunSummary: Sendable, Equatable {
+    /// Lowercase UUID (`id`).
+    public var id: String
+    /// First 8 hex characters of the id (`short_id`).
+    public var shortID: String
+    /// Human name (`name`).
+    public var name: String
+    /// Experiment or sweep group, if any (`group_name`).
+    public var groupName: String?
+    /// Life cycle state (`status`).
+    public var status: RunStatus
+    /// When the run was created (`created_at`).
+    public var createdAt: Date
+    /// When the run finished; nil while running (`finished_at`).
+    public var finishedAt: Date?
+    /// The hyperparameter columns.
+    public var hyperparameters: Hyperparameters
+    /// Training loss after the last epoch (`final_train_loss`).
+    public var finalTrainLoss: Double?
+    /// Training accuracy after the last epoch (`final_train_accuracy`).
+    public var finalTrainAccuracy: Double?
+    /// Validation loss after the last epoch (`final_validation_loss`).
+    public var finalValidationLoss: Double?
+    /// Validation accuracy after the last epoch (`final_validation_accuracy`).
+    public var finalValidationAccuracy: Double?
+    /// Highest validation accuracy of any epoch (`best_validation_accuracy`).
+    public var bestValidationAccuracy: Double?
+    /// First epoch that reached it (`best_validation_epoch`).
+    public var bestValidationEpoch: Int?
+    /// Lowest validation loss of any epoch (`lowest_validation_loss`).
+    public var lowestValidationLoss: Double?
+    /// Number of recorded epochs (`epochs_completed`).
+    public var epochsCompleted: Int
+    /// Seconds from start to finish, or to the last heartbeat while running (`duration_seconds`).
+    public var durationSeconds: Double
+    /// Epoch where the loss stopped being finite (`diverged_at_epoch`).
+    public var divergedAtEpoch: Int?
+    /// Why the run failed or was interrupted (`error_message`).
+    public var errorMessage: String?
+    /// SHA-256 hex of the spec (`spec_hash`).
+    public var specHash: String
+}
+
+extension RunSummary: FetchableRecord, TableRecord {
+    public static let databaseTableName = "run_summary"
+
+    public init(row: Row) throws {
+        id = row["id"]
+        shortID = row["short_id"]
+        name = row["name"]
+        groupName = row["group_name"]
+        status = row["status"]
+        createdAt = try row.timestamp("created_at")
+        finishedAt = try row.optionalTimestamp("finished_at")
+        hyperparameters = Hyperparameters(row: row)
+        finalTrainLoss = row["final_train_loss"]
+        finalTrainAccuracy = row["final_train_accuracy"]
+        finalValidationLoss = row["final_validation_loss"]
+        finalValidationAccuracy = row["final_validation_accuracy"]
+        bestValidationAccuracy = row["best_validation_accuracy"]
+        bestValidationEpoch = row["best_validation_epoch"]
+        lowestValidationLoss = row["lowest_validation_loss"]
+        epochsCompleted = row["epochs_completed"]
+        durationSeconds = row["duration_seconds"]
+        divergedAtEpoch = row["diverged_at_epoch"]
+        errorMessage = row["error_message"]
+        specHash = row["spec_hash"]
+    }
+}
+
+/// Which runs `ExperimentStore.runs(matching:)` lists.
+public struct RunFilter: Sendable, Equatable {
+    /// Only runs in this state.
+    public var status: RunStatus?
+    /// Only runs whose name or group contains this text (case-insensitive).
+    public var text: String?
+    /// Only runs of exactly this group.
+    public var group: String?
+    /// At most this many runs, newest first.
+    public var limit: Int?
+
+    public init(status: RunStatus? = nil, text: String? = nil, group: String? = nil, limit: Int? = nil) {
+        self.status = status
+        self.text = text
+        self.group = group
+        self.limit = limit
+    }
+}

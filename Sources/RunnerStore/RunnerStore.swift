@@ -1,1 +1,0 @@
-// Placeholder until the RunnerStore issue lands.

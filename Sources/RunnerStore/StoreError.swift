@@ -1,0 +1,76 @@
+/// What went wrong in the experiment store, with a message that says what, where and how to fix it.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A read-only open found no file at the path.
+    case noDatabase(path: String)
+    /// The folder that should contain the database does not exist.
+    case missingFolder(path: String)
+    /// The file exists but is not an SQLite database, or is damaged.
+    case notADatabase(path: String, detail: String)
+    /// The file (or its folder) cannot be written, yet a writable open was asked for.
+    case readOnlyFile(path: String)
+    /// A store opened with `.readOnly` access was asked to write.
+    case openedReadOnly(path: String)
+    /// The database records migrations this program does not know: a newer `runner` made it.
+    case newerSchema(path: String, unknownVersions: [Int])
+    /// An applied migration differs from the one this program carries.
+    case alteredMigration(path: String, version: Int, name: String)
+    /// A read-only open found a database that still needs migrations.
+    case outdatedSchema(path: String, missingVersions: [Int])
+    /// No run has this id or id prefix.
+    case runNotFound(reference: String)
+    /// Several runs start with this prefix.
+    case ambiguousRunReference(reference: String, candidates: [String])
+    /// A run prefix must have at least 4 characters.
+    case referenceTooShort(reference: String)
+    /// The run is already finished, so it cannot be finished again.
+    case runNotRunning(id: String, status: RunStatus)
+    /// A read-only query contained a statement that would change something.
+    case writeRefused(statement: String)
+    /// A read-only query contained more than one statement.
+    case multipleStatements
+    /// A query could not be prepared or run (syntax error, missing parameter...).
+    case invalidQuery(message: String)
+    /// Weights whose shape does not fit their values or their tensor.
+    case invalidWeights(tensor: TensorName, reason: String)
+    /// Any other SQLite failure.
+    case database(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case let .noDatabase(path):
+            "no database at \(path) (run `runner run` to create one)"
+        case let .missingFolder(path):
+            "cannot open \(path): the folder \(DatabaseFile.folder(of: path)) does not exist (create it first or choose another --db path)"
+        case let .notADatabase(path, detail):
+            "\(path) is not a usable SQLite database (\(detail)); it was left untouched. Point --db at a runner database or at a new file."
+        case let .readOnlyFile(path):
+            "cannot write to \(path): the file or its folder is read-only (fix its permissions, or use a read-only command)"
+        case let .openedReadOnly(path):
+            "\(path) was opened read-only; open it read-write to change it"
+        case let .newerSchema(path, versions):
+            "\(path) was written by a newer runner (unknown schema migrations \(versions.map(String.init).joined(separator: ", "))); it was left untouched. Upgrade runner to use it."
+        case let .alteredMigration(path, version, name):
+            "\(path) has schema migration \(version) (\(name)) with a different checksum than this runner's; it was left untouched. The database or this build was altered; use a matching runner build."
+        case let .outdatedSchema(path, versions):
+            "\(path) needs schema migrations \(versions.map(String.init).joined(separator: ", ")) before it can be read; open it once with a writing command (e.g. `runner run`) to upgrade it."
+        case let .runNotFound(reference):
+            "no run matches \"\(reference)\" (list runs with `runner list`)"
+        case let .ambiguousRunReference(reference, candidates):
+            "\"\(reference)\" matches several runs: \(candidates.joined(separator: ", ")); type more characters of the id"
+        case let .referenceTooShort(reference):
+            "\"\(reference)\" is too short to name a run; give at least 4 characters of its id"
+        case let .runNotRunning(id, status):
+            "run \(id) is already \(status.rawValue); it cannot be finished again"
+        case let .writeRefused(statement):
+            "refused to run a statement that could change the database: \(statement)\nQueries are read-only; use SELECT (or WITH ... SELECT)."
+        case .multipleStatements:
+            "a query must contain exactly one statement; run them one at a time"
+        case let .invalidQuery(message):
+            "invalid query: \(message)"
+        case let .invalidWeights(tensor, reason):
+            "invalid weights for \(tensor.rawValue): \(reason)"
+        case let .database(path, message):
+            "database error in \(path): \(message)"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// The store's text form of instants: ISO-8601 UTC with milliseconds, `2026-11-29T04:30:00.123Z`.
+///
+/// The text sorts chronologically, and SQLite's date functions understand it.
+enum Timestamp {
+    /// The text of `date`, truncated to the millisecond.
+    static func string(from date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(milliseconds.floorDivided(by: 1000))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+            parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec,
+            Int32(milliseconds - milliseconds.floorDivided(by: 1000) * 1000))
+    }
+
+    /// The instant written as `text`, or nil when it is not in the store's format.
+    static func date(from text: String) -> Date? {
+        let fields = text.split(whereSeparator: { "-T:.Z".contains($0) })
+        let numbers = fields.compactMap { Int32($0) }
+        guard text.utf8.count == 24, text.hasSuffix("Z"), fields.count == 7, numbers.count == 7
+        else { return nil }
+        var parts = tm()
+        parts.tm_year = numbers[0] - 1900
+        parts.tm_mon = numbers[1] - 1
+        parts.tm_mday = numbers[2]
+        parts.tm_hour = numbers[3]
+        parts.tm_min = numbers[4]
+        parts.tm_sec = numbers[5]
+        let seconds = timegm(&parts)
+        return Date(timeIntervalSince1970: Double(seconds) + Double(numbers[6]) / 1000)
+    }
+}
+
+private extension Int64 {
+    /// Division rounding toward negative infinity, so instants before 1970 format correctly.
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor < 0) ? quotient - 1 : quotient
+    }
+}
