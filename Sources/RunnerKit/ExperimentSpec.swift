@@ -1,0 +1,456 @@
+import Foundation
+import RunnerCore
+
+/// One fully resolved training run: every default filled in, every file path
+/// absolute, one value per swept field.
+///
+/// `SpecFile` produces these from a spec file, one per point of its sweep
+/// grid. Its `canonicalJSON` is what the database stores per run; decoding
+/// that JSON gives back an equal value.
+public struct ExperimentSpec: Codable, Equatable, Hashable, Sendable {
+    /// The spec's name (`name` in the file, else the file name without `.json`).
+    public var name: String
+    /// The run's readable name: `name`, followed by `key=value` for each swept field.
+    public var runName: String
+    /// The group the run belongs to; all runs of one sweep share it.
+    public var group: String
+    /// Free text from the spec, if any.
+    public var description: String?
+    /// The values of the swept fields for this run, in the sweep's field order;
+    /// empty when nothing is swept.
+    public var swept: [SweptParameter]
+    public var data: DataSettings
+    public var model: ModelSettings
+    public var training: TrainingSettings
+
+    public init(
+        name: String, runName: String, group: String, description: String?, swept: [SweptParameter],
+        data: DataSettings, model: ModelSettings, training: TrainingSettings
+    ) {
+        self.name = name
+        self.runName = runName
+        self.group = group
+        self.description = description
+        self.swept = swept
+        self.data = data
+        self.model = model
+        self.training = training
+    }
+
+    /// The swept values by short key (e.g. `["learning_rate": "0.02", "hidden": "7"]`).
+    public var sweptParameters: [String: String] {
+        Dictionary(swept.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, runName = "run_name", group, description, swept, data, model, training
+    }
+}
+
+/// One swept field's value in one run.
+public struct SweptParameter: Codable, Equatable, Hashable, Sendable {
+    /// The field's full path in the spec, e.g. `training.learning_rate`.
+    public var field: String
+    /// The short key used in run names, e.g. `learning_rate`, `hidden`, `seed`, `data_seed`.
+    public var key: String
+    /// The value as the run name shows it, e.g. `0.02`, `he`, `none`.
+    public var value: String
+
+    public init(field: String, key: String, value: String) {
+        self.field = field
+        self.key = key
+        self.value = value
+    }
+}
+
+/// Where a run's points come from and how they split into training and validation.
+public struct DataSettings: Codable, Equatable, Hashable, Sendable {
+    public var source: DataSource
+    /// Draws the generated points and the validation split.
+    public var seed: UInt64
+    public var validation: ValidationSource
+
+    public init(source: DataSource, seed: UInt64, validation: ValidationSource) {
+        self.source = source
+        self.seed = seed
+        self.validation = validation
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case generator, points, noise, trainCSV = "train_csv", seed
+        case validationCSV = "validation_csv", validationFraction = "validation_fraction"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        seed = try container.decode(UInt64.self, forKey: .seed)
+        if let path = try container.decodeIfPresent(String.self, forKey: .trainCSV) {
+            source = .csv(path: path)
+        } else {
+            let raw = try container.decode(String.self, forKey: .generator)
+            guard let generator = DataGenerator(rawValue: raw) else {
+                throw DecodingError.dataCorruptedError(forKey: .generator, in: container, debugDescription: "unknown generator \(raw)")
+            }
+            source = try .generator(generator, points: container.decode(Int.self, forKey: .points), noise: container.decode(Double.self, forKey: .noise))
+        }
+        if let path = try container.decodeIfPresent(String.self, forKey: .validationCSV) {
+            validation = .csv(path: path)
+        } else if let fraction = try container.decodeIfPresent(Double.self, forKey: .validationFraction) {
+            validation = .fraction(fraction)
+        } else {
+            validation = .none
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch source {
+        case .generator(let generator, let points, let noise):
+            try container.encode(generator.rawValue, forKey: .generator)
+            try container.encode(points, forKey: .points)
+            try container.encode(noise, forKey: .noise)
+        case .csv(let path):
+            try container.encode(path, forKey: .trainCSV)
+        }
+        try container.encode(seed, forKey: .seed)
+        switch validation {
+        case .none: try container.encodeNil(forKey: .validationFraction)
+        case .fraction(let fraction): try container.encode(fraction, forKey: .validationFraction)
+        case .csv(let path): try container.encode(path, forKey: .validationCSV)
+        }
+    }
+}
+
+/// The training points' origin.
+public enum DataSource: Equatable, Hashable, Sendable {
+    /// Points drawn by a generator with `RandomSource(seed: data.seed)`.
+    case generator(DataGenerator, points: Int, noise: Double)
+    /// A CSV file (`x1,…,xd,label`), by absolute path.
+    case csv(path: String)
+}
+
+/// Where the validation points come from.
+public enum ValidationSource: Equatable, Hashable, Sendable {
+    /// No validation set.
+    case none
+    /// This fraction of the training points, split off with the data seed.
+    case fraction(Double)
+    /// A separate CSV file, by absolute path.
+    case csv(path: String)
+}
+
+/// The network's size and starting weights.
+public struct ModelSettings: Codable, Equatable, Hashable, Sendable {
+    /// h, the number of hidden units (taken from the start weights when given).
+    public var hiddenUnits: Int
+    public var start: StartWeights
+
+    public init(hiddenUnits: Int, start: StartWeights) {
+        self.hiddenUnits = hiddenUnits
+        self.start = start
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case hidden, initialization = "init", startWeights = "start_weights"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        hiddenUnits = try container.decode(Int.self, forKey: .hidden)
+        if let path = try container.decodeIfPresent(String.self, forKey: .startWeights) {
+            start = .file(path: path)
+        } else {
+            let raw = try container.decode(String.self, forKey: .initialization)
+            guard let initialization = Initialization(rawValue: raw) else {
+                throw DecodingError.dataCorruptedError(forKey: .initialization, in: container, debugDescription: "unknown initialization \(raw)")
+            }
+            start = .random(initialization)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(hiddenUnits, forKey: .hidden)
+        switch start {
+        case .random(let initialization): try container.encode(initialization.rawValue, forKey: .initialization)
+        case .file(let path): try container.encode(path, forKey: .startWeights)
+        }
+    }
+}
+
+/// How the starting weights are made.
+public enum StartWeights: Equatable, Hashable, Sendable {
+    /// Drawn with `RandomSource(seed: training.seed)`.
+    case random(Initialization)
+    /// Read from a JSON file in the seed's layout, by absolute path.
+    case file(path: String)
+}
+
+/// How stochastic gradient descent runs.
+public struct TrainingSettings: Codable, Equatable, Hashable, Sendable {
+    public var learningRate: Double
+    public var epochs: Int
+    /// Draws the start weights (unless they come from a file), then the visiting order.
+    public var seed: UInt64
+    public var order: VisitOrder
+    public var batchSize: Int
+    public var weightDecay: Double
+
+    public init(learningRate: Double, epochs: Int, seed: UInt64, order: VisitOrder, batchSize: Int, weightDecay: Double) {
+        self.learningRate = learningRate
+        self.epochs = epochs
+        self.seed = seed
+        self.order = order
+        self.batchSize = batchSize
+        self.weightDecay = weightDecay
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case learningRate = "learning_rate", epochs, seed, order, batchSize = "batch_size", weightDecay = "weight_decay"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        learningRate = try container.decode(Double.self, forKey: .learningRate)
+        epochs = try container.decode(Int.self, forKey: .epochs)
+        seed = try container.decode(UInt64.self, forKey: .seed)
+        let raw = try container.decode(String.self, forKey: .order)
+        guard let order = VisitOrder(rawValue: raw) else {
+            throw DecodingError.dataCorruptedError(forKey: .order, in: container, debugDescription: "unknown order \(raw)")
+        }
+        self.order = order
+        batchSize = try container.decode(Int.self, forKey: .batchSize)
+        weightDecay = try container.decode(Double.self, forKey: .weightDecay)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(learningRate, forKey: .learningRate)
+        try container.encode(epochs, forKey: .epochs)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(order.rawValue, forKey: .order)
+        try container.encode(batchSize, forKey: .batchSize)
+        try container.encode(weightDecay, forKey: .weightDecay)
+    }
+}
+
+// MARK: - Canonical JSON
+
+extension ExperimentSpec {
+    /// The run as compact JSON with sorted keys and shortest round-trip
+    /// numbers (`0.02` stays `0.02`, `2.0` is written `2`): equal specs give
+    /// equal text, and `ExperimentSpec(canonicalJSON:)` reads it back to an
+    /// equal value.
+    public var canonicalJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding cannot fail: every number is finite (validation saw to that).
+        guard let data = try? encoder.encode(self) else { preconditionFailure("an ExperimentSpec always encodes") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Reads a run back from its `canonicalJSON` (or any JSON `Codable` wrote).
+    public init(canonicalJSON text: String) throws {
+        self = try JSONDecoder().decode(ExperimentSpec.self, from: Data(text.utf8))
+    }
+}
+
+// MARK: - Key hyperparameters
+
+/// The hyperparameters worth a database column each, as plain values.
+public struct ExperimentHyperparameters: Equatable, Hashable, Sendable {
+    public var hiddenUnits: Int
+    public var learningRate: Double
+    public var epochs: Int
+    /// The training seed (start weights and visiting order).
+    public var seed: UInt64
+    /// The data seed (generated points and validation split).
+    public var dataSeed: UInt64
+    /// The generator's name (`double_moon`) or the training CSV's file name (`train.csv`).
+    public var dataSet: String
+    public var batchSize: Int
+    public var weightDecay: Double
+    /// `shuffle`, `file` or `replacement`.
+    public var order: String
+    /// `he`, `xavier`, `uniform`, or `explicit` for start weights from a file.
+    public var initialization: String
+}
+
+extension ExperimentSpec {
+    /// The key hyperparameters, for database columns.
+    public var hyperparameters: ExperimentHyperparameters {
+        let dataSet: String = switch data.source {
+        case .generator(let generator, _, _): generator.rawValue
+        case .csv(let path): URL(fileURLWithPath: path).lastPathComponent
+        }
+        let initialization: String = switch model.start {
+        case .random(let initialization): initialization.rawValue
+        case .file: "explicit"
+        }
+        return ExperimentHyperparameters(
+            hiddenUnits: model.hiddenUnits, learningRate: training.learningRate, epochs: training.epochs,
+            seed: training.seed, dataSeed: data.seed, dataSet: dataSet, batchSize: training.batchSize,
+            weightDecay: training.weightDecay, order: training.order.rawValue, initialization: initialization)
+    }
+
+    /// The core's training options.
+    public var trainingOptions: TrainingOptions {
+        TrainingOptions(
+            learningRate: training.learningRate, epochs: training.epochs, order: training.order,
+            batchSize: training.batchSize, weightDecay: training.weightDecay)
+    }
+
+    /// A fresh `RandomSource(seed: training.seed)`: hand it to
+    /// `startParameters(inputDimension:random:)`, then keep using it for training.
+    public func makeTrainingRandom() -> RandomSource {
+        RandomSource(seed: training.seed)
+    }
+}
+
+// MARK: - Resolution into the core
+
+extension ExperimentSpec {
+    /// The training points and, unless the spec has none, the validation points.
+    ///
+    /// A generator draws its points with `RandomSource(seed: data.seed)` and
+    /// the same source then splits off the validation fraction; CSV data is
+    /// read from its files and split with a fresh source of the data seed.
+    /// The same spec always gives the same data.
+    public func loadData() throws(ExperimentError) -> (training: Dataset, validation: Dataset?) {
+        var random = RandomSource(seed: data.seed)
+        let all: Dataset
+        switch data.source {
+        case .generator(let generator, let points, let noise):
+            guard points >= 2, noise >= 0, noise.isFinite else {
+                throw ExperimentError("the generator needs at least 2 points and a finite noise >= 0, found \(points) points and noise \(noise)")
+            }
+            all = generator.generate(points: points, noise: noise, random: &random)
+        case .csv(let path):
+            all = try Self.readCSV(path, role: "training")
+        }
+        switch data.validation {
+        case .none:
+            return (all, nil)
+        case .fraction(let fraction):
+            guard fraction > 0 && fraction < 1 else {
+                throw ExperimentError("validation_fraction must lie in (0, 1), found \(fraction)")
+            }
+            guard all.count >= 2 else {
+                throw ExperimentError("a validation split needs at least 2 points so that each side keeps one, but \(dataSetDescription) has \(all.count)")
+            }
+            let (training, validation) = all.split(validationFraction: fraction, using: &random)
+            return (training, validation)
+        case .csv(let path):
+            let validation = try Self.readCSV(path, role: "validation")
+            guard validation.dimension == all.dimension else {
+                throw ExperimentError("the validation CSV \(path) has \(validation.dimension) features per point but the training data (\(dataSetDescription)) has \(all.dimension); both need the same")
+            }
+            return (all, validation)
+        }
+    }
+
+    /// The starting weights for data of `inputDimension` features.
+    ///
+    /// From `start_weights` when the spec names a file (checking d against the
+    /// data and h against the spec; `random` is left untouched), otherwise
+    /// drawn by the spec's initialization from `random`, which should be
+    /// `makeTrainingRandom()` and which the caller keeps using for training.
+    public func startParameters(inputDimension: Int, random: inout RandomSource) throws(ExperimentError) -> Parameters {
+        guard inputDimension >= 1, model.hiddenUnits >= 1 else {
+            throw ExperimentError("a network needs at least one input and one hidden unit, found d = \(inputDimension), h = \(model.hiddenUnits)")
+        }
+        switch model.start {
+        case .random(let initialization):
+            return Parameters(inputDimension: inputDimension, hiddenUnits: model.hiddenUnits, initialization: initialization, random: &random)
+        case .file(let path):
+            let parameters = try Self.readStartWeights(path)
+            guard parameters.inputDimension == inputDimension else {
+                throw ExperimentError("the start weights \(path) are for \(parameters.inputDimension) input features (Wi has \(parameters.inputDimension) rows), but the data has \(inputDimension)")
+            }
+            guard parameters.hiddenUnits == model.hiddenUnits else {
+                throw ExperimentError("the start weights \(path) have \(parameters.hiddenUnits) hidden units, but the spec asks for \(model.hiddenUnits)")
+            }
+            return parameters
+        }
+    }
+
+    private var dataSetDescription: String {
+        switch data.source {
+        case .generator(let generator, _, _): "the \(generator.rawValue) generator"
+        case .csv(let path): path
+        }
+    }
+
+    /// Reads and parses a CSV data file.
+    static func readCSV(_ path: String, role: String) throws(ExperimentError) -> Dataset {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ExperimentError("cannot read the \(role) CSV \(path): \(Self.readFailure(path))")
+        }
+        do {
+            return try Dataset(csv: text, path: path)
+        } catch {
+            throw ExperimentError(error.description)
+        }
+    }
+
+    /// Reads start weights in the seed's JSON layout.
+    static func readStartWeights(_ path: String) throws(ExperimentError) -> Parameters {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ExperimentError("cannot read the start weights \(path): \(Self.readFailure(path))")
+        }
+        do {
+            return try JSONDecoder().decode(Parameters.self, from: data)
+        } catch {
+            throw ExperimentError("the start weights \(path) are not weights in the seed's layout {\"Wi\": [[…]], \"bi\": […], \"Wo\": […], \"bo\": x}: \(Self.decodingFailure(error))")
+        }
+    }
+
+    static func readFailure(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
+        if isDirectory.boolValue { return "it is a directory, not a file" }
+        return "the file is unreadable or not UTF-8 text"
+    }
+
+    static func decodingFailure(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .dataCorrupted(let context):
+            return context.debugDescription
+        case .keyNotFound(let key, _):
+            return "the key \"\(key.stringValue)\" is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return "\(path.isEmpty ? "the file" : "$" + path): \(context.debugDescription)"
+        default:
+            return "\(error)"
+        }
+    }
+}
+
+// MARK: - Everything a run needs
+
+/// A run ready to train: its data, start weights, options and the training
+/// random source, already advanced past the weight initialization.
+public struct PreparedExperiment: Sendable {
+    public var training: Dataset
+    public var validation: Dataset?
+    public var startParameters: Parameters
+    public var options: TrainingOptions
+    /// Continue with this source for `Parameters.trained(…, random:)`.
+    public var random: RandomSource
+}
+
+extension ExperimentSpec {
+    /// Loads the data, then makes the start weights for its dimension with
+    /// `RandomSource(seed: training.seed)`, which it returns for training.
+    public func prepare() throws(ExperimentError) -> PreparedExperiment {
+        let (training, validation) = try loadData()
+        var random = makeTrainingRandom()
+        let parameters = try startParameters(inputDimension: training.dimension, random: &random)
+        return PreparedExperiment(
+            training: training, validation: validation, startParameters: parameters, options: trainingOptions, random: random)
+    }
+}
