@@ -10,7 +10,7 @@ public enum RunOutcome: Sendable, Equatable {
     case failed(message: String)
 
     /// The status the run gets.
-    var status: RunStatus {
+    public var status: RunStatus {
         switch self {
         case .completed: .completed
         case .diverged: .diverged

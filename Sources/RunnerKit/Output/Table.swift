@@ -1,0 +1,112 @@
+import Foundation
+import TextTable
+
+/// How commands print rows of data.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    /// Aligned columns for reading in a terminal.
+    case table
+    /// RFC 4180 CSV with a header row.
+    case csv
+    /// A JSON array with one object per row; numbers stay numbers, empty cells are null.
+    case json
+    /// A GitHub-flavoured Markdown table.
+    case markdown
+}
+
+/// One cell of a table: its text, and whether it is a number (right-aligned, unquoted in JSON).
+public struct Cell: Equatable, Sendable, ExpressibleByStringLiteral {
+    public var text: String
+    public var isNumber: Bool
+    /// True for a missing value: printed empty, `null` in JSON.
+    public var isEmpty: Bool { text.isEmpty }
+
+    public init(_ text: String, isNumber: Bool = false) {
+        self.text = text
+        self.isNumber = isNumber
+    }
+
+    public init(stringLiteral value: String) {
+        self.init(value)
+    }
+
+    /// A number printed with `format`, or an empty cell for nil.
+    public static func number<Value>(_ value: Value?, _ format: (Value) -> String) -> Cell {
+        guard let value else { return Cell("") }
+        return Cell(format(value), isNumber: true)
+    }
+}
+
+/// Rows under named columns: the one shape every listing command prints,
+/// through one code path for every format.
+public struct Table: Equatable, Sendable {
+    public var headers: [String]
+    public var rows: [[Cell]]
+
+    public init(headers: [String], rows: [[Cell]]) {
+        precondition(rows.allSatisfy { $0.count == headers.count }, "every row needs one cell per column")
+        self.headers = headers
+        self.rows = rows
+    }
+
+    /// The table in `format`, ending with a newline.
+    ///
+    /// Text tables use TextTable (its `simple` and `pipe` styles); CSV quoting
+    /// and JSON are small enough to write here.
+    public func rendered(as format: OutputFormat) -> String {
+        switch format {
+        case .table: textTable(style: Style.simple)
+        case .markdown: textTable(style: Style.pipe)
+        case .csv: csv()
+        case .json: json()
+        }
+    }
+
+    private func textTable(style: TextTableStyle.Type) -> String {
+        let numeric = headers.indices.map { column in
+            rows.contains { $0[column].isNumber } && rows.allSatisfy { $0[column].isNumber || $0[column].isEmpty }
+        }
+        let table = TextTable<[Cell]> { row in
+            headers.indices.map { column in
+                Column(title: headers[column], value: row[column].text, align: numeric[column] ? .right : .left)
+            }
+        }
+        return (table.string(for: rows, style: style) ?? "") + "\n"
+    }
+
+    private func csv() -> String {
+        ([headers] + rows.map { $0.map(\.text) })
+            .map { $0.map(csvField).joined(separator: ",") }
+            .joined(separator: "\n") + "\n"
+    }
+
+    private func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private func json() -> String {
+        let objects = rows.map { row in
+            "  {" + zip(headers, row).map { header, cell in
+                "\(jsonString(header)): \(cell.isEmpty ? "null" : cell.isNumber ? cell.text : jsonString(cell.text))"
+            }.joined(separator: ", ") + "}"
+        }
+        return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+    }
+}
+
+/// `text` as a JSON string literal.
+func jsonString(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": result += "\\\""
+        case "\\": result += "\\\\"
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
+        default: result.unicodeScalars.append(scalar)
+        }
+    }
+    return result + "\""
+}

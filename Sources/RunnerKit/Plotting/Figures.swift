@@ -1,0 +1,143 @@
+import Foundation
+import RunnerCore
+import RunnerPlots
+import RunnerStore
+
+/// A problem drawing a run.
+public enum FigureError: Error, Equatable, CustomStringConvertible {
+    case noEpochs(run: String)
+    case noWeights(run: String, status: String)
+    case notTwoDimensional(run: String, dimension: Int)
+    case needsOneRun(count: Int)
+    case unreadableSpec(run: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .noEpochs(let run):
+            "run \(run) has no epochs to plot yet"
+        case .noWeights(let run, let status):
+            "run \(run) has no final weights (status \(status)), so there is no decision boundary to draw"
+        case .notTwoDimensional(let run, let dimension):
+            "run \(run) has \(dimension)-dimensional inputs; decision boundaries are drawn for 2-D data only"
+        case .needsOneRun(let count):
+            "a decision boundary is drawn for exactly one run, but \(count) were given"
+        case .unreadableSpec(let run, let reason):
+            "cannot rebuild the data of run \(run) from its stored spec: \(reason)"
+        }
+    }
+}
+
+/// The hyperparameter on the x axis of a sweep summary.
+public enum SweepAxis: String, CaseIterable, Sendable {
+    case learningRate = "learning_rate"
+    case hidden
+
+    var title: String { self == .learningRate ? "learning rate" : "hidden units" }
+    var otherTitle: String { self == .learningRate ? "hidden units" : "learning rate" }
+
+    func x(_ key: Hyperparameters) -> Double {
+        self == .learningRate ? key.learningRate : Double(key.hiddenUnits)
+    }
+
+    func series(_ key: Hyperparameters) -> String {
+        self == .learningRate ? "h = \(key.hiddenUnits)" : "lr = \(Format.parameter(key.learningRate))"
+    }
+}
+
+/// Builds charts from what the database holds: epochs, weights and the stored
+/// spec, from which the data set is regenerated (or its CSV re-read).
+public struct Figures {
+    public let store: ExperimentStore
+
+    public init(store: ExperimentStore) {
+        self.store = store
+    }
+
+    /// Loss and error per epoch of every run, overlaid.
+    public func learningCurves(_ runs: [RunSummary], title: String = "Learning curves") throws -> LearningCurveChart {
+        let curves = try runs.map { run -> LearningCurveRun in
+            let epochs = try store.epochs(of: run.id)
+            guard !epochs.isEmpty else { throw FigureError.noEpochs(run: run.shortID) }
+            func points(_ value: (EpochRecord) -> Double?) -> [CurvePoint] {
+                epochs.compactMap { epoch in value(epoch).map { CurvePoint(epoch: Double(epoch.epoch), value: $0) } }
+            }
+            return LearningCurveRun(
+                label: "\(run.shortID) \(run.name)",
+                trainLoss: points(\.trainLoss), validationLoss: points(\.validationLoss),
+                trainAccuracy: points { $0.trainAccuracy }, validationAccuracy: points(\.validationAccuracy))
+        }
+        return LearningCurveChart(title: title, runs: curves)
+    }
+
+    /// The network's output over the data's range with the training points on top.
+    ///
+    /// - Parameter resolution: Grid nodes per axis.
+    public func decisionBoundary(_ run: RunSummary, resolution: Int = 120) throws -> DecisionBoundaryChart {
+        let (parameters, training) = try networkAndData(run)
+        let points = (0..<training.count).map { i -> LabeledPoint in
+            let x = Array(training.point(i))
+            let label = training.labels[i]
+            return LabeledPoint(x: x[0], y: x[1], label: Int(label), misclassified: label * parameters.output(for: x) <= 0)
+        }
+        let range = DecisionBoundaryChart.paddedRange(of: points)
+        let grid = BoundaryGrid(xRange: range.x, yRange: range.y, nx: resolution, ny: resolution) { x, y in
+            parameters.output(for: [x, y])
+        }
+        let errors = points.filter(\.misclassified).count
+        let title = "\(run.shortID) \(run.name): \(errors) of \(points.count) training points misclassified"
+        return DecisionBoundaryChart(title: title, grid: grid, points: points)
+    }
+
+    /// Final validation error (or training error, for runs without a
+    /// validation set) against `axis`, one line per value of the other
+    /// hyperparameter, mean ± standard deviation over the runs sharing both.
+    public func sweepSummary(_ runs: [RunSummary], axis: SweepAxis) throws -> SweepSummaryChart {
+        let usesValidation = runs.allSatisfy { $0.finalValidationAccuracy != nil }
+        var groups: [String: [Double: [Double]]] = [:]
+        for run in runs {
+            guard let accuracy = usesValidation ? run.finalValidationAccuracy : run.finalTrainAccuracy else { continue }
+            groups[axis.series(run.hyperparameters), default: [:]][axis.x(run.hyperparameters), default: []].append(1 - accuracy)
+        }
+        let points = groups.keys.sorted().flatMap { series in
+            groups[series]!.keys.sorted().map { x in
+                let errors = groups[series]![x]!
+                let (mean, deviation) = Statistics.meanAndStandardDeviation(errors)
+                return SweepPoint(x: x, series: series, mean: mean, std: deviation, count: errors.count)
+            }
+        }
+        let which = usesValidation ? "validation" : "training"
+        return SweepSummaryChart(
+            title: "Final \(which) error by \(axis.title)", points: points, xTitle: axis.title,
+            seriesTitle: axis.otherTitle, yTitle: "final \(which) error (fraction)")
+    }
+
+    /// The trained network of `run` and its training points, rebuilt from the store.
+    func networkAndData(_ run: RunSummary) throws -> (Parameters, Dataset) {
+        let tensors = try store.weights(of: run.id)
+        guard !tensors.isEmpty else { throw FigureError.noWeights(run: run.shortID, status: run.status.rawValue) }
+        guard run.hyperparameters.inputDimension == 2 else {
+            throw FigureError.notTwoDimensional(run: run.shortID, dimension: run.hyperparameters.inputDimension)
+        }
+        let parameters = try Parameters(storedTensors: tensors)
+        let stored = try store.run(run.id)
+        do {
+            let spec = try ExperimentSpec(canonicalJSON: stored.specJSON)
+            return (parameters, try spec.loadData().training)
+        } catch {
+            throw FigureError.unreadableSpec(run: run.shortID, reason: "\(error)")
+        }
+    }
+}
+
+extension Parameters {
+    /// The network whose weights the store holds (tensors `Wi`, `bi`, `Wo`, `bo`).
+    public init(storedTensors tensors: [WeightTensor]) throws {
+        func values(_ name: TensorName) -> [Double] {
+            tensors.first { $0.name == name }?.values ?? []
+        }
+        let inputs = values(.Wi)
+        let columns = tensors.first { $0.name == .Wi }?.shape.last ?? 0
+        let rows = columns > 0 ? stride(from: 0, to: inputs.count, by: columns).map { Array(inputs[$0..<($0 + columns)]) } : []
+        try self.init(wi: rows, bi: values(.bi), wo: values(.Wo), bo: values(.bo).first ?? 0)
+    }
+}

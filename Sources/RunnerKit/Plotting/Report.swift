@@ -1,0 +1,36 @@
+import Foundation
+import RunnerPlots
+import RunnerStore
+
+extension Figures {
+    /// One self-contained HTML page about `runs`: the comparison table, the
+    /// learning curves, the sweep summary when the runs vary the learning rate
+    /// or the hidden size, and a small decision boundary per 2-D run.
+    ///
+    /// - Parameter generatedAt: The line under the title, given by the caller
+    ///   so the same input makes the same file.
+    public func report(_ runs: [RunSummary], title: String, generatedAt: String) throws -> String {
+        let comparison = try Comparison(store: store, runs: runs)
+        let withEpochs = runs.filter { $0.epochsCompleted > 0 }
+        let learningRates = Set(runs.map(\.hyperparameters.learningRate))
+        let hiddenSizes = Set(runs.map(\.hyperparameters.hiddenUnits))
+        let axis: SweepAxis? = learningRates.count > 1 ? .learningRate : hiddenSizes.count > 1 ? .hidden : nil
+        let boundaries = try runs.filter { $0.hyperparameters.inputDimension == 2 && $0.epochsCompleted > 0 }
+            .compactMap { run -> DecisionBoundaryChart? in
+                do {
+                    let chart = try decisionBoundary(run, resolution: 48)
+                    return DecisionBoundaryChart(title: "\(run.shortID) \(run.name)", grid: chart.grid, points: chart.points)
+                } catch FigureError.noWeights {
+                    return nil
+                }
+            }
+        let table = comparison.table()
+        return try HTMLReport(
+            title: title, generatedAt: generatedAt,
+            table: HTMLReport.Table(headers: table.headers, rows: table.rows.map { $0.map(\.text) }),
+            learningCurves: withEpochs.isEmpty ? nil : learningCurves(withEpochs),
+            sweepSummary: try axis.map { try sweepSummary(runs, axis: $0) },
+            decisionBoundaries: boundaries
+        ).html()
+    }
+}

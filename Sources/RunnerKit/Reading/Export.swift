@@ -1,0 +1,93 @@
+import Foundation
+import RunnerStore
+
+/// What `runner export` writes out.
+public enum ExportContent: String, CaseIterable, Sendable {
+    /// Every epoch's metrics.
+    case epochs
+    /// The final weights, one row per number.
+    case weights
+    /// The resolved spec, as stored.
+    case spec
+}
+
+/// A problem with an export request.
+public enum ExportError: Error, Equatable, CustomStringConvertible {
+    case specIsJSON(OutputFormat)
+    case noEpochs(run: String)
+    case noWeights(run: String, status: String)
+
+    public var description: String {
+        switch self {
+        case .specIsJSON(let format):
+            "the spec is a JSON document and cannot be exported as \(format.rawValue); use --format json"
+        case .noEpochs(let run):
+            "run \(run) has no epochs yet"
+        case .noWeights(let run, let status):
+            "run \(run) has no final weights (status \(status)); weights are written when a run ends"
+        }
+    }
+}
+
+/// Exports one run's data for other tools.
+public enum Export {
+    /// The export of `content` of run `reference` in `format`.
+    ///
+    /// Numbers are written with full precision (the shortest text that reads
+    /// back as the same double), so weights survive a round trip.
+    public static func render(store: ExperimentStore, reference: String, content: ExportContent, format: OutputFormat) throws -> String {
+        let run = try store.run(reference)
+        switch content {
+        case .spec:
+            guard format == .json else { throw ExportError.specIsJSON(format) }
+            let object = try JSONSerialization.jsonObject(with: Data(run.specJSON.utf8))
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            return String(decoding: data, as: UTF8.self) + "\n"
+        case .epochs:
+            let epochs = try store.epochs(of: run.id)
+            guard !epochs.isEmpty else { throw ExportError.noEpochs(run: run.shortID) }
+            return Table(
+                headers: ["epoch", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "elapsed_seconds"],
+                rows: epochs.map { epoch in
+                    [
+                        Cell(String(epoch.epoch), isNumber: true), .number(epoch.trainLoss, exact),
+                        .number(epoch.trainAccuracy, exact), .number(epoch.validationLoss, exact),
+                        .number(epoch.validationAccuracy, exact), .number(epoch.elapsedSeconds, exact),
+                    ]
+                }).rendered(as: format)
+        case .weights:
+            let tensors = try store.weights(of: run.id)
+            guard !tensors.isEmpty else { throw ExportError.noWeights(run: run.shortID, status: run.status.rawValue) }
+            var rows: [[Cell]] = []
+            for tensor in tensors {
+                let columns = tensor.shape.count == 2 ? tensor.shape[1] : 1
+                for (index, value) in tensor.values.enumerated() {
+                    rows.append([
+                        Cell(tensor.name.rawValue), Cell(String(index / columns), isNumber: true),
+                        Cell(String(index % columns), isNumber: true), Cell(exact(value), isNumber: value.isFinite),
+                    ])
+                }
+            }
+            return Table(headers: ["tensor", "row", "col", "value"], rows: rows).rendered(as: format)
+        }
+    }
+
+    /// The shortest decimal text that reads back as exactly `value`.
+    static func exact(_ value: Double) -> String {
+        "\(value)"
+    }
+}
+
+extension QueryResult {
+    /// The result as a table: integers and reals are numbers, NULL is an empty cell.
+    public var table: Table {
+        Table(headers: columns, rows: rows.map { row in
+            row.map { value in
+                switch value {
+                case .integer, .real: Cell(value.description, isNumber: true)
+                default: Cell(value.description)
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import RunnerCore
+import RunnerStore
+
+/// Everything `runner show` prints about one run.
+public struct RunDetails {
+    public let run: Run
+    public let epochs: [EpochRecord]
+    public let weights: [WeightTensor]
+
+    /// Reads the run `reference` (full id or unique prefix) with its epochs and weights.
+    public init(store: ExperimentStore, reference: String) throws(StoreError) {
+        run = try store.run(reference)
+        epochs = try store.epochs(of: run.id)
+        weights = try store.weights(of: run.id)
+    }
+
+    /// At most this many epoch rows are printed; the rest are summarised.
+    public static let epochRowLimit = 20
+
+    /// The report: header, resolved spec, loss curves as sparklines, epochs and weights.
+    public func text() -> String {
+        var lines: [String] = []
+        let key = run.hyperparameters
+        lines.append("Run \(run.shortID)  \(run.name)")
+        lines.append("  id          \(run.id)")
+        lines.append("  group       \(run.groupName ?? "-")")
+        lines.append("  status      \(statusLine)")
+        lines.append("  started     \(Format.timestamp(run.startedAt)) UTC on \(run.host) (pid \(run.pid)), runner \(run.programVersion)")
+        lines.append("  data        \(key.dataset): \(key.trainSize) training and \(key.validationSize) validation points, d = \(key.inputDimension)")
+        lines.append("  network     h = \(key.hiddenUnits), init \(key.initialization)")
+        lines.append("  training    lr \(Format.parameter(key.learningRate)), \(key.epochs) epochs, seed \(key.seed), order \(key.visitOrder), batch \(key.batchSize), weight decay \(Format.parameter(key.weightDecay))")
+        if let message = run.errorMessage { lines.append("  message     \(message)") }
+        lines.append("")
+        lines.append("Spec (resolved)")
+        lines.append(prettySpec.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        if !epochs.isEmpty {
+            lines.append("")
+            lines.append("Curves (epoch 1 → \(epochs.count))")
+            lines.append(contentsOf: curves)
+            lines.append("")
+            lines.append(epochTable)
+        }
+        if !weights.isEmpty {
+            lines.append("Final weights")
+            for tensor in weights {
+                lines.append(contentsOf: describe(tensor))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private var statusLine: String {
+        var text = run.status.rawValue
+        if let epoch = run.divergedAtEpoch { text += " at epoch \(epoch)" }
+        if let finished = run.finishedAt {
+            text += ", \(epochs.count) epochs in \(Format.duration(finished.timeIntervalSince(run.startedAt)))"
+        }
+        return text
+    }
+
+    private var prettySpec: String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(run.specJSON.utf8)),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        else { return run.specJSON }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private var curves: [String] {
+        let series: [(String, [Double?])] = [
+            ("train loss    ", epochs.map(\.trainLoss)),
+            ("val loss      ", epochs.map(\.validationLoss)),
+            ("train accuracy", epochs.map { Optional($0.trainAccuracy) }),
+            ("val accuracy  ", epochs.map(\.validationAccuracy)),
+        ]
+        return series.compactMap { label, values in
+            let present = values.compactMap { $0 }
+            guard let first = present.first, let last = present.last else { return nil }
+            return "  \(label)  \(Sparkline.draw(present))  \(Format.metric(first)) → \(Format.metric(last))"
+        }
+    }
+
+    private var epochTable: String {
+        var shown = epochs
+        var note = ""
+        if epochs.count > Self.epochRowLimit {
+            let step = Double(epochs.count - 1) / Double(Self.epochRowLimit - 1)
+            shown = (0..<Self.epochRowLimit).map { epochs[Int((Double($0) * step).rounded())] }
+            note = "(\(Self.epochRowLimit) of \(epochs.count) epochs; `runner export \(run.shortID) --what epochs` prints all)\n"
+        }
+        let table = Table(
+            headers: ["epoch", "train_loss", "train_acc", "val_loss", "val_acc", "seconds"],
+            rows: shown.map { epoch in
+                [
+                    Cell(String(epoch.epoch), isNumber: true), .number(epoch.trainLoss, Format.metric),
+                    .number(epoch.trainAccuracy, Format.accuracy), .number(epoch.validationLoss, Format.metric),
+                    .number(epoch.validationAccuracy, Format.accuracy), .number(epoch.elapsedSeconds) { String(format: "%.3f", $0) },
+                ]
+            })
+        return "Epochs\n" + table.rendered(as: .table) + note
+    }
+
+    private func describe(_ tensor: WeightTensor) -> [String] {
+        let shape = tensor.shape.isEmpty ? "scalar" : "[" + tensor.shape.map(String.init).joined(separator: "×") + "]"
+        let columns = tensor.shape.count == 2 ? tensor.shape[1] : max(tensor.values.count, 1)
+        let rows = stride(from: 0, to: tensor.values.count, by: columns).map { start in
+            "    " + tensor.values[start..<min(start + columns, tensor.values.count)]
+                .map { String(format: "% .5f", $0) }.joined(separator: " ")
+        }
+        return ["  \(tensor.name.rawValue) \(shape)"] + rows
+    }
+}

@@ -1,0 +1,48 @@
+import Dispatch
+import Foundation
+
+/// Turns SIGINT and SIGTERM into a flag that training checks after every epoch.
+///
+/// The first signal asks the current run to stop after its epoch, so it is
+/// recorded as interrupted with everything up to then; the signal's default
+/// action is restored at once, so a second Ctrl-C ends the process right away
+/// (the run is then found abandoned and shown as interrupted).
+public final class InterruptionMonitor: @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: Int32?
+    private var sources: [any DispatchSourceSignal] = []
+
+    /// Starts watching `signals`.
+    public init(signals: [Int32] = [SIGINT, SIGTERM]) {
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in
+                self?.record(number)
+                signal(number, SIG_DFL)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    deinit {
+        sources.forEach { $0.cancel() }
+    }
+
+    /// The first signal received, if any.
+    public var signalReceived: Int32? {
+        lock.withLock { received }
+    }
+
+    /// A reason to store with an interrupted run, e.g. "interrupted by SIGINT".
+    public var reason: String? {
+        signalReceived.map { "interrupted by \($0 == SIGINT ? "SIGINT (Ctrl-C)" : $0 == SIGTERM ? "SIGTERM" : "signal \($0)")" }
+    }
+
+    private func record(_ number: Int32) {
+        lock.withLock {
+            if received == nil { received = number }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Dispatch
+import Foundation
+import RunnerCore
+import RunnerStore
+
+/// How one run ended, for the summary `runner run` prints.
+public struct RunResult: Sendable {
+    public var identity: RunIdentity
+    public var name: String
+    public var status: RunStatus
+    public var epochsCompleted: Int
+    public var finalEpoch: EpochReport?
+    public var divergedAtEpoch: Int?
+    public var seconds: Double
+}
+
+/// Trains runs and records each one in the store as it goes.
+///
+/// A run is inserted as `running`, every epoch is committed as it ends, a
+/// timer refreshes the heartbeat, and the weights and final status are
+/// written together at the end: completed, diverged (with its epoch),
+/// interrupted (after a signal, keeping every finished epoch) or failed.
+public struct RunExecutor {
+    public let store: ExperimentStore
+    public let progress: any ProgressReporter
+    public let interruption: InterruptionMonitor?
+    /// How often the heartbeat is refreshed while a run trains.
+    public var heartbeatInterval: Double = 15
+
+    public init(store: ExperimentStore, progress: any ProgressReporter, interruption: InterruptionMonitor?) {
+        self.store = store
+        self.progress = progress
+        self.interruption = interruption
+    }
+
+    /// Trains `job` and records it; `index` and `total` are for progress only.
+    public func execute(_ job: TrainingJob, index: Int, total: Int) throws -> RunResult {
+        let spec = job.spec
+        var random = spec.makeTrainingRandom()
+        let start = try spec.startParameters(inputDimension: job.training.dimension, random: &random)
+        let identity = try store.startRun(newRun(for: job))
+        let heartbeat = startHeartbeat(runID: identity.id)
+        defer { heartbeat.cancel() }
+        progress.runStarted(name: spec.runName, shortID: identity.shortID, index: index, total: total, epochs: spec.training.epochs)
+        defer { progress.runFinished() }
+
+        let clock = ContinuousClock()
+        let began = clock.now
+        func elapsed() -> Double {
+            let duration = clock.now - began
+            return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        }
+        let result: TrainingResult
+        do {
+            result = try start.trained(on: job.training, validation: job.validation, options: spec.trainingOptions, random: &random) { report in
+                try store.recordEpoch(EpochRecord(
+                    runID: identity.id, epoch: report.epoch,
+                    trainLoss: report.training.loss, trainAccuracy: report.training.accuracy,
+                    validationLoss: report.validation?.loss, validationAccuracy: report.validation?.accuracy,
+                    elapsedSeconds: elapsed()))
+                progress.epochFinished(report, of: spec.training.epochs)
+                return interruption?.signalReceived == nil ? .proceed : .stop
+            }
+        } catch {
+            try? store.finishRun(id: identity.id, outcome: .failed(message: "\(error)"), metrics: nil, weights: [])
+            throw error
+        }
+
+        let outcome: RunOutcome = switch result.outcome {
+        case .completed: .completed
+        case .stopped: .interrupted(reason: interruption?.reason)
+        case .diverged(let epoch): .diverged(atEpoch: epoch)
+        }
+        let last = result.epochs.last
+        try store.finishRun(
+            id: identity.id, outcome: outcome,
+            metrics: last.map {
+                FinalMetrics(trainLoss: $0.training.loss, trainAccuracy: $0.training.accuracy,
+                             validationLoss: $0.validation?.loss, validationAccuracy: $0.validation?.accuracy)
+            },
+            weights: result.parameters.tensors.map(WeightTensor.init))
+        let divergedAt: Int? = if case .diverged(let epoch) = result.outcome { epoch } else { nil }
+        return RunResult(
+            identity: identity, name: spec.runName, status: outcome.status, epochsCompleted: result.epochs.count,
+            finalEpoch: last, divergedAtEpoch: divergedAt, seconds: elapsed())
+    }
+
+    private func newRun(for job: TrainingJob) -> NewRun {
+        let key = job.spec.hyperparameters
+        return NewRun(
+            name: job.spec.runName, groupName: job.spec.group, specJSON: job.spec.canonicalJSON,
+            hyperparameters: Hyperparameters(
+                hiddenUnits: key.hiddenUnits, learningRate: key.learningRate, epochs: key.epochs,
+                seed: Int(key.seed), dataset: key.dataSet, inputDimension: job.training.dimension,
+                batchSize: key.batchSize, weightDecay: key.weightDecay, visitOrder: key.order,
+                initialization: key.initialization, trainSize: job.training.count,
+                validationSize: job.validation?.count ?? 0),
+            programVersion: RunnerVersion.current)
+    }
+
+    private func startHeartbeat(runID: String) -> any DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + heartbeatInterval, repeating: heartbeatInterval)
+        timer.setEventHandler { [store] in try? store.heartbeat(runID: runID) }
+        timer.resume()
+        return timer
+    }
+}
+
+extension WeightTensor {
+    /// The store's form of one of the core's tensors.
+    init(_ tensor: Tensor) {
+        let shape = tensor.name == "Wi" ? [tensor.rows, tensor.columns] : tensor.name == "bo" ? [] : [tensor.rows]
+        self.init(name: TensorName(rawValue: tensor.name)!, shape: shape, values: tensor.values)
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import RunnerKit
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare runs side by side: the hyperparameters that differ, final and best metrics.",
+        discussion: """
+            With no runs given, compares the group of the most recent run. --aggregate folds \
+            runs that differ only in their seed into one row with mean ± standard deviation.
+
+            Example:
+              runner compare --group practical-sweep --aggregate --sort val_acc --descending
+              runner compare 1a2b 3c4d --format markdown
+            """)
+
+    @OptionGroup var selection: RunSelection
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOption
+
+    @Flag(name: .long, help: "One row per setting: mean ± std over seeds.")
+    var aggregate = false
+
+    @Option(name: .long, help: ArgumentHelp("Sort by this column (e.g. val_acc, lr, seconds).", valueName: "column"))
+    var sort: String?
+
+    @Flag(name: .long, help: "Sort in descending order.")
+    var descending = false
+
+    func run() throws {
+        let store = try database.openForReading()
+        let comparison = try Comparison(store: store, runs: selection.summaries(in: store))
+        var table = aggregate ? comparison.aggregatedTable() : comparison.table()
+        if let sort { table = try table.sorted(by: sort, descending: descending) }
+        write(table.rendered(as: output.format))
+    }
+}

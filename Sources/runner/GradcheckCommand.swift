@@ -1,0 +1,35 @@
+import ArgumentParser
+import RunnerKit
+
+struct GradcheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gradcheck",
+        abstract: "Check the analytic gradient against central differences on a spec's data.",
+        discussion: """
+            Reports the largest relative error per tensor at the start weights and after \
+            training (up to \(GradientCheckJob.pointLimit) training points; points on a ReLU kink are skipped). \
+            Nothing is written to the database. Exits with status 1 when an error exceeds 1e-6.
+
+            Example:
+              runner gradcheck experiments/practical-default.json
+            """)
+
+    @Argument(help: ArgumentHelp("An experiment spec file (the first run of a sweep is checked).", valueName: "spec"))
+    var spec: String
+
+    @Option(name: .long, help: "The finite-difference step.")
+    var step: Double = 1e-6
+
+    @OptionGroup var output: FormatOption
+
+    func validate() throws {
+        if !(step > 0 && step < 1) { throw ValidationError("--step must lie in (0, 1), got \(step).") }
+    }
+
+    func run() throws {
+        let job = try RunPlan.load(specPaths: [spec]).jobs[0]
+        let table = try GradientCheckJob(job: job).run(step: step)
+        write(table.rendered(as: output.format))
+        if table.rows.contains(where: { $0.last?.text != "ok" }) { throw ExitCode.failure }
+    }
+}

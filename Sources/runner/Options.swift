@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import RunnerKit
+import RunnerStore
+
+/// The database every command reads or writes.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The SQLite database file (default: $RUNNER_DB, or runner.db in the current folder).", valueName: "path"))
+    var db: String?
+
+    /// The path to use: --db, then $RUNNER_DB, then runner.db.
+    var path: String {
+        db ?? ProcessInfo.processInfo.environment["RUNNER_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "runner.db"
+    }
+
+    /// The store for a command that only reads.
+    func openForReading() throws -> ExperimentStore {
+        try ExperimentStore.openForReading(path: path)
+    }
+}
+
+/// The output format of commands that print rows.
+struct FormatOption: ParsableArguments {
+    @Option(name: .long, help: "Output format.")
+    var format: OutputFormat = .table
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+extension ExportContent: ExpressibleByArgument {}
+extension SweepAxis: ExpressibleByArgument {}
+
+/// Which runs a command works on: ids, a group, or the most recent ones.
+struct RunSelection: ParsableArguments {
+    @Argument(help: "Run ids, full or any unique prefix of 4 or more characters.")
+    var runs: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("All runs of this group (a sweep).", valueName: "name"))
+    var group: String?
+
+    @Option(name: .long, help: ArgumentHelp("The N most recent runs.", valueName: "N"))
+    var last: Int?
+
+    func validate() throws {
+        let given = [!runs.isEmpty, group != nil, last != nil].filter { $0 }.count
+        if given > 1 {
+            throw ValidationError("Give run ids, --group or --last, not several of them.")
+        }
+        if let last, last < 1 {
+            throw ValidationError("--last needs a positive number of runs, got \(last).")
+        }
+    }
+
+    /// The selected runs, oldest first; with no selection, the group of the most recent run.
+    func summaries(in store: ExperimentStore) throws -> [RunSummary] {
+        let selected: [RunSummary]
+        if !runs.isEmpty {
+            selected = try store.summaries(of: runs)
+        } else if let group {
+            selected = try store.runs(inGroup: group)
+            if selected.isEmpty { throw CLIError("no runs in group '\(group)'; `runner list` shows the groups there are") }
+        } else if let last {
+            selected = try store.runs(matching: RunFilter(limit: last)).reversed()
+        } else {
+            guard let latest = try store.runs(matching: RunFilter(limit: 1)).first else {
+                throw CLIError("the database \(store.path) has no runs yet; start one with `runner run SPEC`")
+            }
+            selected = latest.groupName.map { try? store.runs(inGroup: $0) }.flatMap { $0 } ?? [latest]
+        }
+        return selected
+    }
+}
+
+/// An error the command line reports as it is.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// Whether a stream is a terminal, and whether colour may be used on it.
+enum Terminal {
+    static func isTerminal(_ descriptor: Int32) -> Bool {
+        isatty(descriptor) == 1
+    }
+
+    /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+    static var usesColor: Bool {
+        isTerminal(STDOUT_FILENO) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    }
+
+    /// `text` in the colour that goes with a run status.
+    static func colored(_ text: String, status: RunStatus) -> String {
+        guard usesColor else { return text }
+        let code = switch status {
+        case .completed: "32"
+        case .running: "36"
+        case .interrupted: "33"
+        case .diverged, .failed: "31"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+}
+
+/// Writes `text` to standard output as is.
+func write(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import RunnerKit
+
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Draw learning curves, a decision boundary or a sweep summary as SVG.",
+        discussion: """
+            Everything is drawn from the database: the boundary uses the stored weights and \
+            the data set rebuilt from the stored spec.
+
+            Example:
+              runner plot 1a2b3c4d 5e6f7a8b --out curves.svg
+              runner plot 1a2b3c4d --kind boundary --out boundary.svg
+              runner plot --group practical-sweep --kind sweep --x learning_rate --out sweep.svg
+            """)
+
+    enum Kind: String, CaseIterable, ExpressibleByArgument {
+        case curves, boundary, sweep
+    }
+
+    @OptionGroup var selection: RunSelection
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "What to draw.")
+    var kind: Kind = .curves
+
+    @Option(name: .long, help: "The hyperparameter on the x axis of a sweep summary.")
+    var x: SweepAxis = .learningRate
+
+    @Option(name: .long, help: ArgumentHelp("The SVG file to write.", valueName: "file.svg"))
+    var out: String
+
+    func run() throws {
+        let store = try database.openForReading()
+        let runs = try selection.summaries(in: store)
+        let figures = Figures(store: store)
+        let svg: String
+        switch kind {
+        case .curves:
+            svg = try figures.learningCurves(runs).svg()
+        case .boundary:
+            guard runs.count == 1 else { throw FigureError.needsOneRun(count: runs.count) }
+            svg = try figures.decisionBoundary(runs[0]).svg()
+        case .sweep:
+            svg = try figures.sweepSummary(runs, axis: x).svg()
+        }
+        try writeFile(svg, to: out)
+    }
+}
+
+/// Writes `text` to `path`, replacing it atomically, with a clear error.
+func writeFile(_ text: String, to path: String) throws {
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        throw CLIError("cannot write \(path): \((error as NSError).localizedDescription); check that its folder exists and is writable")
+    }
+    FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
+}

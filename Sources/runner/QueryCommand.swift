@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import RunnerKit
+
+struct QueryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Run one read-only SQL statement against the database.",
+        discussion: """
+            Parameters are bound, never pasted into the SQL. Write statements are refused and \
+            change nothing. The schema is documented in docs/schema.md. Use - to read the SQL from standard input.
+
+            Example:
+              runner query "SELECT hidden_units, max(final_validation_accuracy) FROM runs GROUP BY hidden_units"
+              runner query "SELECT * FROM epochs WHERE run_id LIKE :run || '%'" --param run=1a2b3c4d --format csv
+            """)
+
+    @Argument(help: "The SQL statement, or - for standard input.")
+    var sql: String
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("A named parameter for :name in the SQL.", valueName: "name=value"))
+    var parameters: [String] = []
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOption
+
+    func run() throws {
+        var bindings: [String: String] = [:]
+        for parameter in parameters {
+            guard let equals = parameter.firstIndex(of: "="), equals != parameter.startIndex else {
+                throw ValidationError("--param needs the form name=value, got '\(parameter)'.")
+            }
+            bindings[String(parameter[..<equals])] = String(parameter[parameter.index(after: equals)...])
+        }
+        let statement = sql == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : sql
+        let store = try database.openForReading()
+        write(try store.query(statement, parameters: bindings).table.rendered(as: output.format))
+    }
+}
