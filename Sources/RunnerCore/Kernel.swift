@@ -1,10 +1,18 @@
 /// The forward and backward passes of one example, on raw memory.
 ///
 /// Training calls these once per example, so they touch no arrays, allocate
-/// nothing and process hidden units four at a time with `SIMD4<Double>`
-/// (concrete SIMD types: generic SIMD code measured 5–10× slower here). Every
-/// operation is a plain IEEE-754 add, multiply or compare in a fixed order,
-/// so results are bit-identical on every machine.
+/// nothing and process hidden units four at a time with `Lanes`
+/// (concrete SIMD types: generic SIMD code measured 5–10× slower here), each
+/// pass one sweep over the hidden units. Inputs of up to four features (the
+/// seed's data has two) get their own inlined copy of each pass, with the
+/// width a constant and the features held in registers; wider inputs share a
+/// copy that reads them from memory. Every operation is a plain IEEE-754 add,
+/// multiply or compare in a fixed order, so results are bit-identical on
+/// every machine.
+/// The vector type of the kernel: four doubles, two SSE2 or NEON registers.
+/// (Measured here: SIMD2 was slower and SIMD8 no faster.)
+typealias Lanes = SIMD4<Double>
+
 struct Kernel {
     /// d, the number of inputs.
     let d: Int
@@ -12,53 +20,19 @@ struct Kernel {
     let h: Int
     /// The network's parameters, read by both passes.
     let weights: WeightPointers
-    /// Scratch for 2·h values: the activations H of the last `forward` call,
-    /// then the scaled hidden-unit errors of `addGradient`.
-    let scratch: UnsafeMutablePointer<Double>
+    /// Scratch for the h activations H of the last `forward` call.
+    let hidden: UnsafeMutablePointer<Double>
 
-    private var hidden: UnsafeMutablePointer<Double> { scratch }
-    private var delta: UnsafeMutablePointer<Double> { scratch + h }
-
-    /// Ybar = Wo·ReLU(x·Wi + bi) + bo; leaves the activations H in scratch.
-    ///
-    /// Sums in numpy's order, (x·Wi) + bi, one input row per pass so each
-    /// pass is a straight vector loop over the hidden units; the last row's
-    /// pass also adds the bias, applies the ReLU and accumulates Wo·H.
+    /// Ybar = Wo·ReLU(x·Wi + bi) + bo; leaves the activations H in `hidden`.
     @inline(__always)
     func forward(_ x: UnsafePointer<Double>) -> Double {
-        let last = d &- 1
-        if last > 0 {
-            let x0 = x[0]
-            forEachChunk { k in store(SIMD4(repeating: x0) * load(weights.wi + k), hidden + k) } tail: { k in
-                hidden[k] = x0 * weights.wi[k]
-            }
+        switch d {
+        case 1: forward(x, width: 1)
+        case 2: forward(x, width: 2)
+        case 3: forward(x, width: 3)
+        case 4: forward(x, width: 4)
+        default: forward(x, width: d)
         }
-        var j = 1
-        while j < last {
-            let xj = x[j]
-            let row = weights.wi + j &* h
-            forEachChunk { k in store(load(hidden + k) + SIMD4(repeating: xj) * load(row + k), hidden + k) } tail: { k in
-                hidden[k] += xj * row[k]
-            }
-            j &+= 1
-        }
-        let xLast = x[last]
-        let lastRow = weights.wi + last &* h
-        var sums = SIMD4<Double>.zero
-        var tailSum = 0.0
-        forEachChunk { k in
-            let product = SIMD4(repeating: xLast) * load(lastRow + k)
-            var z = (last > 0 ? load(hidden + k) + product : product) + load(weights.bi + k)
-            z.replace(with: 0, where: z .< 0)
-            store(z, hidden + k)
-            sums += load(weights.wo + k) * z
-        } tail: { k in
-            let product = xLast * lastRow[k]
-            let z = max((last > 0 ? hidden[k] + product : product) + weights.bi[k], 0)
-            hidden[k] = z
-            tailSum += weights.wo[k] * z
-        }
-        return ((sums[0] + sums[1]) + (sums[2] + sums[3]) + tailSum) + weights.bo.pointee
     }
 
     /// Adds `scale · (∂s/∂θ + decay·θ)` to `target`, for the example `x` last
@@ -67,52 +41,97 @@ struct Kernel {
     /// The seed's gradient without its Kronecker product: with
     /// δₖ = g·Woₖ·[Hₖ > 0], ∂s/∂Wi[j][k] = xⱼ·δₖ, ∂s/∂bi = δ, ∂s/∂Wo = g·H and
     /// ∂s/∂bo = g. The decay term applies to `Wi` and `Wo` only. `target` may be
-    /// `weights` itself: each weight is read before it is written. The first
-    /// pass also updates the first row of `Wi`; later rows reuse the stored δ.
+    /// `weights` itself: each weight is read before it is written.
     @inline(__always)
     func addGradient(
         input x: UnsafePointer<Double>, outputGradient g: Double,
         scale: Double, decay: Double, into target: WeightPointers
     ) {
+        switch d {
+        case 1: addGradient(x, width: 1, g, scale, decay, target)
+        case 2: addGradient(x, width: 2, g, scale, decay, target)
+        case 3: addGradient(x, width: 3, g, scale, decay, target)
+        case 4: addGradient(x, width: 4, g, scale, decay, target)
+        default: addGradient(x, width: d, g, scale, decay, target)
+        }
+    }
+
+    /// `forward` for inputs of `width` features; inlined with a constant width.
+    ///
+    /// Sums in numpy's order, (x·Wi) + bi.
+    @inline(__always)
+    private func forward(_ x: UnsafePointer<Double>, width: Int) -> Double {
+        let features = Features(x, width: width)
+        var sums = Lanes.zero
+        var tailSum = 0.0
+        forEachChunk { k in
+            var z = features.vector(0) * load(weights.wi + k)
+            var j = 1
+            while j < width {
+                z += features.vector(j) * load(weights.wi + (j &* h &+ k))
+                j &+= 1
+            }
+            z += load(weights.bi + k)
+            z.replace(with: 0, where: z .< 0)
+            store(z, hidden + k)
+            sums += load(weights.wo + k) * z
+        } tail: { k in
+            var z = features[0] * weights.wi[k]
+            var j = 1
+            while j < width {
+                z += features[j] * weights.wi[j &* h &+ k]
+                j &+= 1
+            }
+            z = max(z + weights.bi[k], 0)
+            hidden[k] = z
+            tailSum += weights.wo[k] * z
+        }
+        var output = 0.0
+        for lane in 0..<Lanes.scalarCount {
+            output += sums[lane]  // in lane order: SIMD's sum() leaves its order unspecified
+        }
+        return (output + tailSum) + weights.bo.pointee
+    }
+
+    /// `addGradient` for inputs of `width` features; inlined with a constant width.
+    @inline(__always)
+    private func addGradient(
+        _ x: UnsafePointer<Double>, width: Int, _ g: Double,
+        _ scale: Double, _ decay: Double, _ target: WeightPointers
+    ) {
+        let features = Features(x, width: width)
         let scaledG = scale * g
         let scaledDecay = scale * decay
         // Without decay the term is ±0 for every finite weight: skipping it
         // changes no value and saves a load and a multiply-add per weight.
         let decays = decay != 0
-        let x0 = x[0]
         forEachChunk { k in
             let activations = load(hidden + k)
             let outputWeights = load(weights.wo + k)
-            var errors = SIMD4(repeating: g) * outputWeights
+            var errors = Lanes(repeating: scaledG) * outputWeights  // scale·δ
             errors.replace(with: 0, where: .!(activations .> 0))
-            let scaledErrors = SIMD4(repeating: scale) * errors
-            store(scaledErrors, delta + k)
-            store(load(target.bi + k) + scaledErrors, target.bi + k)
-            let outputStep = SIMD4(repeating: scaledG) * activations
-            store(load(target.wo + k) + (decays ? outputStep + SIMD4(repeating: scaledDecay) * outputWeights : outputStep), target.wo + k)
-            let inputStep = SIMD4(repeating: x0) * scaledErrors
-            store(load(target.wi + k) + (decays ? inputStep + SIMD4(repeating: scaledDecay) * load(weights.wi + k) : inputStep), target.wi + k)
+            store(load(target.bi + k) + errors, target.bi + k)
+            let outputStep = Lanes(repeating: scaledG) * activations
+            store(load(target.wo + k) + (decays ? outputStep + Lanes(repeating: scaledDecay) * outputWeights : outputStep), target.wo + k)
+            var j = 0
+            while j < width {
+                let offset = j &* h &+ k
+                let step = features.vector(j) * errors
+                store(load(target.wi + offset) + (decays ? step + Lanes(repeating: scaledDecay) * load(weights.wi + offset) : step), target.wi + offset)
+                j &+= 1
+            }
         } tail: { k in
             let activation = hidden[k]
             let outputWeight = weights.wo[k]
-            let scaledError = scale * (activation > 0 ? g * outputWeight : 0)
-            delta[k] = scaledError
-            target.bi[k] += scaledError
+            let error = activation > 0 ? scaledG * outputWeight : 0
+            target.bi[k] += error
             target.wo[k] += decays ? scaledG * activation + scaledDecay * outputWeight : scaledG * activation
-            target.wi[k] += decays ? x0 * scaledError + scaledDecay * weights.wi[k] : x0 * scaledError
-        }
-        var j = 1
-        while j < d {
-            let xj = x[j]
-            let row = target.wi + j &* h
-            let weightRow = weights.wi + j &* h
-            forEachChunk { k in
-                let step = SIMD4(repeating: xj) * load(delta + k)
-                store(load(row + k) + (decays ? step + SIMD4(repeating: scaledDecay) * load(weightRow + k) : step), row + k)
-            } tail: { k in
-                row[k] += decays ? xj * delta[k] + scaledDecay * weightRow[k] : xj * delta[k]
+            var j = 0
+            while j < width {
+                let offset = j &* h &+ k
+                target.wi[offset] += decays ? features[j] * error + scaledDecay * weights.wi[offset] : features[j] * error
+                j &+= 1
             }
-            j &+= 1
         }
         target.bo.pointee += scaledG
     }
@@ -121,15 +140,47 @@ struct Kernel {
     /// `tail` for each of the last h mod 4.
     @inline(__always)
     private func forEachChunk(_ chunk: (Int) -> Void, tail: (Int) -> Void) {
+        let h = h
         var k = 0
-        while k &+ 4 <= h {
+        while k &+ Lanes.scalarCount <= h {
             chunk(k)
-            k &+= 4
+            k &+= Lanes.scalarCount
         }
         while k < h {
             tail(k)
             k &+= 1
         }
+    }
+}
+
+/// The features of one example: up to four copied into a register, so the
+/// passes need not reload them after every store; more are read from memory.
+private struct Features {
+    let pointer: UnsafePointer<Double>
+    let width: Int
+    let registers: SIMD4<Double>
+
+    @inline(__always)
+    init(_ pointer: UnsafePointer<Double>, width: Int) {
+        self.pointer = pointer
+        self.width = width
+        var registers = SIMD4<Double>.zero
+        if width <= 4 {
+            for j in 0..<width { registers[j] = pointer[j] }
+        }
+        self.registers = registers
+    }
+
+    /// Feature j in every lane.
+    @inline(__always)
+    func vector(_ j: Int) -> Lanes {
+        Lanes(repeating: width <= 4 ? registers[j] : pointer[j])
+    }
+
+    /// Feature j.
+    @inline(__always)
+    subscript(j: Int) -> Double {
+        width <= 4 ? registers[j] : pointer[j]
     }
 }
 
@@ -161,16 +212,16 @@ public func logisticLoss(label y: Double, output: Double) -> Double {
 }
 
 @inline(__always)
-private func load(_ pointer: UnsafePointer<Double>) -> SIMD4<Double> {
-    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Double>.self)
+private func load(_ pointer: UnsafePointer<Double>) -> Lanes {
+    UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self)
 }
 
 @inline(__always)
-private func load(_ pointer: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
-    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Double>.self)
+private func load(_ pointer: UnsafeMutablePointer<Double>) -> Lanes {
+    UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self)
 }
 
 @inline(__always)
-private func store(_ value: SIMD4<Double>, _ pointer: UnsafeMutablePointer<Double>) {
-    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD4<Double>.self)
+private func store(_ value: Lanes, _ pointer: UnsafeMutablePointer<Double>) {
+    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Lanes.self)
 }

@@ -50,11 +50,11 @@ extension Parameters {
 
     /// Runs `body` with a kernel over `weights` (which must have this network's shape).
     func withKernel<Result>(_ weights: inout [Double], _ body: (Kernel) throws -> Result) rethrows -> Result {
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * hiddenUnits)
-        defer { scratch.deallocate() }
+        let hidden = UnsafeMutablePointer<Double>.allocate(capacity: hiddenUnits)
+        defer { hidden.deallocate() }
         return try weights.withUnsafeMutableBufferPointer { buffer in
             let pointers = WeightPointers(buffer.baseAddress!, d: inputDimension, h: hiddenUnits)
-            return try body(Kernel(d: inputDimension, h: hiddenUnits, weights: pointers, scratch: scratch))
+            return try body(Kernel(d: inputDimension, h: hiddenUnits, weights: pointers, hidden: hidden))
         }
     }
 }

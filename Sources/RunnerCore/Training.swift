@@ -83,7 +83,7 @@ public struct Trainer: Sendable {
     /// Learning rate, order, batch size and weight decay (`epochs` is not used here).
     public let options: TrainingOptions
     private var visits: [Int]
-    private var scratch: [Double]
+    private var hidden: [Double]
     private var gradientSum: [Double]
 
     public init(parameters: Parameters, data: Dataset, options: TrainingOptions) {
@@ -93,7 +93,7 @@ public struct Trainer: Sendable {
         self.data = data
         self.options = options
         visits = Array(0..<data.count)
-        scratch = Array(repeating: 0, count: 2 * parameters.hiddenUnits)
+        hidden = Array(repeating: 0, count: parameters.hiddenUnits)
         gradientSum = Array(repeating: 0, count: options.batchSize > 1 ? parameters.values.count : 0)
     }
 
@@ -111,8 +111,8 @@ public struct Trainer: Sendable {
         let (d, h) = (parameters.inputDimension, parameters.hiddenUnits)
         let options = options
         parameters.values.withUnsafeMutableBufferPointer { weights in
-            scratch.withUnsafeMutableBufferPointer { scratch in
-                let kernel = Kernel(d: d, h: h, weights: WeightPointers(weights.baseAddress!, d: d, h: h), scratch: scratch.baseAddress!)
+            hidden.withUnsafeMutableBufferPointer { hidden in
+                let kernel = Kernel(d: d, h: h, weights: WeightPointers(weights.baseAddress!, d: d, h: h), hidden: hidden.baseAddress!)
                 if options.batchSize == 1 {
                     kernel.runSGDEpoch(data, visits: visits, options: options)
                 } else {
