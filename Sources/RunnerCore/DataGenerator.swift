@@ -8,7 +8,7 @@
 /// data to the bit on every machine.
 public enum DataGenerator: String, CaseIterable, Sendable {
     /// Haykin's double moon, scaled to radius 1: two half rings of width 0.6,
-    /// the lower one shifted right by 1 and up by 0.2 (Haykin's d = −2 at his
+    /// the lower one shifted right by 1 and up by 0.5 (Haykin's d = −5 at his
     /// scale), so that the moons interlock and no straight line separates them.
     case doubleMoon = "double_moon"
     /// scikit-learn's `make_moons`: unit half circles, the lower one at (1, 0.5).
@@ -61,7 +61,7 @@ public enum DataGenerator: String, CaseIterable, Sendable {
             let angle = random.uniform(0, .pi)
             let radius = random.uniform(0.7, 1.3)
             let (x, y) = (radius * PortableMath.cos(angle), radius * PortableMath.sin(angle))
-            return label > 0 ? (x, y) : (1 + x, 0.2 - y)
+            return label > 0 ? (x, y) : (1 + x, 0.5 - y)
         case .moons:
             let angle = .pi * fraction
             let (x, y) = (PortableMath.cos(angle), PortableMath.sin(angle))
