@@ -135,13 +135,7 @@ struct BadInputTests {
         let sandbox = try Sandbox()
         let id = try #require(try sandbox.runSpec(try sandbox.spec("done")).first)
         // A copy of the run that is still running, with no epochs and no weights yet.
-        try sandbox.execute("""
-            CREATE TEMP TABLE copy AS SELECT * FROM runs WHERE id = '\(id)';
-            UPDATE copy SET id = 'eeee0000-0000-4000-8000-000000000000', short_id = 'eeee0000', status = 'running',
-              finished_at = NULL, final_train_loss = NULL, final_train_accuracy = NULL,
-              final_validation_loss = NULL, final_validation_accuracy = NULL, pid = \(getpid());
-            INSERT INTO runs SELECT * FROM copy;
-            """)
+        try sandbox.insertRunningCopy(of: id, as: "eeee0000-0000-4000-8000-000000000000")
         let before = sandbox.databaseSnapshot()
         try run(BadInput(label: "no epochs", arguments: ["plot", "eeee", "--kind", kind, "--out", "p.svg"], messages: ["eeee0000"]),
                 in: sandbox)
@@ -161,28 +155,5 @@ struct BadInputTests {
         }
         #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"), "\(result.stderr)")
         return result
-    }
-}
-
-extension Sandbox {
-    /// Runs statements with sqlite3 (foreign keys off, as sqlite3 starts).
-    func execute(_ sql: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        _ = try sqlite(sql, sourceLocation: sourceLocation)
-    }
-
-    /// Gives the database's runs (oldest first) these ids, with their epochs and weights.
-    func renameRuns(to ids: [String]) throws {
-        let old = try existingRunIDs()
-        try #require(old.count == ids.count)
-        var sql = ""
-        for (from, to) in zip(old, ids) {
-            sql += """
-                UPDATE runs SET id = '\(to)', short_id = '\(to.prefix(8))' WHERE id = '\(from)';
-                UPDATE epochs SET run_id = '\(to)' WHERE run_id = '\(from)';
-                UPDATE weights SET run_id = '\(to)' WHERE run_id = '\(from)';
-
-                """
-        }
-        try execute(sql)
     }
 }
