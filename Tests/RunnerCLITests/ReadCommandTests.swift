@@ -179,6 +179,17 @@ struct QueryCommandTests {
         #expect(parseCSV(output) == [["n"], ["0"]])
     }
 
+    @Test("json stays valid JSON for infinite and NaN results")
+    func nonFiniteJSON() throws {
+        let sandbox = try Fixture.sandbox()
+        let output = try sandbox.succeed("query", "SELECT 1e999 AS up, -1e999 AS down, 0.5 AS half, 1e-5 AS small, NULL AS none", "--format", "json").stdout
+        let records = try parseJSONRecords(output)
+        #expect(records.count == 1)
+        #expect(records.first?["up"] as? String == "inf" && records.first?["down"] as? String == "-inf")
+        #expect((records.first?["half"] as? NSNumber)?.doubleValue == 0.5 && (records.first?["small"] as? NSNumber)?.doubleValue == 1e-5)
+        #expect(records.first?["none"] is NSNull)
+    }
+
     @Test("SQL from standard input, NULLs and views")
     func stdin() throws {
         let sandbox = try Fixture.sandbox()
