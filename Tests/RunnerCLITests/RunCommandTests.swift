@@ -103,6 +103,21 @@ struct RunCommandTests {
         #expect(try sandbox.count("SELECT count(*) FROM epochs") == 16)
     }
 
+    @Test("a diverging run is recorded as diverged and shown readably")
+    func diverged() throws {
+        let sandbox = try Sandbox()
+        let result = try sandbox.succeed("run", try sandbox.spec("wild", Spec.small(name: "wild", learningRate: "1e6")), "--quiet")
+        #expect(result.stdout.contains("diverged at epoch"), "\(result.stdout)")
+        let run = try #require(try sandbox.sqlite("SELECT short_id, status, diverged_at_epoch, (SELECT count(*) FROM epochs) FROM runs").first)
+        #expect(run[1] == "diverged")
+        #expect(Int(run[3]) == (Int(run[2]) ?? 0) - 1, "the epochs before the diverging one are stored")
+        let shown = try sandbox.succeed("show", run[0]).stdout
+        #expect(shown.contains("diverged at epoch \(run[2])"))
+        #expect(shown.split(separator: "\n").allSatisfy { $0.count < 200 }, "huge weights are printed compactly: \(shown)")
+        let listed = try parseCSVRecords(try sandbox.succeed("list", "--format", "csv").stdout).records
+        #expect(listed.first?["status"] == "diverged@\(run[2])")
+    }
+
     @Test("$RUNNER_DB and --db choose the database")
     func databaseChoice() throws {
         let sandbox = try Sandbox()
