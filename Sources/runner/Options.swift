@@ -57,7 +57,7 @@ struct RunSelection: ParsableArguments {
         if !runs.isEmpty {
             selected = try store.summaries(of: runs)
         } else if let group {
-            selected = try store.runs(inGroup: group)
+            selected = try store.runs(inGroup: group).reversed()
             if selected.isEmpty { throw CLIError("no runs in group '\(group)'; `runner list` shows the groups there are") }
         } else if let last {
             selected = try store.runs(matching: RunFilter(limit: last)).reversed()
@@ -65,7 +65,7 @@ struct RunSelection: ParsableArguments {
             guard let latest = try store.runs(matching: RunFilter(limit: 1)).first else {
                 throw CLIError("the database \(store.path) has no runs yet; start one with `runner run SPEC`")
             }
-            selected = latest.groupName.map { try? store.runs(inGroup: $0) }.flatMap { $0 } ?? [latest]
+            selected = latest.groupName.map { try? store.runs(inGroup: $0).reversed() }.flatMap { $0 } ?? [latest]
         }
         return selected
     }

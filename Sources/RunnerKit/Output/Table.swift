@@ -87,11 +87,19 @@ public struct Table: Equatable, Sendable {
     private func json() -> String {
         let objects = rows.map { row in
             "  {" + zip(headers, row).map { header, cell in
-                "\(jsonString(header)): \(cell.isEmpty ? "null" : cell.isNumber ? cell.text : jsonString(cell.text))"
+                "\(jsonString(header)): \(cell.isEmpty ? "null" : cell.isNumber && isJSONNumber(cell.text) ? cell.text : jsonString(cell.text))"
             }.joined(separator: ", ") + "}"
         }
         return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
     }
+}
+
+/// Whether a number cell's text can stand in JSON as it is: JSON has no
+/// infinity or NaN, so "inf", "-inf" and "nan" (a diverged loss, `1e999` in a
+/// query) are written as strings instead of making the document invalid.
+func isJSONNumber(_ text: String) -> Bool {
+    guard let value = Double(text), value.isFinite else { return false }
+    return text.allSatisfy { $0.isNumber || "+-.eE".contains($0) }
 }
 
 /// `text` as a JSON string literal.

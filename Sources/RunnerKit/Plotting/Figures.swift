@@ -10,6 +10,7 @@ public enum FigureError: Error, Equatable, CustomStringConvertible {
     case notTwoDimensional(run: String, dimension: Int)
     case needsOneRun(count: Int)
     case unreadableSpec(run: String, reason: String)
+    case noFinalMetrics(runs: [String])
 
     public var description: String {
         switch self {
@@ -23,6 +24,8 @@ public enum FigureError: Error, Equatable, CustomStringConvertible {
             "a decision boundary is drawn for exactly one run, but \(count) were given"
         case .unreadableSpec(let run, let reason):
             "cannot rebuild the data of run \(run) from its stored spec: \(reason)"
+        case .noFinalMetrics(let runs):
+            "no final accuracy to plot: run\(runs.count == 1 ? "" : "s") \(runs.joined(separator: ", ")) \(runs.count == 1 ? "has" : "have") no epochs yet"
         }
     }
 }
@@ -92,9 +95,13 @@ public struct Figures {
     /// validation set) against `axis`, one line per value of the other
     /// hyperparameter, mean ± standard deviation over the runs sharing both.
     public func sweepSummary(_ runs: [RunSummary], axis: SweepAxis) throws -> SweepSummaryChart {
-        let usesValidation = runs.allSatisfy { $0.finalValidationAccuracy != nil }
+        // Runs without final metrics (still running, or stopped before an epoch) have nothing to show;
+        // they must not turn the whole chart from validation to training error.
+        let measured = runs.filter { $0.finalTrainAccuracy != nil }
+        guard !measured.isEmpty else { throw FigureError.noFinalMetrics(runs: runs.map(\.shortID)) }
+        let usesValidation = measured.allSatisfy { $0.finalValidationAccuracy != nil }
         var groups: [String: [Double: [Double]]] = [:]
-        for run in runs {
+        for run in measured {
             guard let accuracy = usesValidation ? run.finalValidationAccuracy : run.finalTrainAccuracy else { continue }
             groups[axis.series(run.hyperparameters), default: [:]][axis.x(run.hyperparameters), default: []].append(1 - accuracy)
         }

@@ -12,8 +12,10 @@ extension Figures {
     public func report(_ runs: [RunSummary], title: String, generatedAt: String) throws -> String {
         let comparison = try Comparison(store: store, runs: runs)
         let withEpochs = runs.filter { $0.epochsCompleted > 0 }
-        let learningRates = Set(runs.map(\.hyperparameters.learningRate))
-        let hiddenSizes = Set(runs.map(\.hyperparameters.hiddenUnits))
+        // The sweep summary shows final metrics: runs still running (or stopped before an epoch) have none.
+        let finished = runs.filter { $0.finalTrainAccuracy != nil }
+        let learningRates = Set(finished.map(\.hyperparameters.learningRate))
+        let hiddenSizes = Set(finished.map(\.hyperparameters.hiddenUnits))
         let axis: SweepAxis? = learningRates.count > 1 ? .learningRate : hiddenSizes.count > 1 ? .hidden : nil
         let boundaries = try runs.filter { $0.hyperparameters.inputDimension == 2 && $0.epochsCompleted > 0 }
             .compactMap { run -> DecisionBoundaryChart? in
@@ -29,7 +31,7 @@ extension Figures {
             title: title, generatedAt: generatedAt,
             table: HTMLReport.Table(headers: table.headers, rows: table.rows.map { $0.map(\.text) }),
             learningCurves: withEpochs.isEmpty ? nil : learningCurves(withEpochs),
-            sweepSummary: try axis.map { try sweepSummary(runs, axis: $0) },
+            sweepSummary: try axis.map { try sweepSummary(finished, axis: $0) },
             decisionBoundaries: boundaries
         ).html()
     }

@@ -105,7 +105,7 @@ public struct RunDetails {
         let columns = tensor.shape.count == 2 ? tensor.shape[1] : max(tensor.values.count, 1)
         let rows = stride(from: 0, to: tensor.values.count, by: columns).map { start in
             "    " + tensor.values[start..<min(start + columns, tensor.values.count)]
-                .map { String(format: "% .5f", $0) }.joined(separator: " ")
+                .map { abs($0) < 1e5 || !$0.isFinite ? String(format: "% .5f", $0) : String(format: "% .4e", $0) }.joined(separator: " ")
         }
         return ["  \(tensor.name.rawValue) \(shape)"] + rows
     }

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+/// A spec whose runs take far longer than the tests wait: two seeds, so a sweep is cut short.
+private let longSpec = Spec.small(name: "long", points: "2000", epochs: "2000", hidden: "64", learningRate: "0.01", seed: "[1, 2]")
+
+extension Sandbox {
+    /// Waits until the database holds at least `minimum` epoch rows; false after `timeout` seconds.
+    func waitForEpochs(_ minimum: Int, timeout: Double) throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: database.path) {
+                let result = try runTool("/usr/bin/sqlite3", ["-cmd", ".timeout 1000", database.path, "SELECT count(*) FROM epochs"])
+                if result.status == 0, let count = Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), count >= minimum {
+                    return true
+                }
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    /// Starts the long sweep and returns once its first epoch is stored.
+    func startLongRun() throws -> RunnerProcess {
+        let process = try start("run", try spec("long", longSpec))
+        let started = try waitForEpochs(1, timeout: 20)
+        if !started { process.send(SIGKILL) }
+        try #require(started, "the long run stored no epoch in time: \(process.wait(timeout: 5))")
+        return process
+    }
+}
+
+@Suite("signals: an interrupted run is recorded as such", .serialized)
+struct SignalTests {
+    @Test("SIGINT and SIGTERM stop after the epoch, record the run interrupted, exit 130", arguments: [SIGINT, SIGTERM])
+    func interrupt(signal: Int32) throws {
+        let sandbox = try Sandbox()
+        let process = try sandbox.startLongRun()
+        process.send(signal)
+        let result = process.wait(timeout: 10)
+        #expect(!result.timedOut && !result.endedBySignal && result.status == 130, "\(result)")
+        let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
+
+        let runs = try sandbox.sqlite("SELECT id, short_id, status, error_message, finished_at IS NOT NULL, final_train_loss IS NOT NULL FROM runs")
+        try #require(runs.count == 1, "the second run of the sweep is not started: \(runs)")
+        let run = runs[0]
+        #expect(run[2] == "interrupted")
+        #expect(run[3].contains(name), "error_message: \(run[3])")
+        #expect(run[4] == "1" && run[5] == "1", "finished, with the last epoch's metrics")
+        let epochs = try sandbox.count("SELECT count(*) FROM epochs WHERE run_id = '\(run[0])'")
+        #expect(epochs >= 1 && epochs < 2000)
+        #expect(try sandbox.count("SELECT max(epoch) FROM epochs") == epochs, "epochs 1...n, none missing")
+        #expect(try sandbox.count("SELECT count(*) FROM weights WHERE run_id = '\(run[0])'") == 2 * 64 + 2 * 64 + 1)
+        #expect(result.stdout.contains(run[1]) && result.stdout.contains("interrupted"), "summary line: \(result.stdout)")
+        #expect(result.stderr.contains(name) && result.stderr.contains("1 run(s) not started"), "\(result.stderr)")
+        // The interrupted run can be read back like any other.
+        let listed = try parseCSVRecords(try sandbox.succeed("list", "--format", "csv").stdout).records
+        #expect(listed.map { $0["status"] } == ["interrupted"])
+        try sandbox.succeed("plot", run[1], "--out", "curves.svg")
+        #expect(try sandbox.succeed("export", run[1], "--what", "epochs").stdout.split(separator: "\n").count == epochs + 1)
+    }
+
+    @Test("SIGKILL leaves a running row that the next read marks interrupted")
+    func kill9() throws {
+        let sandbox = try Sandbox()
+        let process = try sandbox.startLongRun()
+        process.send(SIGKILL)
+        let result = process.wait(timeout: 10)
+        #expect(result.endedBySignal && result.shellStatus == 137, "\(result)")
+        #expect(try sandbox.scalar("SELECT status FROM runs") == "running", "nobody could record the end")
+
+        let listed = try parseCSVRecords(try sandbox.succeed("list", "--format", "csv").stdout).records
+        #expect(listed.map { $0["status"] } == ["interrupted"])
+        let run = try sandbox.sqlite("SELECT status, finished_at IS NOT NULL, error_message FROM runs")
+        #expect(run.first?[0] == "interrupted" && run.first?[1] == "1", "the reaping is stored: \(run)")
+        #expect(run.first?[2].isEmpty == false, "error_message says why")
+        #expect(try sandbox.count("SELECT count(*) FROM epochs") >= 1, "its epochs are kept")
+    }
+
+    @Test("a second Ctrl-C ends the process at once; the run is then found interrupted")
+    func secondInterrupt() throws {
+        let sandbox = try Sandbox()
+        let process = try sandbox.startLongRun()
+        process.send(SIGINT)
+        process.send(SIGINT)
+        let result = process.wait(timeout: 10)
+        #expect(!result.timedOut)
+        // Whichever came first, the end of the epoch or the second signal, the run ends interrupted.
+        let listed = try parseCSVRecords(try sandbox.succeed("list", "--format", "csv").stdout).records
+        #expect(listed.map { $0["status"] } == ["interrupted"])
+    }
+}
