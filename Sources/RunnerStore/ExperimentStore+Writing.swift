@@ -5,9 +5,17 @@ extension ExperimentStore {
     /// Inserts a new run with status `running` and returns its ids.
     ///
     /// The id is a random lowercase UUID whose first 8 characters are unused by other runs.
+    /// `created_at` is unique and increasing in a database: a run started within the same
+    /// millisecond as the newest one is stamped 1 ms after it, so ordering by `created_at`
+    /// is insertion order even for the fast runs of a sweep.
     @discardableResult
-    public func startRun(_ run: NewRun, at date: Date = Date()) throws(StoreError) -> RunIdentity {
+    public func startRun(_ run: NewRun, at requestedDate: Date = Date()) throws(StoreError) -> RunIdentity {
         try write { db in
+            var date = requestedDate
+            if let newest = try String.fetchOne(db, sql: "SELECT max(created_at) FROM runs").flatMap(Timestamp.date(from:)),
+               Timestamp.string(from: date) <= Timestamp.string(from: newest) {
+                date = newest.addingTimeInterval(0.0015)  // lands in the next millisecond whatever the rounding
+            }
             var id: String
             repeat {
                 id = UUID().uuidString.lowercased()

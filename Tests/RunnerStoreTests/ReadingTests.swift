@@ -34,6 +34,20 @@ struct ReadingTests {
         #expect(try store.runs(matching: RunFilter(limit: 1)).map(\.id) == [runs[2].id])
     }
 
+    @Test("runs started within one millisecond still list in insertion order")
+    func sameMillisecond() throws {
+        // Given five runs started at the very same instant
+        let folder = TemporaryFolder()
+        let store = try ExperimentStore(path: folder.file())
+        let instant = Date(timeIntervalSince1970: 1_795_000_000.123)
+        let runs = try (0..<5).map { try store.startRun(sampleRun(name: "fast-\($0)", seed: $0), at: instant) }
+        // Then their created_at values are distinct, 1 ms apart, and the listing is newest first
+        let stamps = try store.runs().map(\.createdAt)
+        #expect(try store.runs().map(\.id) == runs.reversed().map(\.id))
+        #expect(Set(stamps).count == 5)
+        #expect(abs(stamps[0].timeIntervalSince(stamps[4]) - 0.004) < 1e-6)
+    }
+
     @Test("a run is found by full id, short id or any unique 4+ character prefix, in any case")
     func resolvesReferences() throws {
         // Given three runs
