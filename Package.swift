@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "runner",
             dependencies: [
-                "RunnerKit", "RunnerStore",
+                "RunnerCore", "RunnerKit", "RunnerStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

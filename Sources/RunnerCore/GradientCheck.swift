@@ -18,6 +18,11 @@ public struct GradientCheckReport: Equatable, Sendable {
 }
 
 extension Parameters {
+    /// The default finite-difference step, 1e-5: near the best step for
+    /// central differences in double precision (about ε_machine^⅓), where the
+    /// truncation error (~step²) and the rounding error (~1e-16/step) meet.
+    public static let gradientCheckStep = 1e-5
+
     /// Checks the analytic gradient of the mean loss on `data` against central
     /// differences (L(θ + ε) − L(θ − ε)) / 2ε, one parameter at a time.
     ///
@@ -27,10 +32,8 @@ extension Parameters {
     ///
     /// - Parameters:
     ///   - data: The points; those within one step of a ReLU kink are skipped.
-    ///   - step: ε, the perturbation of each parameter. The default 1e-5 is
-    ///     near the best step for central differences in double precision
-    ///     (about ε_machine^⅓): truncation error ~ε², rounding error ~1e-16/ε.
-    public func gradientCheck(on data: Dataset, step: Double = 1e-5) -> GradientCheckReport {
+    ///   - step: ε, the perturbation of each parameter.
+    public func gradientCheck(on data: Dataset, step: Double = Parameters.gradientCheckStep) -> GradientCheckReport {
         precondition(data.dimension == inputDimension, "data must match the network")
         let layout = Layout(self)
         let smoothPoints = (0..<data.count).filter { i in

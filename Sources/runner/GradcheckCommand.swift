@@ -1,4 +1,5 @@
 import ArgumentParser
+import RunnerCore
 import RunnerKit
 
 struct GradcheckCommand: ParsableCommand {
@@ -17,8 +18,8 @@ struct GradcheckCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("An experiment spec file (the first run of a sweep is checked).", valueName: "spec"))
     var spec: String
 
-    @Option(name: .long, help: "The finite-difference step.")
-    var step: Double = 1e-6
+    @Option(name: .long, help: "The finite-difference step ε (about the cube root of double precision).")
+    var step: Double = Parameters.gradientCheckStep
 
     @OptionGroup var output: FormatOption
 

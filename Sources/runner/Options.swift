@@ -65,7 +65,11 @@ struct RunSelection: ParsableArguments {
             guard let latest = try store.runs(matching: RunFilter(limit: 1)).first else {
                 throw CLIError("the database \(store.path) has no runs yet; start one with `runner run SPEC`")
             }
-            selected = latest.groupName.map { try? store.runs(inGroup: $0).reversed() }.flatMap { $0 } ?? [latest]
+            if let group = latest.groupName {
+                selected = try store.runs(inGroup: group).reversed()
+            } else {
+                selected = [latest]
+            }
         }
         return selected
     }

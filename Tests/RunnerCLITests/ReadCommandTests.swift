@@ -15,8 +15,9 @@ struct ListCommandTests {
         #expect(records.map { $0["name"] } == runs.rows.map { $0[2] })
         #expect(records.map { $0["hidden"] } == runs.rows.map { $0[4] })
         #expect(records.allSatisfy { $0["status"] == "completed" && $0["lr"] == "0.05" && $0["data"] == "moons" })
-        let accuracies = try sandbox.sqlite("SELECT printf('%.3f', final_validation_accuracy) FROM runs ORDER BY created_at DESC, rowid DESC")
-        #expect(records.map { $0["val_acc"] } == accuracies.map { $0[0] })
+        // CSV carries every digit: the values read back as the stored doubles.
+        let accuracies = try sandbox.sqlite("SELECT printf('%!.17g', final_validation_accuracy) FROM runs ORDER BY created_at DESC")
+        #expect(records.map { $0["val_acc"].flatMap { Double($0) } } == accuracies.map { Double($0[0]) })
     }
 
     @Test("json: an array of objects, numbers as numbers")

@@ -15,24 +15,29 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
 /// One cell of a table: its text, and whether it is a number (right-aligned, unquoted in JSON).
 public struct Cell: Equatable, Sendable, ExpressibleByStringLiteral {
+    /// The text people read in a table or Markdown.
     public var text: String
     public var isNumber: Bool
+    /// The text CSV and JSON carry: for numbers, every digit of the value.
+    public var machineText: String
     /// True for a missing value: printed empty, `null` in JSON.
     public var isEmpty: Bool { text.isEmpty }
 
-    public init(_ text: String, isNumber: Bool = false) {
+    public init(_ text: String, isNumber: Bool = false, machineText: String? = nil) {
         self.text = text
         self.isNumber = isNumber
+        self.machineText = machineText ?? text
     }
 
     public init(stringLiteral value: String) {
         self.init(value)
     }
 
-    /// A number printed with `format`, or an empty cell for nil.
+    /// A number shown with `format` in tables and in full (the shortest text
+    /// that reads back as the same value) in CSV and JSON; empty for nil.
     public static func number<Value>(_ value: Value?, _ format: (Value) -> String) -> Cell {
         guard let value else { return Cell("") }
-        return Cell(format(value), isNumber: true)
+        return Cell(format(value), isNumber: true, machineText: "\(value)")
     }
 }
 
@@ -74,7 +79,7 @@ public struct Table: Equatable, Sendable {
     }
 
     private func csv() -> String {
-        ([headers] + rows.map { $0.map(\.text) })
+        ([headers] + rows.map { $0.map(\.machineText) })
             .map { $0.map(csvField).joined(separator: ",") }
             .joined(separator: "\n") + "\n"
     }
@@ -87,7 +92,7 @@ public struct Table: Equatable, Sendable {
     private func json() -> String {
         let objects = rows.map { row in
             "  {" + zip(headers, row).map { header, cell in
-                "\(jsonString(header)): \(cell.isEmpty ? "null" : cell.isNumber && isJSONNumber(cell.text) ? cell.text : jsonString(cell.text))"
+                "\(jsonString(header)): \(cell.isEmpty ? "null" : cell.isNumber && isJSONNumber(cell.machineText) ? cell.machineText : jsonString(cell.machineText))"
             }.joined(separator: ", ") + "}"
         }
         return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"

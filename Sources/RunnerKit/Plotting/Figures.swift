@@ -42,8 +42,14 @@ public enum SweepAxis: String, CaseIterable, Sendable {
         self == .learningRate ? key.learningRate : Double(key.hiddenUnits)
     }
 
-    func series(_ key: Hyperparameters) -> String {
-        self == .learningRate ? "h = \(key.hiddenUnits)" : "lr = \(Format.parameter(key.learningRate))"
+    /// The other hyperparameter, which tells the lines apart.
+    func series(_ key: Hyperparameters) -> Double {
+        self == .learningRate ? Double(key.hiddenUnits) : key.learningRate
+    }
+
+    /// The legend label of the line for `series`.
+    func seriesName(_ series: Double) -> String {
+        self == .learningRate ? "h = \(Format.parameter(series))" : "lr = \(Format.parameter(series))"
     }
 }
 
@@ -100,7 +106,7 @@ public struct Figures {
         let measured = runs.filter { $0.finalTrainAccuracy != nil }
         guard !measured.isEmpty else { throw FigureError.noFinalMetrics(runs: runs.map(\.shortID)) }
         let usesValidation = measured.allSatisfy { $0.finalValidationAccuracy != nil }
-        var groups: [String: [Double: [Double]]] = [:]
+        var groups: [Double: [Double: [Double]]] = [:]
         for run in measured {
             guard let accuracy = usesValidation ? run.finalValidationAccuracy : run.finalTrainAccuracy else { continue }
             groups[axis.series(run.hyperparameters), default: [:]][axis.x(run.hyperparameters), default: []].append(1 - accuracy)
@@ -109,7 +115,7 @@ public struct Figures {
             groups[series]!.keys.sorted().map { x in
                 let errors = groups[series]![x]!
                 let (mean, deviation) = Statistics.meanAndStandardDeviation(errors)
-                return SweepPoint(x: x, series: series, mean: mean, std: deviation, count: errors.count)
+                return SweepPoint(x: x, series: axis.seriesName(series), mean: mean, std: deviation, count: errors.count)
             }
         }
         let which = usesValidation ? "validation" : "training"

@@ -13,7 +13,7 @@ public struct GradientCheckJob {
     }
 
     /// The reports before and after training, as a table with one row per stage.
-    public func run(step: Double = 1e-6) throws -> Table {
+    public func run(step: Double = Parameters.gradientCheckStep) throws -> Table {
         var random = job.spec.makeTrainingRandom()
         let start = try job.spec.startParameters(inputDimension: job.training.dimension, random: &random)
         let sample = job.training.subset(0..<min(job.training.count, Self.pointLimit))
