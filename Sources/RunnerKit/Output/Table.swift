@@ -92,7 +92,7 @@ public struct Table: Equatable, Sendable {
     private func json() -> String {
         let objects = rows.map { row in
             "  {" + zip(headers, row).map { header, cell in
-                "\(jsonString(header)): \(cell.isEmpty ? "null" : cell.isNumber && isJSONNumber(cell.machineText) ? cell.machineText : jsonString(cell.machineText))"
+                "\(quoted(header)): \(cell.isEmpty ? "null" : cell.isNumber && isJSONNumber(cell.machineText) ? cell.machineText : quoted(cell.machineText))"
             }.joined(separator: ", ") + "}"
         }
         return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
@@ -105,21 +105,4 @@ public struct Table: Equatable, Sendable {
 func isJSONNumber(_ text: String) -> Bool {
     guard let value = Double(text), value.isFinite else { return false }
     return text.allSatisfy { $0.isNumber || "+-.eE".contains($0) }
-}
-
-/// `text` as a JSON string literal.
-func jsonString(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\r": result += "\\r"
-        case "\t": result += "\\t"
-        case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
 }
