@@ -1,6 +1,6 @@
 /// The outcome of comparing the analytic gradient with finite differences.
 public struct GradientCheckReport: Equatable, Sendable {
-    /// The largest relative error in each tensor, in the order `Wi`, `bi`, `Wo`, `bo`.
+    /// The relative error of each tensor (max norm), in the order `Wi`, `bi`, `Wo`, `bo`.
     public var largestRelativeError: [(tensor: String, error: Double)]
     /// The points the check used.
     public var pointsUsed: Int
@@ -26,9 +26,12 @@ extension Parameters {
     /// Checks the analytic gradient of the mean loss on `data` against central
     /// differences (L(θ + ε) − L(θ − ε)) / 2ε, one parameter at a time.
     ///
-    /// The relative error of a component is |analytic − numeric| divided by
-    /// the larger of their magnitudes, or by `1e-7` when both are smaller, so a
-    /// component that is zero both ways counts as exact.
+    /// The error of a tensor is relative in the max norm: the largest
+    /// |analytic − numeric| over its components, divided by its largest
+    /// component (of either gradient). Dividing each component by its own size
+    /// instead would report rounding noise as error wherever a component is
+    /// nearly zero, as many are at trained weights. A tensor whose gradient is
+    /// zero both ways has error 0.
     ///
     /// - Parameters:
     ///   - data: The points; those within one step of a ReLU kink are skipped.
@@ -52,19 +55,22 @@ extension Parameters {
             for p in analytic.indices { analytic[p] += gradient.values[p] / Double(sample.count) }
         }
         var perturbed = self
-        var errors = Array(repeating: 0.0, count: values.count)
+        var numeric = Array(repeating: 0.0, count: values.count)
         for p in values.indices where sample.count > 0 {
             perturbed.values[p] = values[p] + step
             let above = perturbed.evaluate(on: sample).loss
             perturbed.values[p] = values[p] - step
             let below = perturbed.evaluate(on: sample).loss
             perturbed.values[p] = values[p]
-            let numeric = (above - below) / (2 * step)
-            errors[p] = abs(analytic[p] - numeric) / max(abs(analytic[p]), abs(numeric), 1e-7)
+            numeric[p] = (above - below) / (2 * step)
         }
         let ranges = [("Wi", 0..<layout.bi), ("bi", layout.bi..<layout.wo), ("Wo", layout.wo..<layout.bo), ("bo", layout.bo..<values.count)]
         return GradientCheckReport(
-            largestRelativeError: ranges.map { name, range in (name, errors[range].max() ?? 0) },
+            largestRelativeError: ranges.map { name, range in
+                let scale = range.map { max(abs(analytic[$0]), abs(numeric[$0])) }.max() ?? 0
+                let difference = range.map { abs(analytic[$0] - numeric[$0]) }.max() ?? 0
+                return (name, scale > 0 ? difference / scale : 0)
+            },
             pointsUsed: sample.count,
             pointsNearKinks: data.count - sample.count)
     }
