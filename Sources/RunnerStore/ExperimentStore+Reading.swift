@@ -78,7 +78,9 @@ extension ExperimentStore {
         let prefix = reference.lowercased()
         guard prefix.count >= 4 else { throw StoreError.referenceTooShort(reference: reference) }
         let candidates = try String.fetchAll(
-            db, sql: "SELECT id FROM runs WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 10",
+            // A range on the primary key, so the lookup uses its index: ids are lowercase
+            // hex digits and dashes, all below "~".
+            db, sql: "SELECT id FROM runs WHERE id >= ?1 AND id < ?1 || '~' ORDER BY id LIMIT 10",
             arguments: [prefix])
         switch candidates.count {
         case 0: throw StoreError.runNotFound(reference: reference)

@@ -3,7 +3,11 @@ import GRDB
 
 extension ExperimentStore {
     /// Marks as `interrupted` the runs still `running` whose process is gone: it ran on this
-    /// host and its pid no longer exists, or its heartbeat is older than `heartbeatTimeout`.
+    /// host and its pid no longer exists, or it ran on another host and its heartbeat is older
+    /// than `heartbeatTimeout`.
+    ///
+    /// On this host the process table is the truth: a stopped (Ctrl-Z) or sleeping process is
+    /// alive and keeps its run, however old its heartbeat.
     ///
     /// Read commands call this when the database is writable, so a run killed with `kill -9`
     /// does not stay `running` forever. Returns the ids of the runs it marked.
@@ -20,7 +24,8 @@ extension ExperimentStore {
                 let process = TrainingProcess(host: row["host"], pid: row["pid"])
                 let heartbeat: String = row["heartbeat_at"]
                 let reason: String
-                if process.host == host && !process.isAlive {
+                if process.host == host {
+                    guard !process.isAlive else { continue }
                     reason = "process \(process.pid) on \(process.host) ended without finishing the run"
                 } else if heartbeat < oldestLiveHeartbeat {
                     reason = "no heartbeat from process \(process.pid) on \(process.host) since \(heartbeat)"

@@ -50,7 +50,8 @@ extension ExperimentStore {
     /// Ends a running run in one transaction: its final weights, status, metrics and, for
     /// diverged or failed runs, the epoch or message that says why.
     ///
-    /// Throws `runNotRunning` if the run already ended, and `invalidWeights` if a tensor's
+    /// Throws `runNotRunning` if the run already ended (unless it was marked interrupted by
+    /// a reader while this very process was still training it), and `invalidWeights` if a tensor's
     /// shape does not fit; nothing is written then.
     public func finishRun(
         id: String, outcome: RunOutcome, metrics: FinalMetrics?, weights: [WeightTensor],
@@ -63,10 +64,15 @@ extension ExperimentStore {
             guard var run = try Run.fetchOne(db, key: id) else {
                 throw StoreError.runNotFound(reference: id)
             }
-            guard run.status == .running else {
+            // A run another host's reader took for abandoned (its heartbeat looked stale) is
+            // evidently alive when its own process finishes it: its result wins.
+            let reapedButAlive = run.status == .interrupted
+                && TrainingProcess(host: run.host, pid: run.pid) == .current
+            guard run.status == .running || reapedButAlive else {
                 throw StoreError.runNotRunning(id: id, status: run.status)
             }
             run.status = outcome.status
+            run.errorMessage = nil
             run.finishedAt = date
             run.heartbeatAt = date
             run.finalTrainLoss = metrics?.trainLoss

@@ -30,6 +30,41 @@ struct ReapingTests {
         #expect(try store.run(alive.id).status == .running)
     }
 
+    @Test("on this host a live process keeps its run, however old its heartbeat (Ctrl-Z, sleep)")
+    func liveProcessWithStaleHeartbeat() throws {
+        // Given a run of this live process whose last heartbeat is an hour old
+        let folder = TemporaryFolder()
+        let store = try ExperimentStore(path: folder.file())
+        let start = Date(timeIntervalSinceNow: -3600)
+        let run = try store.startRun(sampleRun(name: "stopped"), at: start)
+        // When a reader reaps abandoned runs now
+        let reaped = try store.reapAbandonedRuns(heartbeatTimeout: 600)
+        // Then the run is still running
+        #expect(reaped.isEmpty)
+        #expect(try store.run(run.id).status == .running)
+    }
+
+    @Test("a run taken for abandoned by another host is still finished by its own live process")
+    func reapedButAliveFinishes() throws {
+        // Given a run of this process that a reader elsewhere marked interrupted
+        let folder = TemporaryFolder()
+        let store = try ExperimentStore(path: folder.file())
+        let run = try store.startRun(sampleRun(name: "slow"))
+        try rawConnection(folder.file()).write { db in
+            try db.execute(sql: """
+                UPDATE runs SET status = 'interrupted', finished_at = heartbeat_at,
+                error_message = 'no heartbeat from process 1 on elsewhere' WHERE id = ?
+                """, arguments: [run.id])
+        }
+        // When the process finishes it
+        let weights = [WeightTensor(name: .bo, shape: [], values: [0.5])]
+        try store.finishRun(id: run.id, outcome: .completed, metrics: FinalMetrics(trainLoss: 0.1, trainAccuracy: 0.9), weights: weights)
+        // Then its result and weights are stored
+        #expect(try store.run(run.id).status == .completed)
+        #expect(try store.run(run.id).errorMessage == nil)
+        #expect(try store.weights(of: run.id) == weights)
+    }
+
     @Test("a run on another host is reaped only once its heartbeat is stale")
     func reapsStaleHeartbeat() throws {
         // Given a run on another host whose last heartbeat was at t0
