@@ -11,6 +11,11 @@ public struct GradientCheckReport: Equatable, Sendable {
     /// The largest error over all tensors.
     public var worstError: Double { largestRelativeError.map(\.error).max() ?? 0 }
 
+    /// True when the check used at least one point and every tensor's error is at most `tolerance`.
+    public func passed(tolerance: Double = 1e-6) -> Bool {
+        pointsUsed > 0 && worstError <= tolerance
+    }
+
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.largestRelativeError.elementsEqual(rhs.largestRelativeError) { $0 == $1 }
             && lhs.pointsUsed == rhs.pointsUsed && lhs.pointsNearKinks == rhs.pointsNearKinks

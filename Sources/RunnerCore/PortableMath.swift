@@ -19,7 +19,8 @@ public enum PortableMath {
     /// path, which keeps the latency of each SGD step short.
     @inline(__always)
     public static func exp(_ x: Double) -> Double {
-        if !(x < 709.782712893383973096) { return x.isNaN ? x : .infinity }
+        if x.isNaN { return x }
+        if x > 709.782712893383973096 { return .infinity }
         if x < -745.13321910194110842 { return 0 }
         let n = roundedToInteger(x * 0x1.71547652b82fep+6)  // x·64/ln2
         let r = (x - n * 0x1.62e42fef00000p-7) - n * 0x1.473de6af278edp-40  // ln2/64 in two parts
@@ -56,13 +57,18 @@ public enum PortableMath {
 
     /// log(1 + x), accurate for small `x` (Goldberg's correction of log(1 + x)).
     public static func log1p(_ x: Double) -> Double {
+        if x == -1 { return -.infinity }
+        if x.isInfinite && x > 0 { return x }
         let u = 1 + x
         if u == 1 { return x }
         return log(u) + (x - (u - 1)) / u
     }
 
-    /// The sine of `x` (radians); accurate for |x| up to about 10⁵.
+    /// The sine of `x` (radians), to about 2·10⁻¹⁶ absolute for |x| up to 10⁶;
+    /// larger arguments lose accuracy. NaN for infinite or NaN `x`.
     public static func sin(_ x: Double) -> Double {
+        if !x.isFinite { return .nan }
+        if abs(x) < 0x1p-27 { return x }  // sin x = x to double precision, keeping −0
         let (quadrant, r) = reduceQuarterTurns(x)
         switch quadrant {
         case 0: return sinKernel(r)
@@ -72,8 +78,10 @@ public enum PortableMath {
         }
     }
 
-    /// The cosine of `x` (radians); accurate for |x| up to about 10⁵.
+    /// The cosine of `x` (radians), to about 2·10⁻¹⁶ absolute for |x| up to 10⁶;
+    /// larger arguments lose accuracy. NaN for infinite or NaN `x`.
     public static func cos(_ x: Double) -> Double {
+        if !x.isFinite { return .nan }
         let (quadrant, r) = reduceQuarterTurns(x)
         switch quadrant {
         case 0: return cosKernel(r)
@@ -122,12 +130,17 @@ public enum PortableMath {
     }
 
     /// Splits x into n·π/2 + r with |r| ≤ π/4 (Cody–Waite, two-part π/2).
+    ///
+    /// Exact for |x| < 2²⁰; larger arguments are first reduced modulo the
+    /// double nearest 2π (an exact operation), which keeps the result a
+    /// sine or cosine of some angle but not of x itself.
     private static func reduceQuarterTurns(_ x: Double) -> (quadrant: Int, remainder: Double) {
+        let x = abs(x) < 0x1p20 ? x : x.truncatingRemainder(dividingBy: 2 * .pi)
         let pio2Hi = 1.57079632673412561417e+00  // 33 bits: n·pio2Hi is exact
         let pio2Lo = 6.07710050650619224932e-11
         let n = roundedToInteger(x * 6.36619772367581382433e-01)
         let r = (x - n * pio2Hi) - n * pio2Lo
-        let quadrant = Int(n) & 3
+        let quadrant = Int(n.truncatingRemainder(dividingBy: 4)) & 3  // no Int overflow for huge n
         return (quadrant, r)
     }
 

@@ -431,26 +431,3 @@ extension ExperimentSpec {
 }
 
 // MARK: - Everything a run needs
-
-/// A run ready to train: its data, start weights, options and the training
-/// random source, already advanced past the weight initialization.
-public struct PreparedExperiment: Sendable {
-    public var training: Dataset
-    public var validation: Dataset?
-    public var startParameters: Parameters
-    public var options: TrainingOptions
-    /// Continue with this source for `Parameters.trained(…, random:)`.
-    public var random: RandomSource
-}
-
-extension ExperimentSpec {
-    /// Loads the data, then makes the start weights for its dimension with
-    /// `RandomSource(seed: training.seed)`, which it returns for training.
-    public func prepare() throws(ExperimentError) -> PreparedExperiment {
-        let (training, validation) = try loadData()
-        var random = makeTrainingRandom()
-        let parameters = try startParameters(inputDimension: training.dimension, random: &random)
-        return PreparedExperiment(
-            training: training, validation: validation, startParameters: parameters, options: trainingOptions, random: random)
-    }
-}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunnerKit
+import RunnerStore
 
 struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,7 +34,8 @@ struct QueryCommand: ParsableCommand {
             bindings[String(parameter[..<equals])] = String(parameter[parameter.index(after: equals)...])
         }
         let statement = sql == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : sql
-        let store = try database.openForReading()
+        // A query changes nothing, not even the status of abandoned runs.
+        let store = try ExperimentStore.openForReading(path: database.path, reapingAbandonedRuns: false)
         write(try store.query(statement, parameters: bindings).table.rendered(as: output.format))
     }
 }

@@ -35,6 +35,13 @@ struct PortableMathTests {
         #expect(PortableMath.log(-1).isNaN)
         #expect(PortableMath.log(.leastNonzeroMagnitude) == Foundation.log(Double.leastNonzeroMagnitude))
         #expect(PortableMath.log1p(1e-20) == 1e-20)
+        #expect(PortableMath.log1p(-1) == -.infinity)
+        #expect(PortableMath.log1p(.infinity) == .infinity)
+        #expect(PortableMath.exp(709.782712893384) == Foundation.exp(709.782712893384), "the largest finite result")
+        #expect(PortableMath.sin(.infinity).isNaN && PortableMath.cos(-.infinity).isNaN && PortableMath.sin(.nan).isNaN)
+        #expect(PortableMath.sin(-0.0).sign == .minus && PortableMath.sin(1e-300) == 1e-300)
+        #expect(abs(PortableMath.sin(1e19)) <= 1, "huge arguments lose accuracy but stay sines")
+        #expect(abs(PortableMath.cos(-1e19)) <= 1)
     }
 
     @Test("loss and sigmoid are finite and exact at the extremes")

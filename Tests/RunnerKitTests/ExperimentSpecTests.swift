@@ -131,17 +131,17 @@ import Testing
         #expect(json.contains(#""noise":0.30000000000000004,"#))
     }
 
-    @Test func prepareFollowsTheSeedRecipeAndTrains() throws {
+    @Test func trainingJobFollowsTheSeedRecipeAndTrains() throws {
         let run = try #require(try parseSpec(#"{"data": {"points": 40}, "model": {"hidden": 3}, "training": {"epochs": 2, "seed": 5}}"#).first)
-        var prepared = try run.prepare()
+        let job = try TrainingJob(spec: run)
         let (training, validation) = try run.loadData()
-        #expect(prepared.training == training && prepared.validation == validation)
+        #expect(job.training == training && job.validation == validation)
         var random = RandomSource(seed: 5)
-        #expect(prepared.startParameters == Parameters(inputDimension: 2, hiddenUnits: 3, initialization: .he, random: &random))
-        #expect(prepared.options == run.trainingOptions)
-        var copy = prepared.random
+        #expect(job.startParameters == Parameters(inputDimension: 2, hiddenUnits: 3, initialization: .he, random: &random))
+        var copy = job.random
         #expect(copy.next() == random.next())
-        let result = prepared.startParameters.trained(on: prepared.training, validation: prepared.validation, options: prepared.options, random: &prepared.random)
+        let result = job.train { _ in .proceed }
         #expect(result.epochs.count == 2)
+        #expect(result == job.train { _ in .proceed }, "training a job twice gives the same result")
     }
 }

@@ -5,7 +5,7 @@ import RunnerStore
 
 /// A problem drawing a run.
 public enum FigureError: Error, Equatable, CustomStringConvertible {
-    case noEpochs(run: String)
+    case noEpochs(runs: [String])
     case noWeights(run: String, status: String)
     case notTwoDimensional(run: String, dimension: Int)
     case needsOneRun(count: Int)
@@ -14,8 +14,8 @@ public enum FigureError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .noEpochs(let run):
-            "run \(run) has no epochs to plot yet"
+        case .noEpochs(let runs):
+            runs.count == 1 ? "run \(runs[0]) has no epochs to plot yet" : "none of the runs \(runs.joined(separator: ", ")) has epochs to plot yet"
         case .noWeights(let run, let status):
             "run \(run) has no final weights (status \(status)), so there is no decision boundary to draw"
         case .notTwoDimensional(let run, let dimension):
@@ -63,10 +63,13 @@ public struct Figures {
     }
 
     /// Loss and error per epoch of every run, overlaid.
+    ///
+    /// Runs without epochs (diverged in their first epoch, or just started)
+    /// are left out; it is an error only when no run has any.
     public func learningCurves(_ runs: [RunSummary], title: String = "Learning curves") throws -> LearningCurveChart {
-        let curves = try runs.map { run -> LearningCurveRun in
+        let curves = try runs.compactMap { run -> LearningCurveRun? in
             let epochs = try store.epochs(of: run.id)
-            guard !epochs.isEmpty else { throw FigureError.noEpochs(run: run.shortID) }
+            guard !epochs.isEmpty else { return nil }
             func points(_ value: (EpochRecord) -> Double?) -> [CurvePoint] {
                 epochs.compactMap { epoch in value(epoch).map { CurvePoint(epoch: Double(epoch.epoch), value: $0) } }
             }
@@ -75,6 +78,7 @@ public struct Figures {
                 trainLoss: points(\.trainLoss), validationLoss: points(\.validationLoss),
                 trainAccuracy: points { $0.trainAccuracy }, validationAccuracy: points(\.validationAccuracy))
         }
+        guard !curves.isEmpty else { throw FigureError.noEpochs(runs: runs.map(\.shortID)) }
         return LearningCurveChart(title: title, runs: curves)
     }
 

@@ -9,14 +9,19 @@ extension ExperimentStore {
     /// ten minutes) as interrupted, so listings never show a dead run as
     /// running; otherwise it opens read-only. A missing file is an error,
     /// never created.
-    public static func openForReading(path: String) throws(StoreError) -> ExperimentStore {
-        let files = FileManager.default
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard files.fileExists(atPath: path), files.isWritableFile(atPath: path), files.isWritableFile(atPath: folder) else {
+    ///
+    /// - Parameter reapingAbandonedRuns: False for `runner query`, which must
+    ///   change nothing at all.
+    public static func openForReading(path: String, reapingAbandonedRuns: Bool = true) throws(StoreError) -> ExperimentStore {
+        guard FileManager.default.fileExists(atPath: path) else {
             return try ExperimentStore(path: path, access: .readOnly)
         }
-        let store = try ExperimentStore(path: path, access: .readWrite)
-        try store.reapAbandonedRuns()
-        return store
+        do {
+            let store = try ExperimentStore(path: path, access: .readWrite)
+            if reapingAbandonedRuns { try store.reapAbandonedRuns() }
+            return store
+        } catch .readOnlyFile {
+            return try ExperimentStore(path: path, access: .readOnly)
+        }
     }
 }

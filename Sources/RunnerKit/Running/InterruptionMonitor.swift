@@ -11,11 +11,12 @@ public final class InterruptionMonitor: @unchecked Sendable {
     private let lock = NSLock()
     private var received: Int32?
     private var sources: [any DispatchSourceSignal] = []
+    private var previousHandlers: [(Int32, (@convention(c) (Int32) -> Void)?)] = []
 
-    /// Starts watching `signals`.
+    /// Starts watching `signals`; they no longer end the process until the first arrives.
     public init(signals: [Int32] = [SIGINT, SIGTERM]) {
         for number in signals {
-            signal(number, SIG_IGN)
+            previousHandlers.append((number, signal(number, SIG_IGN)))
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in
                 self?.record(number)
@@ -26,8 +27,12 @@ public final class InterruptionMonitor: @unchecked Sendable {
         }
     }
 
+    /// Stops watching and gives each signal back the handling it had before.
     deinit {
         sources.forEach { $0.cancel() }
+        for (number, handler) in previousHandlers {
+            signal(number, handler)
+        }
     }
 
     /// The first signal received, if any.

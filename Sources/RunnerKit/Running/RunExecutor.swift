@@ -36,8 +36,6 @@ public struct RunExecutor {
     /// Trains `job` and records it; `index` and `total` are for progress only.
     public func execute(_ job: TrainingJob, index: Int, total: Int) throws -> RunResult {
         let spec = job.spec
-        var random = spec.makeTrainingRandom()
-        let start = try spec.startParameters(inputDimension: job.training.dimension, random: &random)
         let identity = try store.startRun(newRun(for: job))
         let heartbeat = startHeartbeat(runID: identity.id)
         defer { heartbeat.cancel() }
@@ -52,7 +50,7 @@ public struct RunExecutor {
         }
         let result: TrainingResult
         do {
-            result = try start.trained(on: job.training, validation: job.validation, options: spec.trainingOptions, random: &random) { report in
+            result = try job.train { report in
                 try store.recordEpoch(EpochRecord(
                     runID: identity.id, epoch: report.epoch,
                     trainLoss: report.training.loss, trainAccuracy: report.training.accuracy,

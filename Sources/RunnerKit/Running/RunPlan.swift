@@ -1,10 +1,41 @@
 import RunnerCore
 
-/// One resolved run with its data loaded: ready to train.
+/// One resolved run, ready to train: its data loaded and its start weights made.
 public struct TrainingJob: Sendable {
+    /// The fully resolved spec of this run.
     public let spec: ExperimentSpec
+    /// The training points.
     public let training: Dataset
+    /// The validation points, unless the spec has none.
     public let validation: Dataset?
+    /// The weights training starts from: from the spec's file, or drawn by its initialization.
+    public let startParameters: Parameters
+    /// The training seed's generator after drawing the start weights: it draws the visiting order next.
+    public let random: RandomSource
+
+    /// Loads the data of `spec` (unless given) and makes its start weights
+    /// with `RandomSource(seed: training.seed)`, in the order docs/spec.md describes.
+    public init(spec: ExperimentSpec, data: (training: Dataset, validation: Dataset?)? = nil) throws(ExperimentError) {
+        let (training, validation): (Dataset, Dataset?)
+        if let data {
+            (training, validation) = data
+        } else {
+            (training, validation) = try spec.loadData()
+        }
+        var random = spec.makeTrainingRandom()
+        self.spec = spec
+        self.training = training
+        self.validation = validation
+        startParameters = try spec.startParameters(inputDimension: training.dimension, random: &random)
+        self.random = random
+    }
+
+    /// Trains the start weights by the spec's options, calling `onEpoch` after every epoch.
+    public func train(onEpoch: (EpochReport) throws -> EpochDecision) rethrows -> TrainingResult {
+        var random = random
+        return try startParameters.trained(
+            on: training, validation: validation, options: spec.trainingOptions, random: &random, onEpoch: onEpoch)
+    }
 }
 
 /// Every run that `runner run` will train, checked before the first one starts.
@@ -33,10 +64,7 @@ public struct RunPlan: Sendable {
         for spec in specs {
             do {
                 if loaded[spec.data] == nil { loaded[spec.data] = try spec.loadData() }
-                let (training, validation) = loaded[spec.data]!
-                var random = spec.makeTrainingRandom()
-                _ = try spec.startParameters(inputDimension: training.dimension, random: &random)
-                jobs.append(TrainingJob(spec: spec, training: training, validation: validation))
+                jobs.append(try TrainingJob(spec: spec, data: loaded[spec.data]))
             } catch {
                 problems.append("\(spec.runName): \(error.description)")
             }
