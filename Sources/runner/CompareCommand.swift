@@ -7,7 +7,8 @@ struct CompareCommand: ParsableCommand {
         abstract: "Compare runs side by side: the hyperparameters that differ, final and best metrics.",
         discussion: """
             With no runs given, compares the group of the most recent run. --aggregate folds \
-            runs that differ only in their seed into one row with mean ± standard deviation.
+            runs that differ only in their training seed into one row with mean ± standard \
+            deviation (separate _mean and _std columns in CSV and JSON); a spec run twice counts once.
 
             Example:
               runner compare --group practical-sweep --aggregate --sort val_acc --descending
@@ -30,7 +31,8 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let store = try database.openForReading()
         let comparison = try Comparison(store: store, runs: selection.summaries(in: store))
-        var table = aggregate ? comparison.aggregatedTable() : comparison.table()
+        let forMachines = output.format == .csv || output.format == .json
+        var table = aggregate ? comparison.aggregatedTable(separateColumns: forMachines) : comparison.table()
         if let sort { table = try table.sorted(by: sort, descending: descending) }
         write(table.rendered(as: output.format))
     }

@@ -35,22 +35,11 @@ public enum SweepAxis: String, CaseIterable, Sendable {
     case learningRate = "learning_rate"
     case hidden
 
+    /// The axis title.
     var title: String { self == .learningRate ? "learning rate" : "hidden units" }
-    var otherTitle: String { self == .learningRate ? "hidden units" : "learning rate" }
 
-    func x(_ key: Hyperparameters) -> Double {
-        self == .learningRate ? key.learningRate : Double(key.hiddenUnits)
-    }
-
-    /// The other hyperparameter, which tells the lines apart.
-    func series(_ key: Hyperparameters) -> Double {
-        self == .learningRate ? Double(key.hiddenUnits) : key.learningRate
-    }
-
-    /// The legend label of the line for `series`.
-    func seriesName(_ series: Double) -> String {
-        self == .learningRate ? "h = \(Format.parameter(series))" : "lr = \(Format.parameter(series))"
-    }
+    /// The setting on the axis, as a path in the resolved spec.
+    var settingPath: String { self == .learningRate ? "training.learning_rate" : "model.hidden" }
 }
 
 /// Builds charts from what the database holds: epochs, weights and the stored
@@ -110,22 +99,34 @@ public struct Figures {
         let measured = runs.filter { $0.finalTrainAccuracy != nil }
         guard !measured.isEmpty else { throw FigureError.noFinalMetrics(runs: runs.map(\.shortID)) }
         let usesValidation = measured.allSatisfy { $0.finalValidationAccuracy != nil }
-        var groups: [Double: [Double: [Double]]] = [:]
-        for run in measured {
-            guard let accuracy = usesValidation ? run.finalValidationAccuracy : run.finalTrainAccuracy else { continue }
-            groups[axis.series(run.hyperparameters), default: [:]][axis.x(run.hyperparameters), default: []].append(1 - accuracy)
+        let comparison = try Comparison(store: store, runs: measured)
+        let lineSettings = comparison.differingSettings.filter { $0 != "training.seed" && $0 != axis.settingPath }
+        var points: [(line: [String], point: SweepPoint)] = []
+        for (_, members) in comparison.replicateGroups() {
+            let settings = members[0].settings
+            guard let x = settings.values[axis.settingPath].flatMap(Double.init) else { continue }
+            let errors = members.compactMap { 1 - ((usesValidation ? $0.summary.finalValidationAccuracy : $0.summary.finalTrainAccuracy) ?? 1) }
+            let (mean, deviation) = Statistics.meanAndStandardDeviation(errors)
+            let line = lineSettings.map { settings.display($0) }
+            let label = lineSettings.isEmpty ? "all runs"
+                : zip(lineSettings, line).map { "\(RunSettings.name(of: $0))=\($1)" }.joined(separator: " ")
+            points.append((line, SweepPoint(x: x, series: label, mean: mean, std: deviation, count: errors.count)))
         }
-        let points = groups.keys.sorted().flatMap { series in
-            groups[series]!.keys.sorted().map { x in
-                let errors = groups[series]![x]!
-                let (mean, deviation) = Statistics.meanAndStandardDeviation(errors)
-                return SweepPoint(x: x, series: axis.seriesName(series), mean: mean, std: deviation, count: errors.count)
+        // Lines in the order of their settings, numbers compared as numbers; points left to right.
+        points.sort { a, b in
+            if a.line != b.line {
+                for (p, q) in zip(a.line, b.line) where p != q {
+                    if let p = Double(p), let q = Double(q) { return p < q }
+                    return p < q
+                }
             }
+            return a.point.x < b.point.x
         }
         let which = usesValidation ? "validation" : "training"
         return SweepSummaryChart(
-            title: "Final \(which) error by \(axis.title)", points: points, xTitle: axis.title,
-            seriesTitle: axis.otherTitle, yTitle: "final \(which) error (fraction)")
+            title: "Final \(which) error by \(axis.title)", points: points.map(\.point), xTitle: axis.title,
+            seriesTitle: lineSettings.isEmpty ? "runs" : lineSettings.map(RunSettings.name(of:)).joined(separator: ", "),
+            yTitle: "final \(which) error (fraction)")
     }
 
     /// The trained network of `run` and its training points, rebuilt from the store.

@@ -3,14 +3,16 @@ import RunnerStore
 
 /// Runs side by side, as `runner compare` shows them.
 ///
-/// Only hyperparameters whose values differ between the runs become columns,
-/// like "show diff only" in MLflow's compare page. Metrics come from each
-/// run's epochs: final values, the best values over all epochs, and the epoch
-/// of the best validation accuracy.
+/// Only the settings whose values differ between the runs become columns,
+/// like "show diff only" in MLflow's compare page; settings are read from each
+/// run's resolved spec (see `RunSettings`). Metrics come from each run's
+/// epochs: final values, the best values over all epochs, and the epoch of the
+/// best validation accuracy.
 public struct Comparison {
-    /// One run with the metrics derived from its epochs.
+    /// One run with its settings and the metrics derived from its epochs.
     public struct Entry {
         public var summary: RunSummary
+        public var settings: RunSettings
         public var bestTrainLoss: Double?
         public var bestTrainAccuracy: Double?
         public var bestValidationLoss: Double?
@@ -18,28 +20,10 @@ public struct Comparison {
         public var bestValidationEpoch: Int?
     }
 
-    /// A hyperparameter that may become a column.
-    struct Parameter: Sendable {
-        let name: String
-        let value: @Sendable (Hyperparameters) -> String
-    }
-
-    static let parameters: [Parameter] = [
-        Parameter(name: "data") { $0.dataset },
-        Parameter(name: "hidden") { String($0.hiddenUnits) },
-        Parameter(name: "lr") { Format.parameter($0.learningRate) },
-        Parameter(name: "epochs") { String($0.epochs) },
-        Parameter(name: "batch") { String($0.batchSize) },
-        Parameter(name: "decay") { Format.parameter($0.weightDecay) },
-        Parameter(name: "order") { $0.visitOrder },
-        Parameter(name: "init") { $0.initialization },
-        Parameter(name: "train_size") { String($0.trainSize) },
-        Parameter(name: "seed") { String($0.seed) },
-    ]
-
+    /// The runs, in the order given.
     public let entries: [Entry]
 
-    /// Reads the epochs of `runs` to derive their best metrics.
+    /// Reads the spec and epochs of each of `runs`.
     public init(store: ExperimentStore, runs: [RunSummary]) throws(StoreError) {
         var entries: [Entry] = []
         for run in runs {
@@ -48,6 +32,7 @@ public struct Comparison {
                 .max { ($0.validationAccuracy!, -$0.epoch) < ($1.validationAccuracy!, -$1.epoch) }
             entries.append(Entry(
                 summary: run,
+                settings: RunSettings(specJSON: try store.run(run.id).specJSON),
                 bestTrainLoss: epochs.compactMap(\.trainLoss).min(),
                 bestTrainAccuracy: epochs.map(\.trainAccuracy).max(),
                 bestValidationLoss: epochs.compactMap(\.validationLoss).min(),
@@ -57,24 +42,22 @@ public struct Comparison {
         self.entries = entries
     }
 
-    /// The hyperparameters that take more than one value across the runs.
-    var differing: [Parameter] {
-        Self.parameters.filter { parameter in
-            Set(entries.map { parameter.value($0.summary.hyperparameters) }).count > 1
-        }
+    /// The settings that take more than one value across the runs, as spec paths.
+    public var differingSettings: [String] {
+        RunSettings.differing(entries.map(\.settings))
     }
 
-    /// One row per run: id, name, differing hyperparameters, status and metrics.
+    /// One row per run: id, name, differing settings, status and metrics.
     public func table() -> Table {
-        let differing = differing
-        let headers = ["id", "name"] + differing.map(\.name) + [
+        let differing = differingSettings
+        let headers = ["id", "name"] + differing.map(RunSettings.name(of:)) + [
             "status", "train_loss", "train_acc", "val_loss", "val_acc",
             "best_train_loss", "best_train_acc", "best_val_loss", "best_val_acc", "best_epoch", "seconds",
         ]
         let rows = entries.map { entry -> [Cell] in
             let run = entry.summary
             return [Cell(run.shortID), Cell(run.name)]
-                + differing.map { parameterCell($0.value(run.hyperparameters)) }
+                + differing.map { settingCell(entry.settings.display($0)) }
                 + [
                     Cell(RunListing.statusText(run)),
                     .number(run.finalTrainLoss, Format.metric), .number(run.finalTrainAccuracy, Format.accuracy),
@@ -88,18 +71,34 @@ public struct Comparison {
         return Table(headers: headers, rows: rows)
     }
 
-    /// Runs grouped by every differing hyperparameter except the seed: the
-    /// number of runs and the mean ± standard deviation of each final metric
-    /// over them. This is how a sweep over several seeds is read.
-    public func aggregatedTable() -> Table {
-        let settings = differing.filter { $0.name != "seed" }
+    /// The runs grouped by every differing setting except the training seed,
+    /// in order of first appearance. Runs with the very same resolved spec
+    /// (the same experiment run again) count once, as its most recent run.
+    public func replicateGroups() -> [(setting: [String: String], entries: [Entry])] {
+        let settings = differingSettings.filter { $0 != "training.seed" }
         var order: [[String]] = []
         var groups: [[String]: [Entry]] = [:]
         for entry in entries {
-            let key = settings.map { $0.value(entry.summary.hyperparameters) }
+            let key = settings.map { entry.settings.display($0) }
             if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(entry)
+            if let index = groups[key]?.firstIndex(where: { $0.summary.specHash == entry.summary.specHash }) {
+                if entry.summary.createdAt > groups[key]![index].summary.createdAt { groups[key]![index] = entry }
+            } else {
+                groups[key, default: []].append(entry)
+            }
         }
+        return order.map { key in (Dictionary(uniqueKeysWithValues: zip(settings, key)), groups[key]!) }
+    }
+
+    /// One row per setting (see `replicateGroups`): the number of runs and the
+    /// mean ± sample standard deviation of each final metric over them. This
+    /// is how a sweep over several seeds is read.
+    ///
+    /// - Parameter separateColumns: Mean and standard deviation as two number
+    ///   columns each (`val_acc_mean`, `val_acc_std`), for CSV and JSON; otherwise
+    ///   one "mean ± std" column per metric.
+    public func aggregatedTable(separateColumns: Bool = false) -> Table {
+        let settings = differingSettings.filter { $0 != "training.seed" }
         let metrics: [(String, (Entry) -> Double?, (Double) -> String)] = [
             ("train_loss", { $0.summary.finalTrainLoss }, Format.metric),
             ("train_acc", { $0.summary.finalTrainAccuracy }, Format.accuracy),
@@ -107,21 +106,23 @@ public struct Comparison {
             ("val_acc", { $0.summary.finalValidationAccuracy }, Format.accuracy),
             ("best_val_acc", { $0.bestValidationAccuracy }, Format.accuracy),
         ]
-        let headers = settings.map(\.name) + ["runs"] + metrics.map(\.0)
-        let rows = order.map { key -> [Cell] in
-            let members = groups[key]!
-            return key.map(parameterCell) + [Cell(String(members.count), isNumber: true)]
-                + metrics.map { _, value, format in
+        let metricHeaders = metrics.flatMap { name, _, _ in separateColumns ? ["\(name)_mean", "\(name)_std"] : [name] }
+        let headers = settings.map(RunSettings.name(of:)) + ["runs"] + metricHeaders
+        let rows = replicateGroups().map { setting, members -> [Cell] in
+            settings.map { settingCell(setting[$0] ?? "") } + [Cell(String(members.count), isNumber: true)]
+                + metrics.flatMap { _, value, format -> [Cell] in
                     let values = members.compactMap(value)
-                    guard !values.isEmpty else { return Cell("") }
-                    let (mean, deviation) = Statistics.meanAndStandardDeviation(values)
-                    return Cell("\(format(mean)) ± \(format(deviation))")
+                    let statistics = values.isEmpty ? nil : Statistics.meanAndStandardDeviation(values)
+                    if separateColumns {
+                        return [.number(statistics?.mean, format), .number(statistics?.standardDeviation, format)]
+                    }
+                    return [statistics.map { Cell("\(format($0.mean)) ± \(format($0.standardDeviation))") } ?? Cell("")]
                 }
         }
         return Table(headers: headers, rows: rows)
     }
 
-    private func parameterCell(_ text: String) -> Cell {
+    private func settingCell(_ text: String) -> Cell {
         Cell(text, isNumber: Double(text) != nil)
     }
 }

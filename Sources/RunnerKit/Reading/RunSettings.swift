@@ -1,0 +1,74 @@
+import Foundation
+
+/// The settings of one run, read from its stored resolved spec: what can tell
+/// runs apart in a comparison ("show diff only") or a sweep summary.
+///
+/// Every leaf of the spec counts — data set, noise, data seed, CSV file,
+/// hidden size, learning rate, seed, … — not only those with a column in
+/// `runs`, so runs that differ only in, say, their noise are never mistaken
+/// for replicates.
+public struct RunSettings: Equatable, Sendable {
+    /// The spec leaves that are settings, in column order, with their column names.
+    static let columns: [(path: String, name: String)] = [
+        ("data.generator", "data"), ("data.train_csv", "train_csv"), ("data.validation_csv", "validation_csv"),
+        ("data.points", "points"), ("data.noise", "noise"), ("data.seed", "data_seed"),
+        ("data.validation_fraction", "val_fraction"), ("model.hidden", "hidden"), ("model.init", "init"),
+        ("model.start_weights", "start_weights"), ("training.learning_rate", "lr"), ("training.epochs", "epochs"),
+        ("training.order", "order"), ("training.batch_size", "batch"), ("training.weight_decay", "decay"),
+        ("training.seed", "seed"),
+    ]
+
+    /// Spec keys that name or describe a run rather than set it up.
+    private static let descriptive: Set<String> = ["name", "run_name", "group", "description", "swept"]
+
+    /// Each setting's value as text, by its path in the spec ("training.learning_rate").
+    public let values: [String: String]
+
+    /// The settings of the resolved spec `specJSON`; empty if it cannot be read.
+    public init(specJSON: String) {
+        var values: [String: String] = [:]
+        if let object = try? JSONSerialization.jsonObject(with: Data(specJSON.utf8)) as? [String: Any] {
+            Self.flatten(object, prefix: "", into: &values)
+        }
+        self.values = values
+    }
+
+    /// The column name of the setting at `path`.
+    public static func name(of path: String) -> String {
+        columns.first { $0.path == path }?.name ?? path
+    }
+
+    /// The value of the setting at `path` as shown in a table: files by their name
+    /// (specs store absolute paths), missing settings empty.
+    public func display(_ path: String) -> String {
+        guard let value = values[path] else { return "" }
+        let isFile = path.hasSuffix("_csv") || path.hasSuffix("start_weights")
+        return isFile ? URL(fileURLWithPath: value).lastPathComponent : value
+    }
+
+    /// The paths whose values are not the same in all of `settings`, in column order
+    /// (settings unknown to this version last, alphabetically).
+    public static func differing(_ settings: [RunSettings]) -> [String] {
+        let paths = Set(settings.flatMap(\.values.keys)).filter { path in
+            Set(settings.map { $0.values[path] ?? "" }).count > 1
+        }
+        let known = columns.map(\.path).filter(paths.contains)
+        return known + paths.subtracting(known).sorted()
+    }
+
+    private static func flatten(_ object: [String: Any], prefix: String, into values: inout [String: String]) {
+        for (key, value) in object where !(prefix.isEmpty && descriptive.contains(key)) {
+            let path = prefix.isEmpty ? key : "\(prefix).\(key)"
+            switch value {
+            case let nested as [String: Any]:
+                flatten(nested, prefix: path, into: &values)
+            case let number as NSNumber:
+                values[path] = Format.parameter(number.doubleValue)
+            case let text as String:
+                values[path] = text
+            default:
+                values[path] = "null"
+            }
+        }
+    }
+}
