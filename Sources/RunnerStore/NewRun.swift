@@ -14,12 +14,19 @@ public struct NewRun: Sendable, Equatable {
     public var programVersion: String
     /// The training process, used to detect runs abandoned by a killed process.
     public var process: TrainingProcess
+    /// The points the run trains on, stored (once) so the run can be redrawn later.
+    public var trainingData: StoredDataset?
+    /// The points it is validated on, if any.
+    public var validationData: StoredDataset?
 
     public init(
         name: String, groupName: String? = nil, specJSON: String,
         hyperparameters: Hyperparameters, programVersion: String,
-        process: TrainingProcess = .current
+        process: TrainingProcess = .current,
+        trainingData: StoredDataset? = nil, validationData: StoredDataset? = nil
     ) {
+        self.trainingData = trainingData
+        self.validationData = validationData
         self.name = name
         self.groupName = groupName
         self.specJSON = specJSON

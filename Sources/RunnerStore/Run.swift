@@ -45,6 +45,10 @@ public struct Run: Sendable, Equatable {
     public var host: String
     /// Process id of the training process (`pid`).
     public var pid: Int32
+    /// The data set it trained on (`training_data_id`); nil for runs recorded before data sets were stored.
+    public var trainingDataID: String?
+    /// The data set it was validated on (`validation_data_id`), if any.
+    public var validationDataID: String?
 }
 
 extension Run: FetchableRecord, PersistableRecord {
@@ -72,6 +76,8 @@ extension Run: FetchableRecord, PersistableRecord {
         programVersion = row["program_version"]
         host = row["host"]
         pid = row["pid"]
+        trainingDataID = row["training_data_id"]
+        validationDataID = row["validation_data_id"]
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -96,6 +102,8 @@ extension Run: FetchableRecord, PersistableRecord {
         container["program_version"] = programVersion
         container["host"] = host
         container["pid"] = pid
+        container["training_data_id"] = trainingDataID
+        container["validation_data_id"] = validationDataID
     }
 }
 

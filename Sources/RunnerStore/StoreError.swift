@@ -32,6 +32,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidQuery(message: String)
     /// Weights whose shape does not fit their values or their tensor.
     case invalidWeights(tensor: TensorName, reason: String)
+    /// Points that cannot be stored (or a stored data set that no longer reads back).
+    case invalidDataset(reason: String)
     /// Any other SQLite failure.
     case database(path: String, message: String)
 
@@ -69,6 +71,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "invalid query: \(message)"
         case let .invalidWeights(tensor, reason):
             "invalid weights for \(tensor.rawValue): \(reason)"
+        case let .invalidDataset(reason):
+            "invalid data set: \(reason)"
         case let .database(path, message):
             "database error in \(path): \(message)"
         }

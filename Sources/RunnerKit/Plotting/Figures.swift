@@ -129,7 +129,10 @@ public struct Figures {
             yTitle: "final \(which) error (fraction)")
     }
 
-    /// The trained network of `run` and its training points, rebuilt from the store.
+    /// The trained network of `run` and its training points, from the store.
+    ///
+    /// The points are those stored with the run; runs recorded before data
+    /// sets were stored get theirs rebuilt from the stored spec instead.
     func networkAndData(_ run: RunSummary) throws -> (Parameters, Dataset) {
         let tensors = try store.weights(of: run.id)
         guard !tensors.isEmpty else { throw FigureError.noWeights(run: run.shortID, status: run.status.rawValue) }
@@ -137,6 +140,13 @@ public struct Figures {
             throw FigureError.notTwoDimensional(run: run.shortID, dimension: run.hyperparameters.inputDimension)
         }
         let parameters = try Parameters(storedTensors: tensors)
+        if let points = try store.datasets(of: run.id).training {
+            var training = Dataset(dimension: points.dimension)
+            for i in points.labels.indices {
+                training.append(points.features[(i * points.dimension)..<((i + 1) * points.dimension)], label: points.labels[i])
+            }
+            return (parameters, training)
+        }
         let stored = try store.run(run.id)
         do {
             let spec = try ExperimentSpec(canonicalJSON: stored.specJSON)

@@ -93,7 +93,9 @@ public struct RunExecutor {
                 batchSize: key.batchSize, weightDecay: key.weightDecay, visitOrder: key.order,
                 initialization: key.initialization, trainSize: job.training.count,
                 validationSize: job.validation?.count ?? 0),
-            programVersion: RunnerVersion.current)
+            programVersion: RunnerVersion.current,
+            trainingData: StoredDataset(job.training),
+            validationData: job.validation.map(StoredDataset.init))
     }
 
     private func startHeartbeat(runID: String) -> any DispatchSourceTimer {
@@ -102,6 +104,13 @@ public struct RunExecutor {
         timer.setEventHandler { [store] in try? store.heartbeat(runID: runID) }
         timer.resume()
         return timer
+    }
+}
+
+extension StoredDataset {
+    /// The store's form of one of the core's data sets.
+    init(_ data: Dataset) {
+        self.init(dimension: data.dimension, features: data.features, labels: data.labels)
     }
 }
 

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// Labelled points as the store keeps them: n points of d features, each labelled −1 or +1.
+///
+/// The store does not depend on the numerical core, so this mirrors its data
+/// set as plain values: features flat and row-major, point i at `i·d ..< (i+1)·d`.
+public struct StoredDataset: Sendable, Equatable {
+    /// d, the features per point.
+    public var dimension: Int
+    /// Every feature, row-major.
+    public var features: [Double]
+    /// One label per point, −1 or +1.
+    public var labels: [Double]
+
+    public init(dimension: Int, features: [Double], labels: [Double]) {
+        self.dimension = dimension
+        self.features = features
+        self.labels = labels
+    }
+
+    /// The points' features as JSON arrays of shortest round-trip decimals, one per point.
+    var featureTexts: [String] {
+        labels.indices.map { i in
+            "[" + features[(i * dimension)..<((i + 1) * dimension)].map { "\($0)" }.joined(separator: ",") + "]"
+        }
+    }
+
+    /// The data set's id: the SHA-256 of "d" and then "label:features" per point, one per line.
+    var id: String {
+        sha256Hex(([String(dimension)] + zip(labels, featureTexts).map { "\(Int($0)):\($1)" }).joined(separator: "\n"))
+    }
+
+    /// Why these values cannot be stored, if they cannot.
+    func validate() throws(StoreError) {
+        guard dimension >= 1, !labels.isEmpty, features.count == labels.count * dimension else {
+            throw .invalidDataset(reason: "\(labels.count) labels and \(features.count) features do not make points of \(dimension) features")
+        }
+        guard labels.allSatisfy({ $0 == -1 || $0 == 1 }) else {
+            throw .invalidDataset(reason: "labels must be -1 or +1")
+        }
+        guard features.allSatisfy(\.isFinite) else {
+            throw .invalidDataset(reason: "features must be finite numbers")
+        }
+    }
+}
+
+extension ExperimentStore {
+    /// Inserts `dataset` unless the same points are already stored; returns its id.
+    func insert(_ dataset: StoredDataset, _ db: Database) throws -> String {
+        let id = dataset.id
+        guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM datasets WHERE id = ?)", arguments: [id])! else {
+            return id
+        }
+        try db.execute(sql: "INSERT INTO datasets (id, dimension, points) VALUES (?, ?, ?)",
+                       arguments: [id, dataset.dimension, dataset.labels.count])
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO dataset_points (dataset_id, point, label, x1, x2, features) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for (point, text) in dataset.featureTexts.enumerated() {
+            let offset = point * dataset.dimension
+            let x2: Double? = dataset.dimension > 1 ? dataset.features[offset + 1] : nil
+            try statement.execute(arguments: [id, point, Int(dataset.labels[point]), dataset.features[offset], x2, text])
+        }
+        return id
+    }
+
+    /// The training and validation points run `reference` used, or nil for runs recorded
+    /// before data sets were stored (and for a run without validation set).
+    public func datasets(of reference: String) throws(StoreError) -> (training: StoredDataset?, validation: StoredDataset?) {
+        try read { db in
+            let id = try resolve(reference, db)
+            let row = try Row.fetchOne(db, sql: "SELECT training_data_id, validation_data_id FROM runs WHERE id = ?", arguments: [id])!
+            return (try dataset(row["training_data_id"], db), try dataset(row["validation_data_id"], db))
+        }
+    }
+
+    private func dataset(_ id: String?, _ db: Database) throws -> StoredDataset? {
+        guard let id, let dimension = try Int.fetchOne(db, sql: "SELECT dimension FROM datasets WHERE id = ?", arguments: [id]) else {
+            return nil
+        }
+        var dataset = StoredDataset(dimension: dimension, features: [], labels: [])
+        let rows = try Row.fetchCursor(db, sql: "SELECT label, features FROM dataset_points WHERE dataset_id = ? ORDER BY point", arguments: [id])
+        while let row = try rows.next() {
+            let text: String = row["features"]
+            dataset.labels.append(Double(row["label"] as Int))
+            dataset.features += text.dropFirst().dropLast().split(separator: ",").compactMap { Double($0) }
+        }
+        guard dataset.features.count == dataset.labels.count * dimension, dataset.id == id else {
+            throw StoreError.invalidDataset(reason: "the stored data set \(id.prefix(12)) no longer matches its id; it was changed outside runner")
+        }
+        return dataset
+    }
+}
