@@ -261,11 +261,11 @@ private struct SpecValidator {
 
     // MARK: Files
 
+    /// `path` made absolute against the spec's folder, "~" left as it is (as docs/spec.md says).
     func resolve(_ path: String) -> String {
-        let url = path.hasPrefix("/")
-            ? URL(fileURLWithPath: path)
-            : URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: baseDirectory, isDirectory: true))
-        return url.standardizedFileURL.path
+        // Joined as text: Foundation expands a leading "~" in a relative path on some platforms.
+        let absolute = path.hasPrefix("/") ? path : baseDirectory + "/" + path
+        return URL(fileURLWithPath: absolute).standardizedFileURL.path
     }
 
     /// Checks that every named file exists and makes sense, and that their

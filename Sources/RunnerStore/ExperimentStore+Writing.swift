@@ -111,7 +111,11 @@ extension ExperimentStore {
         let stamp = Timestamp.string(from: date)
         try db.execute(
             sql: """
-                UPDATE runs SET status = 'interrupted', finished_at = ?, heartbeat_at = ?, error_message = ?
+                UPDATE runs SET status = 'interrupted', finished_at = ?, heartbeat_at = ?, error_message = ?,
+                    -- the metrics of its last recorded epoch, if any, as its final ones
+                    (final_train_loss, final_train_accuracy, final_validation_loss, final_validation_accuracy) = (
+                        SELECT train_loss, train_accuracy, validation_loss, validation_accuracy
+                        FROM epochs WHERE run_id = runs.id ORDER BY epoch DESC LIMIT 1)
                 WHERE id = ? AND status = 'running'
                 """,
             arguments: [stamp, stamp, reason, runID])

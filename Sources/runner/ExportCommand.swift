@@ -19,13 +19,13 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "What to export.")
     var what: ExportContent = .epochs
 
-    @Option(name: .long, help: "Output format: csv or json (json only for the spec).")
-    var format: OutputFormat = .csv
+    @Option(name: .long, help: "Output format (default: csv, and json for the spec, which is JSON only).")
+    var format: OutputFormat?
 
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         let store = try database.openForReading()
-        write(try Export.render(store: store, reference: reference, content: what, format: format))
+        write(try Export.render(store: store, reference: reference, content: what, format: format ?? (what == .spec ? .json : .csv)))
     }
 }

@@ -18,7 +18,7 @@ struct GradcheckCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("An experiment spec file (the first run of a sweep is checked).", valueName: "spec"))
     var spec: String
 
-    @Option(name: .long, help: "The finite-difference step ε (about the cube root of double precision).")
+    @Option(name: .long, parsing: .unconditional, help: "The finite-difference step ε (about the cube root of double precision).")
     var step: Double = Parameters.gradientCheckStep
 
     @OptionGroup var output: FormatOption

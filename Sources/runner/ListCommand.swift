@@ -26,7 +26,7 @@ struct ListCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only runs of exactly this group.", valueName: "name"))
     var group: String?
 
-    @Option(name: .long, help: "At most this many runs.")
+    @Option(name: .long, parsing: .unconditional, help: "At most this many runs.")
     var limit: Int = 20
 
     func validate() throws {
@@ -36,6 +36,9 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let store = try database.openForReading()
         let runs = try store.runs(matching: RunFilter(status: status, text: name, group: group, limit: limit))
+        if runs.isEmpty {
+            note("no runs match in \(store.path)")
+        }
         write(RunListing.table(runs).rendered(as: output.format))
     }
 }

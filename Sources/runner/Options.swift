@@ -38,7 +38,7 @@ struct RunSelection: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("All runs of this group (a sweep).", valueName: "name"))
     var group: String?
 
-    @Option(name: .long, help: ArgumentHelp("The N most recent runs.", valueName: "N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The N most recent runs.", valueName: "N"))
     var last: Int?
 
     func validate() throws {
@@ -108,7 +108,12 @@ enum Terminal {
     }
 }
 
-/// Writes `text` to standard output as is.
+/// Writes `text` to standard output as is: the data a command produces.
 func write(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// Writes `text` and a newline to standard error: notes and hints, not data.
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
 }

@@ -32,6 +32,12 @@ struct PlotCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The SVG file to write.", valueName: "file.svg"))
     var out: String
 
+    func validate() throws {
+        if !out.lowercased().hasSuffix(".svg") {
+            throw ValidationError("--out must name an .svg file (plots are SVG), got '\(out)'.")
+        }
+    }
+
     func run() throws {
         let store = try database.openForReading()
         let runs = try selection.summaries(in: store)
@@ -52,10 +58,15 @@ struct PlotCommand: ParsableCommand {
 
 /// Writes `text` to `path`, replacing it atomically, with a clear error.
 func writeFile(_ text: String, to path: String) throws {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+        throw CLIError("cannot write \(path): the folder \(folder) does not exist; create it or choose another --out")
+    }
     do {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     } catch {
-        throw CLIError("cannot write \(path): \((error as NSError).localizedDescription); check that its folder exists and is writable")
+        throw CLIError("cannot write \(path): \((error as NSError).localizedDescription); check that \(folder) is writable")
     }
-    FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
+    note("wrote \(path)")
 }

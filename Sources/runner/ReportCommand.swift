@@ -22,6 +22,12 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "The report's title (default: the group's name).")
     var title: String?
 
+    func validate() throws {
+        if !(out.lowercased().hasSuffix(".html") || out.lowercased().hasSuffix(".htm")) {
+            throw ValidationError("--out must name an .html file, got '\(out)'.")
+        }
+    }
+
     func run() throws {
         let store = try database.openForReading()
         let runs = try selection.summaries(in: store)

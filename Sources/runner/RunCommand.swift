@@ -26,27 +26,26 @@ struct RunCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let plan = try RunPlan.load(specPaths: specs)
+        let plan: RunPlan
+        do {
+            plan = try RunPlan.load(specPaths: specs)
+        } catch {
+            throw CLIError("\(error)\nNothing was run and the database was not changed.")
+        }
         let store = try ExperimentStore(path: database.path)
         let interruption = InterruptionMonitor()
         let progress: any ProgressReporter = quiet ? SilentProgress() as any ProgressReporter
             : Terminal.isTerminal(STDERR_FILENO) ? TerminalProgress() as any ProgressReporter : LineProgress()
         let executor = RunExecutor(store: store, progress: progress, interruption: interruption)
 
-        var results: [RunResult] = []
-        for (index, job) in plan.jobs.enumerated() {
-            let result = try executor.execute(job, index: index + 1, total: plan.jobs.count)
-            results.append(result)
-            write(summaryLine(result))
-            if interruption.signalReceived != nil { break }
-        }
+        let results = try executor.execute(plan) { write(summaryLine($0)) }
         if let reason = interruption.reason {
             let skipped = plan.jobs.count - results.count
-            FileHandle.standardError.write(Data("runner: \(reason); \(skipped) run(s) not started.\n".utf8))
+            note("runner: \(reason); \(skipped) run(s) not started.")
             throw ExitCode(130)
         }
         if Set(plan.jobs.map(\.spec.group)).count == 1, plan.jobs.count > 1 {
-            write("Compare them: runner compare --group \(shellQuoted(plan.jobs[0].spec.group))\n")
+            note("Compare them: runner compare --group \(shellQuoted(plan.jobs[0].spec.group))")
         }
     }
 
@@ -54,7 +53,7 @@ struct RunCommand: ParsableCommand {
     private func summaryLine(_ result: RunResult) -> String {
         var status = result.status.rawValue
         if let epoch = result.divergedAtEpoch { status += " at epoch \(epoch)" }
-        var parts = [result.identity.shortID, result.name, Terminal.colored(status, status: result.status), "\(result.epochsCompleted) epochs"]
+        var parts = [result.identity.shortID, result.name, Terminal.colored(status, status: result.status), result.epochsCompleted == 1 ? "1 epoch" : "\(result.epochsCompleted) epochs"]
         if let last = result.finalEpoch {
             parts.append("train_loss \(Format.metric(last.training.loss))  train_acc \(Format.accuracy(last.training.accuracy))")
             if let validation = last.validation {

@@ -74,7 +74,8 @@ struct RunCommandTests {
         let sandbox = try Sandbox()
         let spec = try sandbox.spec("grid", Spec.small(name: "grid", epochs: "2", hidden: "[2, 3]", learningRate: "[0.1, 0.01]", seed: "[1, 2]"))
         let result = try sandbox.succeed("run", spec, "--quiet")
-        #expect(result.stdout.contains("runner compare --group grid"))
+        #expect(result.stderr.contains("runner compare --group grid"), "the hint is not data: it goes to stderr")
+        #expect(result.stdout.split(separator: "\n").count == 8, "one summary line per run on stdout")
 
         let rows = try sandbox.sqlite("""
             SELECT name, group_name, hidden_units, learning_rate, seed,

@@ -75,7 +75,10 @@ public struct Table: Equatable, Sendable {
                 Column(title: headers[column], value: row[column].text, align: numeric[column] ? .right : .left)
             }
         }
-        return (table.string(for: rows, style: style) ?? "") + "\n"
+        // TextTable pads the last column and ends with a blank line; neither is wanted in a terminal.
+        let lines = (table.string(for: rows, style: style) ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.replacing(/\ +$/, with: "") }
+        return lines.reversed().drop { $0.isEmpty }.reversed().joined(separator: "\n") + "\n"
     }
 
     private func csv() -> String {

@@ -63,7 +63,7 @@ public struct Figures {
                 epochs.compactMap { epoch in value(epoch).map { CurvePoint(epoch: Double(epoch.epoch), value: $0) } }
             }
             return LearningCurveRun(
-                label: "\(run.shortID) \(run.name)",
+                label: Self.label(run),
                 trainLoss: points(\.trainLoss), validationLoss: points(\.validationLoss),
                 trainAccuracy: points { $0.trainAccuracy }, validationAccuracy: points(\.validationAccuracy))
         }
@@ -154,6 +154,18 @@ public struct Figures {
         } catch {
             throw FigureError.unreadableSpec(run: run.shortID, reason: "\(error)")
         }
+    }
+}
+
+extension Figures {
+    /// A run's label in a legend or under a thumbnail: its short id and what
+    /// sets it apart. In a sweep, whose run names repeat the group name, that
+    /// is the swept values ("1a2b3c4d hidden=7 learning_rate=0.2 seed=1").
+    static func label(_ run: RunSummary) -> String {
+        if let group = run.groupName, run.name.hasPrefix(group + " ") {
+            return "\(run.shortID) \(run.name.dropFirst(group.count + 1))"
+        }
+        return "\(run.shortID) \(run.name)"
     }
 }
 

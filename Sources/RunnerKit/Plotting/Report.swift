@@ -21,7 +21,7 @@ extension Figures {
             .compactMap { run -> DecisionBoundaryChart? in
                 do {
                     let chart = try decisionBoundary(run, resolution: 48)
-                    return DecisionBoundaryChart(title: "\(run.shortID) \(run.name)", grid: chart.grid, points: chart.points)
+                    return DecisionBoundaryChart(title: Self.label(run), grid: chart.grid, points: chart.points)
                 } catch FigureError.noWeights {
                     return nil
                 }

@@ -23,7 +23,7 @@ public struct GradientCheckJob {
             headers: ["weights"] + tensors + ["points", "near_kinks", "verdict"],
             rows: reports.map { stage, report in
                 [Cell(stage)]
-                    + report.largestRelativeError.map { Cell(String(format: "%.2e", $0.error), isNumber: true) }
+                    + report.largestRelativeError.map { .number($0.error) { String(format: "%.2e", $0) } }
                     + [Cell(String(report.pointsUsed), isNumber: true), Cell(String(report.pointsNearKinks), isNumber: true),
                        Cell(report.pointsUsed == 0 ? "no points" : report.passed() ? "ok" : "CHECK")]
             })

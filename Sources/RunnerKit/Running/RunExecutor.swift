@@ -33,6 +33,22 @@ public struct RunExecutor {
         self.interruption = interruption
     }
 
+    /// Trains and records every run of `plan` in order, handing each result to
+    /// `onResult` as it ends; after an interruption it starts no further run.
+    ///
+    /// - Returns: The results of the runs that were started.
+    @discardableResult
+    public func execute(_ plan: RunPlan, onResult: (RunResult) -> Void) throws -> [RunResult] {
+        var results: [RunResult] = []
+        for (index, job) in plan.jobs.enumerated() {
+            let result = try execute(job, index: index + 1, total: plan.jobs.count)
+            results.append(result)
+            onResult(result)
+            if interruption?.signalReceived != nil { break }
+        }
+        return results
+    }
+
     /// Trains `job` and records it; `index` and `total` are for progress only.
     public func execute(_ job: TrainingJob, index: Int, total: Int) throws -> RunResult {
         let spec = job.spec

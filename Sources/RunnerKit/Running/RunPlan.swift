@@ -79,6 +79,6 @@ public struct RunPlanError: Error, Sendable, CustomStringConvertible {
     public var problems: [String]
 
     public var description: String {
-        problems.joined(separator: "\n") + "\nNothing was run and the database was not changed."
+        problems.joined(separator: "\n")
     }
 }
