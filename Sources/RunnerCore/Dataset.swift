@@ -65,17 +65,4 @@ public struct Dataset: Equatable, Sendable {
         let training = order[validationCount...].sorted()
         return (subset(training), subset(validation))
     }
-
-    /// The smallest and largest value of each feature.
-    public var bounds: [ClosedRange<Double>] {
-        (0..<dimension).map { j in
-            var lower = Double.infinity
-            var upper = -Double.infinity
-            for i in 0..<count {
-                lower = min(lower, features[i * dimension + j])
-                upper = max(upper, features[i * dimension + j])
-            }
-            return lower...upper
-        }
-    }
 }

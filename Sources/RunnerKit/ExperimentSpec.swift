@@ -37,11 +37,6 @@ public struct ExperimentSpec: Codable, Equatable, Hashable, Sendable {
         self.training = training
     }
 
-    /// The swept values by short key (e.g. `["learning_rate": "0.02", "hidden": "7"]`).
-    public var sweptParameters: [String: String] {
-        Dictionary(swept.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-    }
-
     private enum CodingKeys: String, CodingKey {
         case name, runName = "run_name", group, description, swept, data, model, training
     }
@@ -265,7 +260,6 @@ public struct ExperimentHyperparameters: Equatable, Hashable, Sendable {
     /// The training seed (start weights and visiting order).
     public var seed: UInt64
     /// The data seed (generated points and validation split).
-    public var dataSeed: UInt64
     /// The generator's name (`double_moon`) or the training CSV's file name (`train.csv`).
     public var dataSet: String
     public var batchSize: Int
@@ -289,7 +283,7 @@ extension ExperimentSpec {
         }
         return ExperimentHyperparameters(
             hiddenUnits: model.hiddenUnits, learningRate: training.learningRate, epochs: training.epochs,
-            seed: training.seed, dataSeed: data.seed, dataSet: dataSet, batchSize: training.batchSize,
+            seed: training.seed, dataSet: dataSet, batchSize: training.batchSize,
             weightDecay: training.weightDecay, order: training.order.rawValue, initialization: initialization)
     }
 

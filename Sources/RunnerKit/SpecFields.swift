@@ -93,9 +93,9 @@ struct SpecNumberRange: Sendable {
     var expected: String {
         var text: String
         if let upper {
-            text = "a number in \(lowerInclusive ? "[" : "(")\(formatNumber(lower)), \(formatNumber(upper))\(upperInclusive ? "]" : ")")"
+            text = "a number in \(lowerInclusive ? "[" : "(")\(Format.parameter(lower)), \(Format.parameter(upper))\(upperInclusive ? "]" : ")")"
         } else {
-            text = "a finite number \(lowerInclusive ? ">=" : ">") \(formatNumber(lower))"
+            text = "a finite number \(lowerInclusive ? ">=" : ">") \(Format.parameter(lower))"
         }
         if allowsNull { text += " or null" }
         return text
@@ -113,7 +113,7 @@ enum SpecFieldValue: Hashable, Sendable {
     var display: String {
         switch self {
         case .integer(let value): "\(value)"
-        case .number(let value): formatNumber(value)
+        case .number(let value): Format.parameter(value)
         case .null: "none"
         case .text(let value): value
         }
@@ -121,11 +121,6 @@ enum SpecFieldValue: Hashable, Sendable {
 }
 
 /// `2` for 2.0, `0.02` for 0.02, `1e-07` style as Swift prints otherwise.
-func formatNumber(_ value: Double) -> String {
-    if value == value.rounded(), abs(value) < 1e15 { return "\(Int64(value))" }
-    return "\(value)"
-}
-
 extension SpecField {
     /// Checks one JSON value against this field; returns the value or what is wrong.
     func validate(_ value: SpecJSONValue) -> Result<SpecFieldValue, SpecFieldProblem> {

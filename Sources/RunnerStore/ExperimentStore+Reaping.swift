@@ -2,6 +2,9 @@ import Foundation
 import GRDB
 
 extension ExperimentStore {
+    /// How the `error_message` of a run marked by `reapAbandonedRuns` begins.
+    static let abandoned = "abandoned: "
+
     /// Marks as `interrupted` the runs still `running` whose process is gone: it ran on this
     /// host and its pid no longer exists, or it ran on another host and its heartbeat is older
     /// than `heartbeatTimeout`.
@@ -26,9 +29,9 @@ extension ExperimentStore {
                 let reason: String
                 if process.host == host {
                     guard !process.isAlive else { continue }
-                    reason = "process \(process.pid) on \(process.host) ended without finishing the run"
+                    reason = Self.abandoned + "process \(process.pid) on \(process.host) ended without finishing the run"
                 } else if heartbeat < oldestLiveHeartbeat {
-                    reason = "no heartbeat from process \(process.pid) on \(process.host) since \(heartbeat)"
+                    reason = Self.abandoned + "no heartbeat from process \(process.pid) on \(process.host) since \(heartbeat)"
                 } else {
                     continue
                 }

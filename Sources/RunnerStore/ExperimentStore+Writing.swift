@@ -70,7 +70,7 @@ extension ExperimentStore {
             }
             // A run another host's reader took for abandoned (its heartbeat looked stale) is
             // evidently alive when its own process finishes it: its result wins.
-            let reapedButAlive = run.status == .interrupted
+            let reapedButAlive = run.status == .interrupted && run.errorMessage?.hasPrefix(Self.abandoned) == true
                 && TrainingProcess(host: run.host, pid: run.pid) == .current
             guard run.status == .running || reapedButAlive else {
                 throw StoreError.runNotRunning(id: id, status: run.status)
@@ -96,14 +96,6 @@ extension ExperimentStore {
             try run.update(db)
             try insert(weights, runID: id, db)
         }
-    }
-
-    /// Marks a running run `interrupted`, e.g. from a SIGINT or SIGTERM handler.
-    ///
-    /// Returns false, and changes nothing, when the run had already ended.
-    @discardableResult
-    public func markInterrupted(runID: String, reason: String? = nil, at date: Date = Date()) throws(StoreError) -> Bool {
-        try write { db in try interrupt(runID, reason: reason, at: date, db) }
     }
 
     /// Sets `interrupted` on `runID` if it is running; whether it was.

@@ -16,7 +16,6 @@ import Testing
         #expect(run.group == "practical-default")
         #expect(run.description == nil)
         #expect(run.swept.isEmpty)
-        #expect(run.sweptParameters.isEmpty)
         #expect(run.data == DataSettings(source: .generator(.doubleMoon, points: 400, noise: 0), seed: 0, validation: .fraction(0.2)))
         #expect(run.model == ModelSettings(hiddenUnits: 7, start: .random(.he)))
         #expect(run.training == TrainingSettings(learningRate: 0.02, epochs: 100, seed: 1, order: .shuffle, batchSize: 1, weightDecay: 0))
@@ -59,7 +58,7 @@ import Testing
     @Test func hyperparametersForTheDatabase() throws {
         let run = try #require(try parseSpec(#"{"model": {"init": "xavier"}, "training": {"seed": 3}}"#).first)
         #expect(run.hyperparameters == ExperimentHyperparameters(
-            hiddenUnits: 7, learningRate: 0.02, epochs: 100, seed: 3, dataSeed: 0, dataSet: "double_moon",
+            hiddenUnits: 7, learningRate: 0.02, epochs: 100, seed: 3, dataSet: "double_moon",
             batchSize: 1, weightDecay: 0, order: "shuffle", initialization: "xavier"))
     }
 }

@@ -35,7 +35,7 @@ import Testing
             SweptParameter(field: "training.learning_rate", key: "learning_rate", value: "2"),
             SweptParameter(field: "training.seed", key: "seed", value: "1"),
         ])
-        #expect(runs[10].sweptParameters == ["hidden": "1", "learning_rate": "0.002", "seed": "2"])
+        #expect(runs[10].swept.map(\.value) == ["1", "0.002", "2"])
         // Unswept fields keep their defaults in every run.
         #expect(Set(runs.map(\.training.epochs)) == [100])
     }

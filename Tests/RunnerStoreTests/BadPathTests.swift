@@ -61,7 +61,7 @@ struct BadPathTests {
         let reader = try ExperimentStore(path: path, access: .readOnly)
         // Then reading works, writing through it is refused, and the bytes did not change
         #expect(try reader.run(run.shortID).id == run.id)
-        #expect(throws: StoreError.openedReadOnly(path: path)) { try reader.markInterrupted(runID: run.id) }
+        #expect(throws: StoreError.openedReadOnly(path: path)) { try reader.heartbeat(runID: run.id) }
         #expect(bytes(path) == before)
     }
 

@@ -53,7 +53,7 @@ struct ReapingTests {
         try rawConnection(folder.file()).write { db in
             try db.execute(sql: """
                 UPDATE runs SET status = 'interrupted', finished_at = heartbeat_at,
-                error_message = 'no heartbeat from process 1 on elsewhere' WHERE id = ?
+                error_message = 'abandoned: no heartbeat from process 1 on elsewhere' WHERE id = ?
                 """, arguments: [run.id])
         }
         // When the process finishes it

@@ -90,9 +90,9 @@ struct WritingTests {
         for epoch in 1...7 {
             try store.recordEpoch(sampleEpoch(epoch, runID: run.id))
         }
-        // When the signal handler marks it interrupted, twice
-        #expect(try store.markInterrupted(runID: run.id, reason: "SIGINT"))
-        #expect(try store.markInterrupted(runID: run.id) == false)
+        // When it is finished as interrupted (as after Ctrl-C), and a second time
+        try store.finishRun(id: run.id, outcome: .interrupted(reason: "SIGINT"), metrics: nil, weights: [])
+        #expect(throws: StoreError.self) { try store.finishRun(id: run.id, outcome: .interrupted(reason: nil), metrics: nil, weights: []) }
         // Then another connection sees the 7 epochs and the interruption
         let reader = try ExperimentStore(path: path, access: .readOnly)
         #expect(try reader.epochs(of: run.shortID) == (1...7).map { sampleEpoch($0, runID: run.id) })

@@ -50,9 +50,9 @@ public enum Export {
                 headers: ["epoch", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "elapsed_seconds"],
                 rows: epochs.map { epoch in
                     [
-                        Cell(String(epoch.epoch), isNumber: true), .number(epoch.trainLoss, exact),
-                        .number(epoch.trainAccuracy, exact), .number(epoch.validationLoss, exact),
-                        .number(epoch.validationAccuracy, exact), .number(epoch.elapsedSeconds, exact),
+                        Cell(String(epoch.epoch), isNumber: true), .number(epoch.trainLoss) { "\($0)" },
+                        .number(epoch.trainAccuracy) { "\($0)" }, .number(epoch.validationLoss) { "\($0)" },
+                        .number(epoch.validationAccuracy) { "\($0)" }, .number(epoch.elapsedSeconds) { "\($0)" },
                     ]
                 }).rendered(as: format)
         case .weights:
@@ -64,17 +64,12 @@ public enum Export {
                 for (index, value) in tensor.values.enumerated() {
                     rows.append([
                         Cell(tensor.name.rawValue), Cell(String(index / columns), isNumber: true),
-                        Cell(String(index % columns), isNumber: true), Cell(exact(value), isNumber: value.isFinite),
+                        Cell(String(index % columns), isNumber: true), .number(value) { "\($0)" },
                     ])
                 }
             }
             return Table(headers: ["tensor", "row", "col", "value"], rows: rows).rendered(as: format)
         }
-    }
-
-    /// The shortest decimal text that reads back as exactly `value`.
-    static func exact(_ value: Double) -> String {
-        "\(value)"
     }
 }
 
