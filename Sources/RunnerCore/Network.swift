@@ -21,6 +21,18 @@ extension Parameters {
         }
     }
 
+    /// The network's outputs for many points at once, given flat and row-major
+    /// (point i is `inputs[i·d ..< (i+1)·d]`): one pass, no copy per point.
+    public func outputs(forFlatInputs inputs: [Double]) -> [Double] {
+        precondition(inputs.count % inputDimension == 0, "inputs must hold whole points of \(inputDimension) features")
+        var copy = values
+        return withKernel(&copy) { kernel in
+            inputs.withUnsafeBufferPointer { points in
+                (0..<(inputs.count / inputDimension)).map { kernel.forward(points.baseAddress! + $0 * inputDimension) }
+            }
+        }
+    }
+
     /// The loss s = log(1 + exp(−Y·Ybar)) on one example and its gradient
     /// with respect to every parameter, in the parameters' own layout.
     public func gradient(at x: [Double], label y: Double) -> (loss: Double, gradient: Parameters) {

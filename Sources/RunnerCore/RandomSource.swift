@@ -43,15 +43,20 @@ public struct RandomSource: Sendable {
     /// A uniform integer in 0..<bound, without modulo bias.
     ///
     /// Lemire's multiply-and-reject method: the high word of `next() * bound`,
-    /// redrawing when the low word falls in the biased region.
+    /// redrawing when the low word falls in the biased region. That region is
+    /// below 2⁶⁴ mod bound < bound, so the division that finds it is needed
+    /// only when the low word is below `bound` (rarely).
     public mutating func nextInt(below bound: Int) -> Int {
         precondition(bound > 0, "bound must be positive")
         let range = UInt64(bound)
-        let threshold = (0 &- range) % range
-        while true {
-            let (high, low) = next().multipliedFullWidth(by: range)
-            if low >= threshold { return Int(high) }
+        var (high, low) = next().multipliedFullWidth(by: range)
+        if low < range {
+            let threshold = (0 &- range) % range
+            while low < threshold {
+                (high, low) = next().multipliedFullWidth(by: range)
+            }
         }
+        return Int(high)
     }
 
     /// A standard normal deviate by Marsaglia's polar method.

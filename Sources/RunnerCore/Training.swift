@@ -212,11 +212,16 @@ extension Kernel {
                         addGradient(input: x, outputGradient: g, scale: 1, decay: 0, into: target)
                     }
                     let batchSize = Double(end - start)
-                    for i in 0..<sum.count {
-                        let isWeight = i < weightCount || (weightCount + h..<weightCount + 2 * h).contains(i)
-                        let decay = isWeight ? options.weightDecay : 0
-                        weights.wi[i] -= options.learningRate * (sum[i] / batchSize + decay * weights.wi[i])
+                    // W ← W − lr·(mean gradient + λ·W) for Wi and Wo; the biases bi and bo get no decay.
+                    func step(_ range: Range<Int>, decay: Double) {
+                        for i in range {
+                            weights.wi[i] -= options.learningRate * (sum[i] / batchSize + decay * weights.wi[i])
+                        }
                     }
+                    step(0..<weightCount, decay: options.weightDecay)
+                    step(weightCount..<(weightCount + h), decay: 0)
+                    step((weightCount + h)..<(weightCount + 2 * h), decay: options.weightDecay)
+                    step((weightCount + 2 * h)..<sum.count, decay: 0)
                     start = end
                 }
             }

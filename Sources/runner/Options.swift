@@ -51,27 +51,17 @@ struct RunSelection: ParsableArguments {
         }
     }
 
-    /// The selected runs, oldest first; with no selection, the group of the most recent run.
+    /// What the arguments choose.
+    var choice: RunChoice {
+        if !runs.isEmpty { return .ids(runs) }
+        if let group { return .group(group) }
+        if let last { return .last(last) }
+        return .latestGroup
+    }
+
+    /// The selected runs; see `RunChoice`.
     func summaries(in store: ExperimentStore) throws -> [RunSummary] {
-        let selected: [RunSummary]
-        if !runs.isEmpty {
-            selected = try store.summaries(of: runs)
-        } else if let group {
-            selected = try store.runs(inGroup: group).reversed()
-            if selected.isEmpty { throw CLIError("no runs in group '\(group)'; `runner list` shows the groups there are") }
-        } else if let last {
-            selected = try store.runs(matching: RunFilter(limit: last)).reversed()
-        } else {
-            guard let latest = try store.runs(matching: RunFilter(limit: 1)).first else {
-                throw CLIError("the database \(store.path) has no runs yet; start one with `runner run SPEC`")
-            }
-            if let group = latest.groupName {
-                selected = try store.runs(inGroup: group).reversed()
-            } else {
-                selected = [latest]
-            }
-        }
-        return selected
+        try choice.summaries(in: store)
     }
 }
 

@@ -13,6 +13,7 @@ struct NetworkTests {
         #expect(parameters.wi == [[1, 2, 3], [4, 5, 6]])
         // H = ReLU((5, 7, 9) + (0.5, −0.5, 0)) = (5.5, 6.5, 9); Ybar = 5.5 − 6.5 + 18 + 0.25
         #expect(parameters.output(for: [1, 1]) == 17.25)
+        #expect(parameters.outputs(forFlatInputs: [1, 1, 0, 0, -1, 2]) == [[1, 1], [0, 0], [-1, 2]].map(parameters.output(for:)))
         let again = try JSONDecoder().decode(Parameters.self, from: JSONEncoder().encode(parameters))
         #expect(again == parameters)
     }

@@ -22,6 +22,7 @@ struct TrainingTests {
         let options = TrainingOptions(learningRate: 0.05, epochs: 20, order: order, batchSize: 3, weightDecay: 1e-3)
         var (start, firstRandom) = network()
         var secondRandom = firstRandom
+        var thirdRandom = firstRandom
 
         let first = start.trained(on: training, validation: validation, options: options, random: &firstRandom)
         let second = start.trained(on: training, validation: validation, options: options, random: &secondRandom)
@@ -29,7 +30,7 @@ struct TrainingTests {
         #expect(first == second)
         #expect(first.parameters.values.map(\.bitPattern) == second.parameters.values.map(\.bitPattern))
         start.values[0] += 1e-9
-        let perturbed = start.trained(on: training, validation: validation, options: options, random: &secondRandom)
+        let perturbed = start.trained(on: training, validation: validation, options: options, random: &thirdRandom)
         #expect(perturbed.parameters != first.parameters, "a different start must lead elsewhere")
     }
 

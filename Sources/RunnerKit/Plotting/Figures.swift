@@ -76,15 +76,18 @@ public struct Figures {
     /// - Parameter resolution: Grid nodes per axis.
     public func decisionBoundary(_ run: RunSummary, resolution: Int = 120) throws -> DecisionBoundaryChart {
         let (parameters, training) = try networkAndData(run)
-        let points = (0..<training.count).map { i -> LabeledPoint in
-            let x = Array(training.point(i))
-            let label = training.labels[i]
-            return LabeledPoint(x: x[0], y: x[1], label: Int(label), misclassified: label * parameters.output(for: x) <= 0)
+        let outputs = parameters.outputs(forFlatInputs: training.features)
+        let points = (0..<training.count).map { i in
+            LabeledPoint(
+                x: training.features[2 * i], y: training.features[2 * i + 1], label: Int(training.labels[i]),
+                misclassified: training.labels[i] * outputs[i] <= 0)
         }
         let range = DecisionBoundaryChart.paddedRange(of: points)
-        let grid = BoundaryGrid(xRange: range.x, yRange: range.y, nx: resolution, ny: resolution) { x, y in
-            parameters.output(for: [x, y])
-        }
+        let nodes = BoundaryGrid(xRange: range.x, yRange: range.y, nx: resolution, ny: resolution, values: [])
+        let inputs = (0..<resolution).flatMap { row in (0..<resolution).flatMap { [nodes.x(column: $0), nodes.y(row: row)] } }
+        let grid = BoundaryGrid(
+            xRange: range.x, yRange: range.y, nx: resolution, ny: resolution,
+            values: parameters.outputs(forFlatInputs: inputs))
         let errors = points.filter(\.misclassified).count
         let title = "\(run.shortID) \(run.name): \(errors) of \(points.count) training points misclassified"
         return DecisionBoundaryChart(title: title, grid: grid, points: points)
