@@ -55,12 +55,15 @@ public struct SweepSummaryChart: Sendable {
         let shown = points.filter { $0.x.isFinite && $0.mean.isFinite }
         guard !shown.isEmpty else { throw PlotError.nothingToPlot(chart: "sweep summary") }
         let spread = { (point: SweepPoint) in point.std.isFinite && point.count > 1 ? abs(point.std) : 0 }
+        // A quantity that is never negative (an error rate) gets no bar below zero.
+        let floor = shown.allSatisfy { $0.mean >= 0 } ? 0.0 : -Double.infinity
+        let low = { (point: SweepPoint) in max(point.mean - spread(point), floor) }
         let xs = shown.map(\.x)
         let xKind = Scale.preferredKind(for: xs)
         let frame = PlotFrame(
             left: 70, top: 50, width: 520, height: 330,
             x: (xKind, xs.min()!, xs.max()!),
-            y: (.linear, shown.map { $0.mean - spread($0) }.min()!, shown.map { $0.mean + spread($0) }.max()!),
+            y: (.linear, shown.map(low).min()!, shown.map { $0.mean + spread($0) }.max()!),
             xInset: 24
         )
         var svg = SVGDocument(width: 800, height: 440)
@@ -84,7 +87,7 @@ public struct SweepSummaryChart: Sendable {
                 path["stroke-dasharray"] = style.dash
                 svg.element("path", path)
                 for item in located where spread(item.point) > 0 {
-                    guard let low = frame.y.position(item.point.mean - spread(item.point)),
+                    guard let low = frame.y.position(low(item.point)),
                         let high = frame.y.position(item.point.mean + spread(item.point))
                     else { continue }
                     let (x, cap) = (item.x, 3.0)
@@ -104,7 +107,9 @@ public struct SweepSummaryChart: Sendable {
         }
         frame.drawAxes(into: &svg, xTitle: xTitle, yTitle: yTitle)
         let counts = shown.map(\.count)
-        let seedNote = counts.min() == counts.max() ? "n = \(counts[0]) seeds each" : "n = \(counts.min()!)–\(counts.max()!) seeds"
+        let seedNote = counts.min() == counts.max()
+            ? (counts[0] == 1 ? "n = 1 run each" : "n = \(counts[0]) seeds each")
+            : "n = \(counts.min()!)–\(counts.max()!) seeds"
         let entries = names.enumerated().map { LegendItem.entry($1, Palette.style($0), marker: true) }
         Legend(items: [.heading(seriesTitle)] + LegendItem.capped(entries, limit: 16) + [
             .note("dot: mean; bar: ± 1 std"), .note(seedNote),

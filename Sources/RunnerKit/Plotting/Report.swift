@@ -26,10 +26,13 @@ extension Figures {
                     return nil
                 }
             }
+        // The comparison table without its widest columns, so it fits a page: the
+        // differing settings already say what the name of a sweep's run says.
         let table = comparison.table()
+        let kept = table.headers.indices.filter { !["name", "best_train_loss", "best_train_acc"].contains(table.headers[$0]) }
         return try HTMLReport(
             title: title, generatedAt: generatedAt,
-            table: HTMLReport.Table(headers: table.headers, rows: table.rows.map { $0.map(\.text) }),
+            table: HTMLReport.Table(headers: kept.map { table.headers[$0] }, rows: table.rows.map { row in kept.map { row[$0].text } }),
             learningCurves: withEpochs.isEmpty ? nil : learningCurves(withEpochs),
             sweepSummary: try axis.map { try sweepSummary(finished, axis: $0) },
             decisionBoundaries: boundaries
