@@ -4,8 +4,9 @@ import RunnerStore
 
 extension Figures {
     /// One self-contained HTML page about `runs`: the comparison table, the
-    /// learning curves, the sweep summary when the runs vary the learning rate
-    /// or the hidden size, and a small decision boundary per 2-D run.
+    /// learning curves, the sweep summary when the runs sweep the learning rate
+    /// or the hidden size (some line of it has two points or more), and a
+    /// small decision boundary per 2-D run.
     ///
     /// - Parameter generatedAt: The line under the title, given by the caller
     ///   so the same input makes the same file.
@@ -14,9 +15,11 @@ extension Figures {
         let withEpochs = runs.filter { $0.epochsCompleted > 0 }
         // The sweep summary shows final metrics: runs still running (or stopped before an epoch) have none.
         let finished = runs.filter { $0.finalTrainAccuracy != nil }
-        let learningRates = Set(finished.map(\.hyperparameters.learningRate))
-        let hiddenSizes = Set(finished.map(\.hyperparameters.hiddenUnits))
-        let axis: SweepAxis? = learningRates.count > 1 ? .learningRate : hiddenSizes.count > 1 ? .hidden : nil
+        var summary: SweepSummaryChart?
+        for axis in SweepAxis.allCases where summary == nil && !finished.isEmpty {
+            let chart = try sweepSummary(finished, axis: axis)
+            if Dictionary(grouping: chart.points, by: \.series).values.contains(where: { $0.count > 1 }) { summary = chart }
+        }
         let boundaries = try runs.filter { $0.hyperparameters.inputDimension == 2 && $0.epochsCompleted > 0 }
             .compactMap { run -> DecisionBoundaryChart? in
                 do {
@@ -34,7 +37,7 @@ extension Figures {
             title: title, generatedAt: generatedAt,
             table: HTMLReport.Table(headers: kept.map { table.headers[$0] }, rows: table.rows.map { row in kept.map { row[$0].text } }),
             learningCurves: withEpochs.isEmpty ? nil : learningCurves(withEpochs),
-            sweepSummary: try axis.map { try sweepSummary(finished, axis: $0) },
+            sweepSummary: summary,
             decisionBoundaries: boundaries
         ).html()
     }
