@@ -39,7 +39,9 @@ extension Dataset {
                 if fields.allSatisfy({ Double($0) == nil }) { continue }  // a header
             }
             guard fields.count >= 2 else {
-                throw DataFileError(path: path, line: lineNumber, message: "expected at least one feature and a label separated by commas, found \"\(content)\"")
+                let separator = content.contains(";") ? " (this line uses ';': runner reads comma-separated values)"
+                    : content.contains("\t") ? " (this line uses tabs: runner reads comma-separated values)" : ""
+                throw DataFileError(path: path, line: lineNumber, message: "expected at least one feature and a label separated by commas, found \"\(content)\"\(separator)")
             }
             let expected = dimension ?? fields.count - 1
             guard fields.count - 1 == expected else {

@@ -66,9 +66,13 @@ public struct Parameters: Equatable, Sendable {
 
 /// One named block of parameters, row-major (vectors have one column).
 public struct Tensor: Equatable, Sendable {
+    /// `Wi`, `bi`, `Wo` or `bo`.
     public var name: String
+    /// d for `Wi`, h for `bi` and `Wo`, 1 for `bo`.
     public var rows: Int
+    /// h for `Wi`, 1 for the others.
     public var columns: Int
+    /// rows × columns values, row by row.
     public var values: [Double]
 
     public init(name: String, rows: Int, columns: Int, values: [Double]) {

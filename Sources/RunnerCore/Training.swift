@@ -65,8 +65,11 @@ public enum TrainingOutcome: Equatable, Sendable {
 
 /// The trained weights, every epoch's metrics and how training ended.
 public struct TrainingResult: Equatable, Sendable {
+    /// The weights after the last finite epoch (the start weights if there was none).
     public var parameters: Parameters
+    /// The metrics of every finite epoch, in order.
     public var epochs: [EpochReport]
+    /// Completed, stopped by the callback, or diverged.
     public var outcome: TrainingOutcome
 }
 

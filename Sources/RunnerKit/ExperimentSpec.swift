@@ -19,8 +19,11 @@ public struct ExperimentSpec: Codable, Equatable, Hashable, Sendable {
     /// The values of the swept fields for this run, in the sweep's field order;
     /// empty when nothing is swept.
     public var swept: [SweptParameter]
+    /// Where the points come from and how the validation set is made.
     public var data: DataSettings
+    /// The hidden size and the start weights.
     public var model: ModelSettings
+    /// Stochastic gradient descent.
     public var training: TrainingSettings
 
     public init(
@@ -183,12 +186,17 @@ public enum StartWeights: Equatable, Hashable, Sendable {
 
 /// How stochastic gradient descent runs.
 public struct TrainingSettings: Codable, Equatable, Hashable, Sendable {
+    /// The step size of every update.
     public var learningRate: Double
+    /// Passes over the training set.
     public var epochs: Int
     /// Draws the start weights (unless they come from a file), then the visiting order.
     public var seed: UInt64
+    /// The order of the examples within an epoch.
     public var order: VisitOrder
+    /// Examples per update.
     public var batchSize: Int
+    /// L2 weight decay λ on `Wi` and `Wo`.
     public var weightDecay: Double
 
     public init(learningRate: Double, epochs: Int, seed: UInt64, order: VisitOrder, batchSize: Int, weightDecay: Double) {

@@ -11,12 +11,19 @@ import RunnerStore
 public struct Comparison {
     /// One run with its settings and the metrics derived from its epochs.
     public struct Entry {
+        /// The run as `run_summary` shows it.
         public var summary: RunSummary
+        /// The settings of its resolved spec.
         public var settings: RunSettings
+        /// The lowest training loss of any epoch.
         public var bestTrainLoss: Double?
+        /// The highest training accuracy of any epoch.
         public var bestTrainAccuracy: Double?
+        /// The lowest validation loss of any epoch.
         public var bestValidationLoss: Double?
+        /// The highest validation accuracy of any epoch.
         public var bestValidationAccuracy: Double?
+        /// The first epoch that reached `bestValidationAccuracy`.
         public var bestValidationEpoch: Int?
     }
 

@@ -5,12 +5,19 @@ import RunnerStore
 
 /// How one run ended, for the summary `runner run` prints.
 public struct RunResult: Sendable {
+    /// The run's ids in the store.
     public var identity: RunIdentity
+    /// The run's name (with its swept values).
     public var name: String
+    /// How it ended.
     public var status: RunStatus
+    /// The epochs recorded.
     public var epochsCompleted: Int
+    /// The metrics of the last recorded epoch, if any.
     public var finalEpoch: EpochReport?
+    /// The epoch in which the loss or a weight stopped being finite, for a diverged run.
     public var divergedAtEpoch: Int?
+    /// Wall time from the first epoch to the end of training.
     public var seconds: Double
 }
 
