@@ -5,12 +5,14 @@ import Testing
 
 @Suite("Data sets stored with their runs")
 struct DatasetTests {
-    /// `count` points of `dimension` awkward features (random, tiny, huge, negative zero).
-    private func points(_ count: Int, dimension: Int, seed: UInt64) -> StoredDataset {
-        var generator = SeededGenerator(seed: seed)
+    /// `count` points of `dimension` awkward features: tiny, huge, negative zero, then
+    /// full-precision fractions spread over twelve decades (shifted by `seed`).
+    private func points(_ count: Int, dimension: Int, seed: Int) -> StoredDataset {
         let awkward: [Double] = [-0.0, .leastNonzeroMagnitude, 1e308, -2.2250738585072014e-308, 0.1, 1.0 / 3]
-        let features = (0..<(count * dimension)).map { i in
-            i < awkward.count ? awkward[i] : Double(bitPattern: generator.next() & 0x3FEF_FFFF_FFFF_FFFF) - 0.5
+        let features = (0..<(count * dimension)).map { i -> Double in
+            guard i >= awkward.count else { return awkward[i] }
+            let fraction = (Double(i + seed) * 0.6180339887498949).truncatingRemainder(dividingBy: 1) - 0.5
+            return fraction * Double(sign: .plus, exponent: (i % 41) - 20, significand: 1)
         }
         return StoredDataset(dimension: dimension, features: features, labels: (0..<count).map { $0 % 3 == 0 ? 1 : -1 })
     }
@@ -67,18 +69,5 @@ struct DatasetTests {
             try db.execute(sql: "UPDATE dataset_points SET features = '[0.5,0.5]' WHERE point = 2")
         }
         #expect(throws: StoreError.self) { try store.datasets(of: id) }
-    }
-}
-
-/// SplitMix64, for reproducible test values.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
