@@ -48,7 +48,13 @@ extension ExperimentStore {
 
     /// A parameter value as SQLite should see it: an integer or a finite decimal number when
     /// it reads as one, text otherwise.
+    /// A parameter as a number when it reads as one ("42", "0.02", "2.5e-3"), otherwise
+    /// as text. Digits with a leading zero ("007", an id) stay text: a number would lose it.
     private static func bindingValue(_ text: String) -> DatabaseValue {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        if digits.count > 1, digits.first == "0", digits.dropFirst().first?.isNumber == true {
+            return text.databaseValue
+        }
         if let integer = Int64(text) {
             return integer.databaseValue
         }

@@ -8,7 +8,9 @@ struct QueryCommand: ParsableCommand {
         commandName: "query",
         abstract: "Run one read-only SQL statement against the database.",
         discussion: """
-            Parameters are bound, never pasted into the SQL. Write statements are refused and \
+            Parameters are bound, never pasted into the SQL; a value that reads as a number \
+            ("7", "0.02", "1e-3") is bound as a number, any other ("abc", or "007" with its \
+            leading zero) as text. Write statements are refused and \
             change nothing. The schema is documented in docs/schema.md. Use - to read the SQL from standard input.
 
             Example:

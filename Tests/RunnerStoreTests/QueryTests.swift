@@ -12,11 +12,11 @@ struct QueryTests {
         let run = try store.startRun(sampleRun(hiddenUnits: 12))
         // When queried with each parameter style
         let result = try store.query(
-            "SELECT short_id, hidden_units, learning_rate, finished_at, :n + 1 AS next, typeof($real) FROM runs WHERE name = @name",
-            parameters: ["n": "41", "real": "2.5e-3", "name": "moons"])
-        // Then columns and typed values come back
-        #expect(result.columns == ["short_id", "hidden_units", "learning_rate", "finished_at", "next", "typeof($real)"])
-        #expect(result.rows == [[.text(run.shortID), .integer(12), .real(0.1), .null, .integer(42), .text("real")]])
+            "SELECT short_id, hidden_units, learning_rate, finished_at, :n + 1 AS next, typeof($real), :id FROM runs WHERE name = @name",
+            parameters: ["n": "41", "real": "2.5e-3", "name": "moons", "id": "007"])
+        // Then columns and typed values come back; a leading zero keeps "007" text
+        #expect(result.columns == ["short_id", "hidden_units", "learning_rate", "finished_at", "next", "typeof($real)", ":id"])
+        #expect(result.rows == [[.text(run.shortID), .integer(12), .real(0.1), .null, .integer(42), .text("real"), .text("007")]])
     }
 
     @Test("statements that could write are refused and change nothing")
