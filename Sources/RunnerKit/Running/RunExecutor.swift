@@ -33,6 +33,9 @@ public struct RunExecutor {
     public let interruption: InterruptionMonitor?
     /// How often the heartbeat is refreshed while a run trains.
     public var heartbeatInterval: Double = 15
+    /// Data sets up to this many points are stored with their runs (once per distinct
+    /// set); larger ones are not, and pictures rebuild them from the spec instead.
+    public static let storedPointLimit = 1_000_000
 
     public init(store: ExperimentStore, progress: any ProgressReporter, interruption: InterruptionMonitor?) {
         self.store = store
@@ -117,8 +120,8 @@ public struct RunExecutor {
                 initialization: key.initialization, trainSize: job.training.count,
                 validationSize: job.validation?.count ?? 0),
             programVersion: RunnerVersion.current,
-            trainingData: StoredDataset(job.training),
-            validationData: job.validation.map(StoredDataset.init))
+            trainingData: job.training.count <= Self.storedPointLimit ? StoredDataset(job.training) : nil,
+            validationData: job.validation.flatMap { $0.count <= Self.storedPointLimit ? StoredDataset($0) : nil })
     }
 
     private func startHeartbeat(runID: String) -> any DispatchSourceTimer {
