@@ -267,7 +267,6 @@ public struct ExperimentHyperparameters: Equatable, Hashable, Sendable {
     public var epochs: Int
     /// The training seed (start weights and visiting order).
     public var seed: UInt64
-    /// The data seed (generated points and validation split).
     /// The generator's name (`double_moon`) or the training CSV's file name (`train.csv`).
     public var dataSet: String
     public var batchSize: Int
@@ -327,6 +326,9 @@ extension ExperimentSpec {
                 throw ExperimentError("the generator needs at least 2 points and a finite noise >= 0, found \(points) points and noise \(noise)")
             }
             all = generator.generate(points: points, noise: noise, random: &random)
+            guard all.features.allSatisfy(\.isFinite) else {
+                throw ExperimentError("noise \(noise) is so large that the generated points are not all finite numbers; use a smaller noise")
+            }
         case .csv(let path):
             all = try Self.readCSV(path, role: "training")
         }

@@ -46,10 +46,9 @@ extension ExperimentStore {
         return statement
     }
 
-    /// A parameter value as SQLite should see it: an integer or a finite decimal number when
-    /// it reads as one, text otherwise.
     /// A parameter as a number when it reads as one ("42", "0.02", "2.5e-3"), otherwise
-    /// as text. Digits with a leading zero ("007", an id) stay text: a number would lose it.
+    /// as text. Digits with a leading zero ("007") stay text, and so does "12345e67"
+    /// (an exponent without a decimal point or a sign): both could be run ids.
     private static func bindingValue(_ text: String) -> DatabaseValue {
         let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
         if digits.count > 1, digits.first == "0", digits.dropFirst().first?.isNumber == true {
@@ -58,7 +57,11 @@ extension ExperimentStore {
         if let integer = Int64(text) {
             return integer.databaseValue
         }
-        if text.allSatisfy({ "0123456789+-.eE".contains($0) }), let real = Double(text), real.isFinite {
+        // "12345e67" could be a short id as well as a number: an exponent counts only
+        // after a decimal point or with a sign ("2.5e3", "1e-3").
+        let exponent = text.lowercased().split(separator: "e", omittingEmptySubsequences: false)
+        let plainExponent = exponent.count == 2 && !exponent[0].contains(".") && !(exponent[1].hasPrefix("-") || exponent[1].hasPrefix("+"))
+        if !plainExponent, text.allSatisfy({ "0123456789+-.eE".contains($0) }), let real = Double(text), real.isFinite {
             return real.databaseValue
         }
         return text.databaseValue

@@ -8,7 +8,7 @@ struct PlotCommand: ParsableCommand {
         abstract: "Draw learning curves, a decision boundary or a sweep summary as SVG.",
         discussion: """
             Everything is drawn from the database: the boundary uses the stored weights and \
-            the data set rebuilt from the stored spec.
+            the training points stored with the run.
 
             Example:
               runner plot 1a2b3c4d 5e6f7a8b --out curves.svg

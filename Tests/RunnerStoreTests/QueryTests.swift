@@ -13,10 +13,11 @@ struct QueryTests {
         // When queried with each parameter style
         let result = try store.query(
             "SELECT short_id, hidden_units, learning_rate, finished_at, :n + 1 AS next, typeof($real), :id FROM runs WHERE name = @name",
-            parameters: ["n": "41", "real": "2.5e-3", "name": "moons", "id": "007"])
-        // Then columns and typed values come back; a leading zero keeps "007" text
+            parameters: ["n": "41", "real": "2.5e-3", "name": "moons", "id": "12345e67"])
+        // Then columns and typed values come back; "12345e67", which could be a run id, stays text
         #expect(result.columns == ["short_id", "hidden_units", "learning_rate", "finished_at", "next", "typeof($real)", ":id"])
-        #expect(result.rows == [[.text(run.shortID), .integer(12), .real(0.1), .null, .integer(42), .text("real"), .text("007")]])
+        #expect(result.rows == [[.text(run.shortID), .integer(12), .real(0.1), .null, .integer(42), .text("real"), .text("12345e67")]])
+        #expect(try store.query("SELECT :a, :b, :c", parameters: ["a": "007", "b": "1e-3", "c": "-4"]).rows == [[.text("007"), .real(0.001), .integer(-4)]])
     }
 
     @Test("statements that could write are refused and change nothing")

@@ -35,8 +35,8 @@ extension Figures {
                 do {
                     let chart = try decisionBoundary(run, resolution: 48)
                     return DecisionBoundaryChart(title: Self.label(run), grid: chart.grid, points: chart.points)
-                } catch FigureError.noWeights {
-                    return nil
+                } catch FigureError.noWeights, FigureError.unreadableSpec {
+                    return nil  // nothing to draw: no weights yet, or data that can no longer be rebuilt
                 }
             }
         // The comparison table without its widest columns, so it fits a page: the

@@ -54,7 +54,7 @@ public struct RunDetails {
         var text = run.status.rawValue
         if let epoch = run.divergedAtEpoch { text += " at epoch \(epoch)" }
         if let finished = run.finishedAt {
-            text += ", \(epochs.count) epochs in \(Format.duration(finished.timeIntervalSince(run.startedAt)))"
+            text += ", \(epochs.count) epoch\(epochs.count == 1 ? "" : "s") in \(Format.duration(finished.timeIntervalSince(run.startedAt)))"
         }
         return text
     }
