@@ -10,8 +10,8 @@ extension ExperimentStore {
     /// is insertion order even for the fast runs of a sweep.
     @discardableResult
     public func startRun(_ run: NewRun, at requestedDate: Date = Date()) throws(StoreError) -> RunIdentity {
-        try run.trainingData?.validate()
-        try run.validationData?.validate()
+        let trainingData = try run.trainingData.map(PreparedDataset.init)
+        let validationData = try run.validationData.map(PreparedDataset.init)
         return try write { db in
             var date = requestedDate
             if let newest = try String.fetchOne(db, sql: "SELECT max(created_at) FROM runs").flatMap(Timestamp.date(from:)),
@@ -30,8 +30,8 @@ extension ExperimentStore {
                 finalTrainLoss: nil, finalTrainAccuracy: nil, finalValidationLoss: nil, finalValidationAccuracy: nil,
                 divergedAtEpoch: nil, errorMessage: nil,
                 programVersion: run.programVersion, host: run.process.host, pid: run.process.pid,
-                trainingDataID: try run.trainingData.map { try insert($0, db) },
-                validationDataID: try run.validationData.map { try insert($0, db) })
+                trainingDataID: try trainingData.map { try insert($0, db) },
+                validationDataID: try validationData.map { try insert($0, db) })
             try record.insert(db)
             return RunIdentity(id: record.id, shortID: record.shortID)
         }

@@ -26,8 +26,9 @@ public struct StoredDataset: Sendable, Equatable {
         }
     }
 
-    /// The data set's id: the SHA-256 of "d" and then "label:features" per point, one per line.
-    var id: String {
+    /// The data set's id, given its `featureTexts`: the SHA-256 of "d" and then
+    /// "label:features" per point, one per line.
+    func id(featureTexts: [String]) -> String {
         sha256Hex(([String(dimension)] + zip(labels, featureTexts).map { "\(Int($0)):\($1)" }).joined(separator: "\n"))
     }
 
@@ -45,10 +46,25 @@ public struct StoredDataset: Sendable, Equatable {
     }
 }
 
+/// A data set with its text and id computed, ready to insert: the work done
+/// before taking the write lock, so the lock is held only for the inserts.
+struct PreparedDataset {
+    let dataset: StoredDataset
+    let featureTexts: [String]
+    let id: String
+
+    init(_ dataset: StoredDataset) throws(StoreError) {
+        try dataset.validate()
+        self.dataset = dataset
+        featureTexts = dataset.featureTexts
+        id = dataset.id(featureTexts: featureTexts)
+    }
+}
+
 extension ExperimentStore {
-    /// Inserts `dataset` unless the same points are already stored; returns its id.
-    func insert(_ dataset: StoredDataset, _ db: Database) throws -> String {
-        let id = dataset.id
+    /// Inserts `prepared` unless the same points are already stored; returns its id.
+    func insert(_ prepared: PreparedDataset, _ db: Database) throws -> String {
+        let (dataset, id) = (prepared.dataset, prepared.id)
         guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM datasets WHERE id = ?)", arguments: [id])! else {
             return id
         }
@@ -57,7 +73,7 @@ extension ExperimentStore {
         let statement = try db.makeStatement(sql: """
             INSERT INTO dataset_points (dataset_id, point, label, x1, x2, features) VALUES (?, ?, ?, ?, ?, ?)
             """)
-        for (point, text) in dataset.featureTexts.enumerated() {
+        for (point, text) in prepared.featureTexts.enumerated() {
             let offset = point * dataset.dimension
             let x2: Double? = dataset.dimension > 1 ? dataset.features[offset + 1] : nil
             try statement.execute(arguments: [id, point, Int(dataset.labels[point]), dataset.features[offset], x2, text])
@@ -86,7 +102,7 @@ extension ExperimentStore {
             dataset.labels.append(Double(row["label"] as Int))
             dataset.features += text.dropFirst().dropLast().split(separator: ",").compactMap { Double($0) }
         }
-        guard dataset.features.count == dataset.labels.count * dimension, dataset.id == id else {
+        guard dataset.features.count == dataset.labels.count * dimension, dataset.id(featureTexts: dataset.featureTexts) == id else {
             throw StoreError.invalidDataset(reason: "the stored data set \(id.prefix(12)) no longer matches its id; it was changed outside runner")
         }
         return dataset

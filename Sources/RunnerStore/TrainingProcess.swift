@@ -17,8 +17,27 @@ public struct TrainingProcess: Sendable, Equatable {
         TrainingProcess(host: ProcessInfo.processInfo.hostName, pid: getpid())
     }
 
-    /// Whether this process still exists. Only meaningful on its own host.
-    var isAlive: Bool {
-        kill(pid, 0) == 0 || errno != ESRCH
+    /// Whether this process still exists and is the one that started at or before
+    /// `start` — not a later process that was given the same pid (after a reboot, say).
+    /// Only meaningful on its own host; the start time is checked where `/proc` tells it.
+    func isAlive(since start: Date) -> Bool {
+        guard kill(pid, 0) == 0 || errno != ESRCH else { return false }
+        guard let processStart = Self.startTime(of: pid) else { return true }
+        return processStart <= start.addingTimeInterval(2)  // /proc counts in clock ticks
+    }
+
+    /// When process `pid` started, from `/proc/<pid>/stat` and the boot time in `/proc/stat`;
+    /// nil where there is no `/proc`.
+    static func startTime(of pid: Int32) -> Date? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let afterName = stat.lastIndex(of: ")"),
+              let system = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let bootLine = system.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
+              let boot = Double(bootLine.dropFirst(6).trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        // Fields after the parenthesised name start at field 3 (state); field 22 is the start time.
+        let fields = stat[stat.index(after: afterName)...].split(separator: " ")
+        guard fields.count > 19, let ticks = Double(fields[19]) else { return nil }
+        return Date(timeIntervalSince1970: boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK))))
     }
 }

@@ -32,13 +32,12 @@ struct ReapingTests {
 
     @Test("on this host a live process keeps its run, however old its heartbeat (Ctrl-Z, sleep)")
     func liveProcessWithStaleHeartbeat() throws {
-        // Given a run of this live process whose last heartbeat is an hour old
+        // Given a run of this live process
         let folder = TemporaryFolder()
         let store = try ExperimentStore(path: folder.file())
-        let start = Date(timeIntervalSinceNow: -3600)
-        let run = try store.startRun(sampleRun(name: "stopped"), at: start)
-        // When a reader reaps abandoned runs now
-        let reaped = try store.reapAbandonedRuns(heartbeatTimeout: 600)
+        let run = try store.startRun(sampleRun(name: "stopped"))
+        // When a reader reaps abandoned runs an hour later, without a heartbeat in between
+        let reaped = try store.reapAbandonedRuns(heartbeatTimeout: 600, now: Date(timeIntervalSinceNow: 3600))
         // Then the run is still running
         #expect(reaped.isEmpty)
         #expect(try store.run(run.id).status == .running)
@@ -63,6 +62,19 @@ struct ReapingTests {
         #expect(try store.run(run.id).status == .completed)
         #expect(try store.run(run.id).errorMessage == nil)
         #expect(try store.weights(of: run.id) == weights)
+    }
+
+    @Test("a pid now held by a process younger than the run (a reboot) does not keep the run alive")
+    func reusedPID() throws {
+        // Given a run recorded as started long before this (live) test process started
+        let folder = TemporaryFolder()
+        let store = try ExperimentStore(path: folder.file())
+        let started = Date(timeIntervalSince1970: 1_000_000_000)
+        let run = try store.startRun(sampleRun(name: "before-reboot"), at: started)
+        // When abandoned runs are reaped
+        let reaped = try store.reapAbandonedRuns()
+        // Then the run is interrupted where /proc tells process start times
+        #expect(reaped == (TrainingProcess.startTime(of: getpid()) == nil ? [] : [run.id]))
     }
 
     @Test("a run on another host is reaped only once its heartbeat is stale")

@@ -35,7 +35,9 @@ public struct RunExecutor {
     public var heartbeatInterval: Double = 15
     /// Data sets up to this many points are stored with their runs (once per distinct
     /// set); larger ones are not, and pictures rebuild them from the spec instead.
-    public static let storedPointLimit = 1_000_000
+    /// Storing takes about a second per 100,000 points, inside the write lock that
+    /// other runs writing to the same file wait for.
+    public static let storedPointLimit = 100_000
 
     public init(store: ExperimentStore, progress: any ProgressReporter, interruption: InterruptionMonitor?) {
         self.store = store
