@@ -15,6 +15,9 @@ public struct Comparison {
         public var summary: RunSummary
         /// The settings of its resolved spec.
         public var settings: RunSettings
+        /// The points it trained and validated on, when they are stored, with its spec's hash:
+        /// two runs alike in all three are the same experiment run twice.
+        var experimentKey: [String?]
         /// The lowest training loss of any epoch.
         public var bestTrainLoss: Double?
         /// The highest training accuracy of any epoch.
@@ -37,9 +40,11 @@ public struct Comparison {
             let epochs = try store.epochs(of: run.id)
             let bestValidation = epochs.filter { $0.validationAccuracy != nil }
                 .max { ($0.validationAccuracy!, -$0.epoch) < ($1.validationAccuracy!, -$1.epoch) }
+            let stored = try store.run(run.id)
             entries.append(Entry(
                 summary: run,
-                settings: RunSettings(specJSON: try store.run(run.id).specJSON),
+                settings: RunSettings(specJSON: stored.specJSON, trainingDataID: stored.trainingDataID, validationDataID: stored.validationDataID),
+                experimentKey: [stored.specHash, stored.trainingDataID, stored.validationDataID],
                 bestTrainLoss: epochs.compactMap(\.trainLoss).min(),
                 bestTrainAccuracy: epochs.map(\.trainAccuracy).max(),
                 bestValidationLoss: epochs.compactMap(\.validationLoss).min(),
@@ -64,7 +69,7 @@ public struct Comparison {
         let rows = entries.map { entry -> [Cell] in
             let run = entry.summary
             return [Cell(run.shortID), Cell(run.name)]
-                + differing.map { settingCell(entry.settings.display($0)) }
+                + differing.map { settingCell(entry.settings.display($0, among: entries.map(\.settings))) }
                 + [
                     Cell(RunListing.statusText(run)),
                     .number(run.finalTrainLoss, Format.metric), .number(run.finalTrainAccuracy, Format.accuracy),
@@ -79,22 +84,35 @@ public struct Comparison {
     }
 
     /// The runs grouped by every differing setting except the training seed,
-    /// in order of first appearance. Runs with the very same resolved spec
-    /// (the same experiment run again) count once, as its most recent run.
+    /// in order of first appearance, with each setting's displayed value. The
+    /// same experiment run twice (same resolved spec, same stored points) counts
+    /// once: as its most recent completed run, or its most recent run if none completed.
     public func replicateGroups() -> [(setting: [String: String], entries: [Entry])] {
         let settings = differingSettings.filter { $0 != "training.seed" }
-        var order: [[String]] = []
-        var groups: [[String]: [Entry]] = [:]
+        let all = entries.map(\.settings)
+        var order: [[String?]] = []
+        var groups: [[String?]: [Entry]] = [:]
         for entry in entries {
-            let key = settings.map { entry.settings.display($0) }
+            let key = settings.map { entry.settings.values[$0] }
             if groups[key] == nil { order.append(key) }
-            if let index = groups[key]?.firstIndex(where: { $0.summary.specHash == entry.summary.specHash }) {
-                if entry.summary.createdAt > groups[key]![index].summary.createdAt { groups[key]![index] = entry }
+            if let index = groups[key]?.firstIndex(where: { $0.experimentKey == entry.experimentKey }) {
+                if Self.preferred(entry, over: groups[key]![index]) { groups[key]![index] = entry }
             } else {
                 groups[key, default: []].append(entry)
             }
         }
-        return order.map { key in (Dictionary(uniqueKeysWithValues: zip(settings, key)), groups[key]!) }
+        return order.map { key in
+            let members = groups[key]!
+            return (Dictionary(uniqueKeysWithValues: settings.map { ($0, members[0].settings.display($0, among: all)) }), members)
+        }
+    }
+
+    /// Whether `entry` should stand for its experiment rather than `other`: a completed run
+    /// over one that is not, then the more recent.
+    private static func preferred(_ entry: Entry, over other: Entry) -> Bool {
+        let (completed, otherCompleted) = (entry.summary.status == .completed, other.summary.status == .completed)
+        if completed != otherCompleted { return completed }
+        return entry.summary.createdAt > other.summary.createdAt
     }
 
     /// One row per setting (see `replicateGroups`): the number of runs and the

@@ -15,8 +15,12 @@ public struct RunSettings: Equatable, Sendable {
         ("data.validation_fraction", "val_fraction"), ("model.hidden", "hidden"), ("model.init", "init"),
         ("model.start_weights", "start_weights"), ("training.learning_rate", "lr"), ("training.epochs", "epochs"),
         ("training.order", "order"), ("training.batch_size", "batch"), ("training.weight_decay", "decay"),
-        ("training.seed", "seed"),
+        ("training.seed", "seed"), (storedPointsPath, "data_id"),
     ]
+
+    /// The pseudo-setting that holds the ids of the training and validation points stored
+    /// with a run, so that runs of one spec on different data (an edited CSV) are told apart.
+    static let storedPointsPath = "stored.points"
 
     /// Spec keys that name or describe a run rather than set it up.
     private static let descriptive: Set<String> = ["name", "run_name", "group", "description", "swept"]
@@ -24,11 +28,15 @@ public struct RunSettings: Equatable, Sendable {
     /// Each setting's value as text, by its path in the spec ("training.learning_rate").
     public let values: [String: String]
 
-    /// The settings of the resolved spec `specJSON`; empty if it cannot be read.
-    public init(specJSON: String) {
+    /// The settings of the resolved spec `specJSON` (empty if it cannot be read), and the
+    /// ids of the points stored with the run, if any.
+    public init(specJSON: String, trainingDataID: String? = nil, validationDataID: String? = nil) {
         var values: [String: String] = [:]
         if let object = try? JSONSerialization.jsonObject(with: Data(specJSON.utf8)) as? [String: Any] {
             Self.flatten(object, prefix: "", into: &values)
+        }
+        if let trainingDataID {
+            values[Self.storedPointsPath] = [trainingDataID, validationDataID ?? "-"].map { String($0.prefix(8)) }.joined(separator: "/")
         }
         self.values = values
     }
@@ -38,19 +46,31 @@ public struct RunSettings: Equatable, Sendable {
         columns.first { $0.path == path }?.name ?? path
     }
 
-    /// The value of the setting at `path` as shown in a table: files by their name
-    /// (specs store absolute paths), missing settings empty.
-    public func display(_ path: String) -> String {
+    /// The value of the setting at `path` as shown in a table among `others`: files by
+    /// their name (specs store absolute paths) unless two different files share it,
+    /// missing settings empty.
+    public func display(_ path: String, among others: [RunSettings] = []) -> String {
         guard let value = values[path] else { return "" }
-        let isFile = path.hasSuffix("_csv") || path.hasSuffix("start_weights")
-        return isFile ? URL(fileURLWithPath: value).lastPathComponent : value
+        guard path.hasSuffix("_csv") || path.hasSuffix("start_weights") else { return value }
+        let name = URL(fileURLWithPath: value).lastPathComponent
+        let clash = others.contains { other in
+            other.values[path].map { $0 != value && URL(fileURLWithPath: $0).lastPathComponent == name } ?? false
+        }
+        return clash ? value : name
     }
 
     /// The paths whose values are not the same in all of `settings`, in column order
     /// (settings unknown to this version last, alphabetically).
+    ///
+    /// The stored training points count only where the spec alone does not explain them:
+    /// runs of one spec whose points differ (its CSV was edited between runs).
     public static func differing(_ settings: [RunSettings]) -> [String] {
-        let paths = Set(settings.flatMap(\.values.keys)).filter { path in
-            Set(settings.map { $0.values[path] ?? "" }).count > 1
+        var paths = Set(settings.flatMap(\.values.keys)).filter { path in
+            path != storedPointsPath && Set(settings.map { $0.values[path] ?? "" }).count > 1
+        }
+        let bySpec = Dictionary(grouping: settings) { $0.values.filter { $0.key != storedPointsPath } }
+        if bySpec.values.contains(where: { Set($0.map { $0.values[storedPointsPath] }).count > 1 }) {
+            paths.insert(storedPointsPath)
         }
         let known = columns.map(\.path).filter(paths.contains)
         return known + paths.subtracting(known).sorted()

@@ -1,0 +1,77 @@
+import Foundation
+import RunnerStore
+import Testing
+@testable import RunnerKit
+
+@Suite("Comparing runs by their settings")
+struct ComparisonTests {
+    /// Trains `spec` for real and records it in `store`.
+    @discardableResult
+    func record(_ spec: ExperimentSpec, in store: ExperimentStore) throws -> RunResult {
+        let executor = RunExecutor(store: store, progress: SilentProgress(), interruption: nil)
+        return try executor.execute(try TrainingJob(spec: spec), index: 1, total: 1)
+    }
+
+    func specs(_ json: String) throws -> [ExperimentSpec] {
+        try parseSpec(json)
+    }
+
+    @Test("a spec run twice counts once, as its completed run, and other settings stay apart")
+    func replicates() throws {
+        // Given two seeds of two noise levels, one of them run twice
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try ExperimentStore(path: folder.path + "/runner.db")
+        let runs = try specs(#"{"group": "g", "data": {"generator": "moons", "points": 40, "noise": [0.1, 0.3]}, "model": {"hidden": 3}, "training": {"epochs": 2, "seed": [1, 2]}}"#)
+        for spec in runs { try record(spec, in: store) }
+        try record(runs[0], in: store)
+
+        // When they are compared
+        let comparison = try Comparison(store: store, runs: store.runs(inGroup: "g").reversed())
+
+        // Then the settings that differ are noise and seed, and each noise level has its two seeds once
+        #expect(comparison.differingSettings == ["data.noise", "training.seed"])
+        let groups = comparison.replicateGroups()
+        #expect(groups.map(\.setting) == [["data.noise": "0.1"], ["data.noise": "0.3"]])
+        #expect(groups.map(\.entries.count) == [2, 2])
+    }
+
+    @Test("a completed run stands for its experiment rather than a later interrupted one")
+    func completedWins() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try ExperimentStore(path: folder.path + "/runner.db")
+        let spec = try #require(try specs(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": 3}, "training": {"epochs": 3}}"#).first)
+        let completed = try record(spec, in: store)
+        // A second run of the same spec on the same points that a signal stopped
+        let job = try TrainingJob(spec: spec)
+        let interrupted = try store.startRun(NewRun(
+            name: spec.runName, groupName: spec.group, specJSON: spec.canonicalJSON,
+            hyperparameters: try store.run(completed.identity.id).hyperparameters, programVersion: RunnerVersion.current,
+            trainingData: StoredDataset(job.training), validationData: job.validation.map(StoredDataset.init)))
+        try store.finishRun(id: interrupted.id, outcome: .interrupted(reason: "SIGINT"), metrics: nil, weights: [])
+
+        let comparison = try Comparison(store: store, runs: store.runs(inGroup: "g").reversed())
+
+        #expect(comparison.replicateGroups().map { $0.entries.map(\.summary.id) } == [[completed.identity.id]])
+    }
+
+    @Test("runs of one spec on an edited CSV are not replicates: a data_id column tells them apart")
+    func editedData() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try ExperimentStore(path: folder.path + "/runner.db")
+        let csv = (0..<20).map { "\(Double($0) / 10),\(Double($0 % 7) / 5),\($0 % 2)" }
+        try folder.write("points.csv", csv.joined(separator: "\n"))
+        let json = #"{"group": "g", "data": {"train_csv": "points.csv"}, "model": {"hidden": 3}, "training": {"epochs": 2}}"#
+        try record(try #require(try parseSpec(json, folder: folder.path).first), in: store)
+        try folder.write("points.csv", (csv.dropLast() + ["9,9,1"]).joined(separator: "\n"))
+        try record(try #require(try parseSpec(json, folder: folder.path).first), in: store)
+
+        let comparison = try Comparison(store: store, runs: store.runs(inGroup: "g").reversed())
+
+        #expect(comparison.differingSettings == [RunSettings.storedPointsPath])
+        #expect(comparison.table().headers.contains("data_id"))
+        #expect(comparison.replicateGroups().count == 2)
+    }
+}
