@@ -54,7 +54,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .alteredMigration(path, version, name):
             "\(path) has schema migration \(version) (\(name)) with a different checksum than this runner's; it was left untouched. The database or this build was altered; use a matching runner build."
         case let .outdatedSchema(path, versions):
-            "\(path) needs schema migrations \(versions.map(String.init).joined(separator: ", ")) before it can be read; open it once with a writing command (e.g. `runner run`) to upgrade it."
+            "\(path) needs schema migrations \(versions.map(String.init).joined(separator: ", ")) before it can be read, and it cannot be upgraded while it is read-only; make it (and its folder) writable and run any runner command once, e.g. `runner list`."
         case let .runNotFound(reference):
             "no run matches \"\(reference)\" (list runs with `runner list`)"
         case let .ambiguousRunReference(reference, candidates):

@@ -84,11 +84,15 @@ extension ExperimentStore {
     /// The training and validation points run `reference` used, or nil for runs recorded
     /// before data sets were stored (and for a run without validation set).
     public func datasets(of reference: String) throws(StoreError) -> (training: StoredDataset?, validation: StoredDataset?) {
-        try read { db in
-            let id = try resolve(reference, db)
-            let row = try Row.fetchOne(db, sql: "SELECT training_data_id, validation_data_id FROM runs WHERE id = ?", arguments: [id])!
-            return (try dataset(row["training_data_id"], db), try dataset(row["validation_data_id"], db))
-        }
+        let run = try run(reference)
+        return (try dataset(id: run.trainingDataID), try dataset(id: run.validationDataID))
+    }
+
+    /// The data set stored under `id` (see `Run.trainingDataID`), or nil for a nil id.
+    ///
+    /// Throws `invalidDataset` when its points no longer hash to its id.
+    public func dataset(id: String?) throws(StoreError) -> StoredDataset? {
+        try read { db in try dataset(id, db) }
     }
 
     private func dataset(_ id: String?, _ db: Database) throws -> StoredDataset? {

@@ -46,6 +46,8 @@ public enum SweepAxis: String, CaseIterable, Sendable {
 /// spec, from which the data set is regenerated (or its CSV re-read).
 public struct Figures {
     public let store: ExperimentStore
+    /// Data sets already read, by id: the runs of a sweep share theirs.
+    private let datasets = DatasetCache()
 
     public init(store: ExperimentStore) {
         self.store = store
@@ -73,8 +75,11 @@ public struct Figures {
 
     /// The network's output over the data's range with the training points on top.
     ///
+    /// Of more than `pointLimit` points, every k-th is drawn (the title says so);
+    /// the misclassified count in the title is over all of them.
+    ///
     /// - Parameter resolution: Grid nodes per axis.
-    public func decisionBoundary(_ run: RunSummary, resolution: Int = 120) throws -> DecisionBoundaryChart {
+    public func decisionBoundary(_ run: RunSummary, resolution: Int = 120, pointLimit: Int = 5_000) throws -> DecisionBoundaryChart {
         let (parameters, training) = try networkAndData(run)
         let outputs = parameters.outputs(forFlatInputs: training.features)
         let points = (0..<training.count).map { i in
@@ -89,8 +94,11 @@ public struct Figures {
             xRange: range.x, yRange: range.y, nx: resolution, ny: resolution,
             values: parameters.outputs(forFlatInputs: inputs))
         let errors = points.filter(\.misclassified).count
+        let stride = (points.count + pointLimit - 1) / pointLimit
+        let drawn = stride > 1 ? Swift.stride(from: 0, to: points.count, by: stride).map { points[$0] } : points
         let title = "\(run.shortID) \(run.name): \(errors) of \(points.count) training points misclassified"
-        return DecisionBoundaryChart(title: title, grid: grid, points: points)
+            + (stride > 1 ? " (1 in \(stride) drawn)" : "")
+        return DecisionBoundaryChart(title: title, grid: grid, points: drawn)
     }
 
     /// Final validation error (or training error, for runs without a
@@ -143,7 +151,7 @@ public struct Figures {
             throw FigureError.notTwoDimensional(run: run.shortID, dimension: run.hyperparameters.inputDimension)
         }
         let parameters = try Parameters(storedTensors: tensors)
-        if let points = try store.datasets(of: run.id).training {
+        if let id = try store.run(run.id).trainingDataID, let points = try datasets.dataset(id, from: store) {
             var training = Dataset(dimension: points.dimension)
             for i in points.labels.indices {
                 training.append(points.features[(i * points.dimension)..<((i + 1) * points.dimension)], label: points.labels[i])
@@ -157,6 +165,18 @@ public struct Figures {
         } catch {
             throw FigureError.unreadableSpec(run: run.shortID, reason: "\(error)")
         }
+    }
+}
+
+/// Data sets read from a store, kept for the life of one `Figures`.
+private final class DatasetCache {
+    private var byID: [String: StoredDataset] = [:]
+
+    func dataset(_ id: String, from store: ExperimentStore) throws -> StoredDataset? {
+        if let known = byID[id] { return known }
+        let dataset = try store.dataset(id: id)
+        byID[id] = dataset
+        return dataset
     }
 }
 
