@@ -1,0 +1,126 @@
+import Foundation
+import RunnerCore
+
+extension ExperimentSpec {
+    /// The training points and, unless the spec has none, the validation points.
+    ///
+    /// A generator draws its points with `RandomSource(seed: data.seed)` and
+    /// the same source then splits off the validation fraction; CSV data is
+    /// read from its files and split with a fresh source of the data seed.
+    /// The same spec always gives the same data.
+    public func loadData() throws(ExperimentError) -> (training: Dataset, validation: Dataset?) {
+        var random = RandomSource(seed: data.seed)
+        let all: Dataset
+        switch data.source {
+        case .generator(let generator, let points, let noise):
+            guard points >= 2, noise >= 0, noise.isFinite else {
+                throw ExperimentError("the generator needs at least 2 points and a finite noise >= 0, found \(points) points and noise \(noise)")
+            }
+            all = generator.generate(points: points, noise: noise, random: &random)
+            guard all.features.allSatisfy(\.isFinite) else {
+                throw ExperimentError("noise \(noise) is so large that the generated points are not all finite numbers; use a smaller noise")
+            }
+        case .csv(let path):
+            all = try Self.readCSV(path, role: "training")
+        }
+        switch data.validation {
+        case .none:
+            return (all, nil)
+        case .fraction(let fraction):
+            guard fraction > 0 && fraction < 1 else {
+                throw ExperimentError("validation_fraction must lie in (0, 1), found \(fraction)")
+            }
+            guard all.count >= 2 else {
+                throw ExperimentError("a validation split needs at least 2 points so that each side keeps one, but \(dataSetDescription) has \(all.count)")
+            }
+            let (training, validation) = all.split(validationFraction: fraction, using: &random)
+            return (training, validation)
+        case .csv(let path):
+            let validation = try Self.readCSV(path, role: "validation")
+            guard validation.dimension == all.dimension else {
+                throw ExperimentError("the validation CSV \(path) has \(validation.dimension) features per point but the training data (\(dataSetDescription)) has \(all.dimension); both need the same")
+            }
+            return (all, validation)
+        }
+    }
+
+    /// The starting weights for data of `inputDimension` features.
+    ///
+    /// From `start_weights` when the spec names a file (checking d against the
+    /// data and h against the spec; `random` is left untouched), otherwise
+    /// drawn by the spec's initialization from `random`, which should be
+    /// `makeTrainingRandom()` and which the caller keeps using for training.
+    public func startParameters(inputDimension: Int, random: inout RandomSource) throws(ExperimentError) -> Parameters {
+        guard inputDimension >= 1, model.hiddenUnits >= 1 else {
+            throw ExperimentError("a network needs at least one input and one hidden unit, found d = \(inputDimension), h = \(model.hiddenUnits)")
+        }
+        switch model.start {
+        case .random(let initialization):
+            return Parameters(inputDimension: inputDimension, hiddenUnits: model.hiddenUnits, initialization: initialization, random: &random)
+        case .file(let path):
+            let parameters = try Self.readStartWeights(path)
+            guard parameters.inputDimension == inputDimension else {
+                throw ExperimentError("the start weights \(path) are for \(parameters.inputDimension) input features (Wi has \(parameters.inputDimension) rows), but the data has \(inputDimension)")
+            }
+            guard parameters.hiddenUnits == model.hiddenUnits else {
+                throw ExperimentError("the start weights \(path) have \(parameters.hiddenUnits) hidden units, but the spec asks for \(model.hiddenUnits)")
+            }
+            return parameters
+        }
+    }
+
+    private var dataSetDescription: String {
+        switch data.source {
+        case .generator(let generator, _, _): "the \(generator.rawValue) generator"
+        case .csv(let path): path
+        }
+    }
+
+    /// Reads and parses a CSV data file.
+    static func readCSV(_ path: String, role: String) throws(ExperimentError) -> Dataset {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ExperimentError("cannot read the \(role) CSV \(path): \(Self.readFailure(path))")
+        }
+        do {
+            return try Dataset(csv: text, path: path)
+        } catch {
+            throw ExperimentError(error.description)
+        }
+    }
+
+    /// Reads start weights in the seed's JSON layout.
+    static func readStartWeights(_ path: String) throws(ExperimentError) -> Parameters {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ExperimentError("cannot read the start weights \(path): \(Self.readFailure(path))")
+        }
+        do {
+            return try JSONDecoder().decode(Parameters.self, from: data)
+        } catch {
+            throw ExperimentError("the start weights \(path) are not weights in the seed's layout {\"Wi\": [[…]], \"bi\": […], \"Wo\": […], \"bo\": x}: \(Self.decodingFailure(error))")
+        }
+    }
+
+    static func readFailure(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
+        if isDirectory.boolValue { return "it is a directory, not a file" }
+        return "the file is unreadable or not UTF-8 text"
+    }
+
+    static func decodingFailure(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .dataCorrupted(let context):
+            return context.debugDescription
+        case .keyNotFound(let key, _):
+            return "the key \"\(key.stringValue)\" is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return "\(path.isEmpty ? "the file" : "$" + path): \(context.debugDescription)"
+        default:
+            return "\(error)"
+        }
+    }
+}
