@@ -28,7 +28,9 @@ struct GradcheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let job = try RunPlan.load(specPaths: [spec]).jobs[0]
+        // Only the first run of a sweep is checked: prepare just that one.
+        guard let first = try SpecFile.load(path: spec).first else { return }
+        let job = try TrainingJob(spec: first)
         let (table, passed) = GradientCheckJob(job: job).run(step: step)
         write(table.rendered(as: output.format))
         if !passed { throw ExitCode.failure }

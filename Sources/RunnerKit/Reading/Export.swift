@@ -50,9 +50,9 @@ public enum Export {
                 headers: ["epoch", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "elapsed_seconds"],
                 rows: epochs.map { epoch in
                     [
-                        Cell(String(epoch.epoch), isNumber: true), .number(epoch.trainLoss) { "\($0)" },
-                        .number(epoch.trainAccuracy) { "\($0)" }, .number(epoch.validationLoss) { "\($0)" },
-                        .number(epoch.validationAccuracy) { "\($0)" }, .number(epoch.elapsedSeconds) { "\($0)" },
+                        Cell(String(epoch.epoch), isNumber: true), .exact(epoch.trainLoss),
+                        .exact(epoch.trainAccuracy), .exact(epoch.validationLoss),
+                        .exact(epoch.validationAccuracy), .exact(epoch.elapsedSeconds),
                     ]
                 }).rendered(as: format)
         case .weights:
@@ -64,7 +64,7 @@ public enum Export {
                 for (index, value) in tensor.values.enumerated() {
                     rows.append([
                         Cell(tensor.name.rawValue), Cell(String(index / columns), isNumber: true),
-                        Cell(String(index % columns), isNumber: true), .number(value) { "\($0)" },
+                        Cell(String(index % columns), isNumber: true), .exact(value),
                     ])
                 }
             }
@@ -84,5 +84,12 @@ extension QueryResult {
                 }
             }
         })
+    }
+}
+
+private extension Cell {
+    /// A number printed in full in every format: the shortest text that reads back as it.
+    static func exact(_ value: Double?) -> Cell {
+        .number(value) { "\($0)" }
     }
 }
