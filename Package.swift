@@ -2,7 +2,8 @@
 import PackageDescription
 
 /// Architecture, from the bottom up:
-/// - `RunnerCore`: the seed's network, its training and its data. No dependencies.
+/// - `RunnerCore`: the seed's network, its training and its data. No dependencies
+///   but `CRunnerKernel`, its training loop compiled for AVX2 and AVX-512 in C.
 /// - `RunnerStore`: the SQLite experiment store (GRDB), independent of the math.
 /// - `RunnerPlots`: SVG charts and the HTML report, from plain values.
 /// - `RunnerKit`: experiment specs, sweeps, and the work behind each command.
@@ -23,8 +24,10 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/TextTable", from: "0.0.2"),
     ],
     targets: [
+        .target(name: "CRunnerKernel"),
         .target(
             name: "RunnerCore",
+            dependencies: ["CRunnerKernel"],
             linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
         ),
         .target(

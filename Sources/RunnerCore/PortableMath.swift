@@ -1,3 +1,5 @@
+import CRunnerKernel
+
 /// Elementary functions computed the same way on every machine.
 ///
 /// `exp`, `log`, `sin` and `cos` from the platform's libm differ in their last
@@ -11,25 +13,14 @@ public enum PortableMath {
     private static let ln2Hi = 6.93147180369123816490e-01
     private static let ln2Lo = 1.90821492927058770002e-10
 
-    /// e raised to `x`.
+    /// e raised to `x`, within one ulp.
     ///
-    /// Table-driven, like glibc's: x = (64m + i)·ln2/64 + r with |r| ≤ ln2/128,
-    /// so eˣ = 2ᵐ · 2^(i/64) · eʳ, with eʳ − 1 from a degree-5 polynomial
-    /// evaluated in parallel halves. No division and no branch on the data
-    /// path, which keeps the latency of each SGD step short.
+    /// Table-driven, like glibc's, and branch-free on the data path; written
+    /// in C (`runner_exp` in CRunnerKernel) so that the C training kernel and
+    /// the Swift code share one implementation.
     @inline(__always)
     public static func exp(_ x: Double) -> Double {
-        if x.isNaN { return x }
-        if x > 709.782712893383973096 { return .infinity }
-        if x < -745.13321910194110842 { return 0 }
-        let n = roundedToInteger(x * 0x1.71547652b82fep+6)  // x·64/ln2
-        let r = (x - n * 0x1.62e42fef00000p-7) - n * 0x1.473de6af278edp-40  // ln2/64 in two parts
-        let r2 = r * r
-        let q = r + r2 * ((0.5 + r * (1.0 / 6)) + r2 * ((1.0 / 24) + r * (1.0 / 120)))
-        let k = Int(n)
-        let i = (k & 63) &* 2
-        let (high, low) = powersOfTwoBy64.withUnsafeBufferPointer { ($0[i], $0[i + 1]) }
-        return scale(high + (low + high * q), byPowerOfTwo: k >> 6)
+        runner_exp(x)
     }
 
     /// The natural logarithm of `x`.
@@ -91,13 +82,12 @@ public enum PortableMath {
         }
     }
 
-    /// The numerically stable logistic function 1 / (1 + e⁻ˣ).
+    /// The numerically stable logistic function 1 / (1 + e⁻ˣ): 1/(1 + e⁻ˣ)
+    /// for x ≥ 0 and eˣ/(1 + eˣ) below, so exp never overflows. Shared with
+    /// the C kernel (`runner_sigmoid`).
     @inline(__always)
     public static func sigmoid(_ x: Double) -> Double {
-        // σ(x) = 1/(1 + e⁻ˣ) for x ≥ 0 and eˣ/(1 + eˣ) below: exp never
-        // overflows. A select rather than a branch, since signs are random.
-        let e = exp(-abs(x))
-        return (x >= 0 ? 1 : e) / (1 + e)
+        runner_sigmoid(x)
     }
 
     /// The numerically stable softplus log(1 + eˣ): never overflows, equals x for large x.
@@ -113,20 +103,6 @@ public enum PortableMath {
     @inline(__always)
     private static func roundedToInteger(_ v: Double) -> Double {
         (v + 0x1.8p52) - 0x1.8p52
-    }
-
-    /// 2^k as a double, for −1022 ≤ k ≤ 1023.
-    @inline(__always)
-    private static func powerOfTwo(_ k: Int) -> Double {
-        Double(bitPattern: UInt64(truncatingIfNeeded: 1023 &+ k) << 52)
-    }
-
-    /// `y` times 2^k, exact unless the result is subnormal or overflows.
-    @inline(__always)
-    private static func scale(_ y: Double, byPowerOfTwo k: Int) -> Double {
-        if k >= -1021 && k <= 1023 { return y * powerOfTwo(k) }
-        if k > 1023 { return y * 0x1p1023 * powerOfTwo(k - 1023) }
-        return y * 0x1p-1000 * powerOfTwo(k + 1000)
     }
 
     /// Splits x into n·π/2 + r with |r| ≤ π/4 (Cody–Waite, two-part π/2).

@@ -1,3 +1,5 @@
+import CRunnerKernel
+
 /// The order in which an epoch visits the training examples.
 public enum VisitOrder: String, CaseIterable, Sendable {
     /// A fresh random permutation every epoch.
@@ -73,6 +75,24 @@ public struct TrainingResult: Equatable, Sendable {
     public var outcome: TrainingOutcome
 }
 
+/// The instructions per-example SGD runs with. Both give the same bits.
+public enum KernelInstructions: String, CaseIterable, Sendable {
+    /// The Swift kernel: baseline instructions of any processor (SSE2 on x86-64, NEON on ARM).
+    case portable
+    /// The C kernel compiled for AVX2, on x86-64 processors that have it.
+    case avx2 = "AVX2"
+
+    /// The fastest choice this processor runs.
+    public static var best: KernelInstructions {
+        runner_has_avx2() ? .avx2 : .portable
+    }
+
+    /// Every choice this processor runs.
+    public static var available: [KernelInstructions] {
+        runner_has_avx2() ? [.portable, .avx2] : [.portable]
+    }
+}
+
 /// Stochastic gradient descent on one network, one epoch at a time.
 ///
 /// Holds the weights, the training set and every buffer an epoch needs, so
@@ -85,6 +105,10 @@ public struct Trainer: Sendable {
     public let data: Dataset
     /// Learning rate, order, batch size and weight decay (`epochs` is not used here).
     public let options: TrainingOptions
+    /// The instructions per-example epochs run with: the fastest available
+    /// unless set to another of `KernelInstructions.available` (mini-batches
+    /// always use the Swift kernel).
+    public var instructions = KernelInstructions.best
     private var visits: [Int]
     private var hidden: [Double]
     private var gradientSum: [Double]
@@ -116,12 +140,14 @@ public struct Trainer: Sendable {
         parameters.values.withUnsafeMutableBufferPointer { weights in
             hidden.withUnsafeMutableBufferPointer { hidden in
                 let kernel = Kernel(d: d, h: h, weights: WeightPointers(weights.baseAddress!, d: d, h: h), hidden: hidden.baseAddress!)
-                if options.batchSize == 1 {
-                    kernel.runSGDEpoch(data, visits: visits, options: options)
-                } else {
+                if options.batchSize > 1 {
                     gradientSum.withUnsafeMutableBufferPointer { sum in
                         kernel.runMiniBatchEpoch(data, visits: visits, options: options, gradientSum: sum)
                     }
+                } else if instructions == .portable {
+                    kernel.runSGDEpoch(data, visits: visits, options: options)
+                } else if !kernel.runSGDEpochWithAVX2(data, visits: visits, options: options) {
+                    preconditionFailure("the AVX2 kernel was chosen on a processor without AVX2")
                 }
             }
         }
@@ -192,6 +218,23 @@ extension Kernel {
                         let g = logisticLossDerivative(label: labels[index], output: output)
                         addGradient(input: x, outputGradient: g, scale: step, decay: decay, into: weights)
                     }
+                }
+            }
+        }
+    }
+
+    /// `runSGDEpoch` in the C kernel for AVX2; false, having done nothing,
+    /// when this processor lacks AVX2.
+    func runSGDEpochWithAVX2(_ data: Dataset, visits: [Int], options: TrainingOptions) -> Bool {
+        data.features.withUnsafeBufferPointer { features in
+            data.labels.withUnsafeBufferPointer { labels in
+                visits.withUnsafeBufferPointer { visits in
+                    var epoch = runner_sgd_epoch(
+                        inputs: d, hidden_units: h, weights: weights.wi, activations: hidden,
+                        features: features.baseAddress!, labels: labels.baseAddress!,
+                        visits: visits.baseAddress!, visit_count: visits.count,
+                        step: -options.learningRate, decay: options.weightDecay)
+                    return runner_run_sgd_epoch_avx2(&epoch)
                 }
             }
         }

@@ -11,7 +11,7 @@ import RunnerCore
 
 let hiddenSizes = [16, 64, 256]
 let pointCount = 10_000
-let timedEpochs = 5
+let timedEpochs = 30
 
 var dataRandom = RandomSource(seed: 0)
 let moons = DataGenerator.moons.generate(points: pointCount, noise: 0.1, random: &dataRandom)
@@ -23,10 +23,11 @@ func seconds(_ duration: Duration) -> Double {
 
 /// Training examples per second for one hidden size: the best of
 /// `timedEpochs` epochs of updates, without evaluation, after a warm-up epoch.
-func throughput(hidden: Int) -> Double {
+func throughput(hidden: Int, instructions: KernelInstructions) -> Double {
     var random = RandomSource(seed: 1)
     let start = Parameters(inputDimension: 2, hiddenUnits: hidden, initialization: .he, random: &random)
     var trainer = Trainer(parameters: start, data: moons, options: TrainingOptions(learningRate: 0.001, epochs: 1))
+    trainer.instructions = instructions
     trainer.runEpoch(random: &random)
     let best = (0..<timedEpochs).map { _ in clock.measure { trainer.runEpoch(random: &random) } }.min()!
     return Double(pointCount) / seconds(best)
@@ -45,12 +46,15 @@ func fullRun(hidden: Int) -> Double {
 
 print("runner-benchmark: per-example SGD on \(pointCount) moons points (d = 2)")
 print("")
-print("| hidden units | examples/s | 100 epochs with evaluation |")
-print("|---:|---:|---:|")
+let kernels = KernelInstructions.available
+print("examples/s with each kernel this processor runs; the full run uses the \(KernelInstructions.best.rawValue) kernel")
+print("")
+print("| hidden units | " + kernels.map { "\($0.rawValue) examples/s" }.joined(separator: " | ") + " | 100 epochs with evaluation |")
+print("|---:|" + String(repeating: "---:|", count: kernels.count + 1))
 for hidden in hiddenSizes {
-    let rate = throughput(hidden: hidden)
-    let wall = fullRun(hidden: hidden)
-    let millions = (rate / 1e4).rounded() / 100
-    let wallRounded = (wall * 1000).rounded() / 1000
-    print("| \(hidden) | \(millions)M | \(wallRounded) s |")
+    let rates = kernels.map { kernel in
+        "\((throughput(hidden: hidden, instructions: kernel) / 1e4).rounded() / 100)M"
+    }
+    let wall = (fullRun(hidden: hidden) * 1000).rounded() / 1000
+    print("| \(hidden) | " + rates.joined(separator: " | ") + " | \(wall) s |")
 }

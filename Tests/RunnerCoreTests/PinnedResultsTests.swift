@@ -40,8 +40,8 @@ struct PinnedResultsTests {
     }
 
     /// Trains a network of the case's shape for five epochs on random points
-    /// labelled by a fixed rule, and hashes what came out.
-    static func trainedHash(_ c: Case) -> UInt64 {
+    /// labelled by a fixed rule, evaluating after each, and hashes what came out.
+    static func trainedHash(_ c: Case, instructions: KernelInstructions) -> UInt64 {
         var random = RandomSource(seed: 2026)
         var data = Dataset(dimension: c.inputs)
         for _ in 0..<300 {
@@ -51,19 +51,22 @@ struct PinnedResultsTests {
         }
         let (training, validation) = data.split(validationFraction: 0.2, using: &random)
         let start = Parameters(inputDimension: c.inputs, hiddenUnits: c.hidden, initialization: .he, random: &random)
-        let options = TrainingOptions(learningRate: 0.05, epochs: 5, order: c.order, weightDecay: c.weightDecay)
-        let result = start.trained(on: training, validation: validation, options: options, random: &random)
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        Self.hash(of: result.parameters.values, into: &hash)
-        for epoch in result.epochs {
-            Self.hash(of: [epoch.training.loss, epoch.training.accuracy, epoch.validation!.loss, epoch.validation!.accuracy], into: &hash)
+        var trainer = Trainer(parameters: start, data: training, options: TrainingOptions(learningRate: 0.05, epochs: 5, order: c.order, weightDecay: c.weightDecay))
+        trainer.instructions = instructions
+        var metrics: [Double] = []
+        for _ in 1...5 {
+            trainer.runEpoch(random: &random)
+            let (onTraining, onValidation) = (trainer.parameters.evaluate(on: training), trainer.parameters.evaluate(on: validation))
+            metrics += [onTraining.loss, onTraining.accuracy, onValidation.loss, onValidation.accuracy]
         }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        Self.hash(of: trainer.parameters.values + metrics, into: &hash)
         return hash
     }
 
-    @Test("per-example SGD gives the pinned bits", arguments: cases)
-    func pinnedTraining(_ c: Case) {
-        let hash = Self.trainedHash(c)
+    @Test("per-example SGD gives the pinned bits with every kernel this processor runs", arguments: cases, KernelInstructions.available)
+    func pinnedTraining(_ c: Case, instructions: KernelInstructions) {
+        let hash = Self.trainedHash(c, instructions: instructions)
         #expect(hash == c.hash, "got 0x\(String(hash, radix: 16))")
     }
 

@@ -1,0 +1,254 @@
+// One epoch of per-example SGD for processors with AVX2, chosen at run time
+// (RunnerKernel.h says why).
+//
+// Written with four-lane vectors of the compiler's vector extension, the
+// lanes of the Swift kernel's SIMD4<Double>. It performs the operations of RunnerCore's Swift
+// kernel (Kernel.swift) in the same order, rounding for rounding. Unlike that
+// kernel it makes one sweep over the weights per example instead of two: the
+// sweep that applies example n's update to a hidden unit goes on to compute
+// that unit's activation for example n + 1 with the weights just written,
+// which are the values a separate forward pass would read.
+
+#include "RunnerKernel.h"
+
+#pragma STDC FP_CONTRACT OFF
+
+#if defined(__x86_64__)
+
+#include <cpuid.h>
+
+#define INLINE static inline __attribute__((always_inline))
+
+// Everything up to the entry point is inlined into it and compiled for AVX2.
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+
+/// Four doubles, loaded from and stored to any 8-byte aligned address.
+typedef double lanes __attribute__((vector_size(32), aligned(8)));
+/// Four lanes of all-ones or all-zeros bits, as comparisons give them.
+typedef int64_t lane_mask __attribute__((vector_size(32), aligned(8)));
+enum { lane_count = 4, max_register_inputs = 4 };
+
+INLINE lanes load(const double *p) { return *(const lanes *)p; }
+INLINE void store(double *p, lanes v) { *(lanes *)p = v; }
+INLINE lanes splat(double v) { return (lanes){v, v, v, v}; }
+INLINE lanes zero_where(lane_mask mask, lanes v) { return (lanes)((lane_mask)v & ~mask); }
+
+/// Where each tensor starts in the flat weight buffer.
+typedef struct {
+    double *wi, *bi, *wo, *bo;
+} tensors;
+
+/// The features of one example: when the width is a constant of at most
+/// four, held in registers, each also in every lane; otherwise read from memory.
+typedef struct {
+    const double *pointer;
+    double scalars[max_register_inputs];
+    lanes vectors[max_register_inputs];
+} features;
+
+INLINE features features_of(const double *x, ptrdiff_t width) {
+    features f = {.pointer = x};
+    for (ptrdiff_t j = 0; j < width && width <= max_register_inputs; j++) {
+        f.scalars[j] = x[j];
+        f.vectors[j] = splat(x[j]);
+    }
+    return f;
+}
+
+INLINE lanes feature_lanes(const features *f, ptrdiff_t width, ptrdiff_t j) {
+    return width <= max_register_inputs ? f->vectors[j] : splat(f->pointer[j]);
+}
+
+INLINE double feature(const features *f, ptrdiff_t width, ptrdiff_t j) {
+    return width <= max_register_inputs ? f->scalars[j] : f->pointer[j];
+}
+
+/// What one sweep over the hidden units does.
+typedef struct {
+    /// Apply the step of the example `x`, whose activations the sweep before
+    /// left in the scratch, with `scaled_gradient` = step·∂s/∂Ybar.
+    bool update;
+    const double *x;
+    double scaled_gradient;
+    /// Compute the activations and output of the example `next`.
+    bool forward;
+    const double *next;
+} sweep_work;
+
+/// One pass over the hidden units (see sweep_work); returns the output of
+/// `next` when work.forward is set. `width` is the number of inputs, a
+/// constant up to four; `decays` is whether decay is non-zero.
+INLINE double sweep(const runner_sgd_epoch *e, tensors t, ptrdiff_t width, bool decays, sweep_work work) {
+    const ptrdiff_t h = e->hidden_units;
+    double *activations = e->activations;
+    const double scaled_decay = e->step * e->decay;
+    const features x = features_of(work.x, work.update ? width : 0);
+    const features next = features_of(work.next, work.forward ? width : 0);
+    const lanes scaled_gradient = splat(work.scaled_gradient);
+    const lanes scaled_decays = splat(scaled_decay);
+    if (work.update) *t.bo += work.scaled_gradient;
+
+    lanes sums = splat(0);
+    ptrdiff_t k = 0;
+    for (; k + lane_count <= h; k += lane_count) {
+        // The weights of these units stay in registers from update to forward
+        // (for up to four inputs; more are written back and read again).
+        lanes bi = load(t.bi + k), wo = load(t.wo + k), wi[max_register_inputs];
+        if (width <= max_register_inputs) {
+            for (ptrdiff_t j = 0; j < width; j++) wi[j] = load(t.wi + j * h + k);
+        }
+        if (work.update) {
+            // Kernel.addGradient: the errors use the output weights from before the step.
+            lanes activation = load(activations + k);
+            lanes errors = zero_where(~(activation > splat(0)), scaled_gradient * wo);
+            bi = bi + errors;
+            store(t.bi + k, bi);
+            lanes output_step = scaled_gradient * activation;
+            wo = wo + (decays ? output_step + scaled_decays * wo : output_step);
+            store(t.wo + k, wo);
+            for (ptrdiff_t j = 0; j < width; j++) {
+                lanes old = width <= max_register_inputs ? wi[j] : load(t.wi + j * h + k);
+                lanes step = feature_lanes(&x, width, j) * errors;
+                lanes updated = old + (decays ? step + scaled_decays * old : step);
+                store(t.wi + j * h + k, updated);
+                if (width <= max_register_inputs) wi[j] = updated;
+            }
+        }
+        if (work.forward) {
+            // Kernel.forward: (x·Wi) + bi, then ReLU keeping −0 as the Swift kernel's lanes do.
+            lanes z = splat(0);
+            for (ptrdiff_t j = 0; j < width; j++) {
+                lanes weight = width <= max_register_inputs ? wi[j] : load(t.wi + j * h + k);
+                lanes term = feature_lanes(&next, width, j) * weight;
+                z = j == 0 ? term : z + term;
+            }
+            z += bi;
+            z = zero_where(z < splat(0), z);
+            store(activations + k, z);
+            sums += wo * z;
+        }
+    }
+    double tail_sum = 0;
+    for (; k < h; k++) {
+        if (work.update) {
+            double activation = activations[k], output_weight = t.wo[k];
+            double error = activation > 0 ? work.scaled_gradient * output_weight : 0;
+            t.bi[k] += error;
+            t.wo[k] += decays ? work.scaled_gradient * activation + scaled_decay * output_weight
+                              : work.scaled_gradient * activation;
+            for (ptrdiff_t j = 0; j < width; j++) {
+                double *wi = t.wi + j * h + k;
+                *wi += decays ? feature(&x, width, j) * error + scaled_decay * *wi : feature(&x, width, j) * error;
+            }
+        }
+        if (work.forward) {
+            double z = feature(&next, width, 0) * t.wi[k];
+            for (ptrdiff_t j = 1; j < width; j++) z += feature(&next, width, j) * t.wi[j * h + k];
+            z += t.bi[k];
+            z = 0 >= z ? 0 : z;  // Swift's max(z, 0), which gives +0 for −0
+            activations[k] = z;
+            tail_sum += t.wo[k] * z;
+        }
+    }
+    double output = 0;
+    for (int lane = 0; lane < lane_count; lane++) output += sums[lane];
+    // Adding a tail sum of +0 changes nothing: `output` cannot be −0 after 0 + sums[0].
+    return (h % lane_count ? output + tail_sum : output) + *t.bo;
+}
+
+/// The epoch for inputs of `width` features (a constant, or e->inputs).
+/// −y·v for a label y of ±1: exact, so a sign flip rather than a multiply.
+INLINE double times_minus_label(double y, double v) {
+    typedef double pair __attribute__((vector_size(16)));
+    typedef int64_t pair_bits __attribute__((vector_size(16)));
+    pair_bits flip = (pair_bits)(pair){-y, 0} & (pair_bits){INT64_MIN, 0};
+    return ((pair)((pair_bits)(pair){v, 0} ^ flip))[0];
+}
+
+/// The epoch for inputs of `width` features (a constant, or e->inputs).
+INLINE void epoch(const runner_sgd_epoch *epoch, ptrdiff_t width, bool decays) {
+    const runner_sgd_epoch copy = *epoch;  // a local copy stays in registers
+    const runner_sgd_epoch *e = &copy;
+    const ptrdiff_t d = e->inputs, h = e->hidden_units;
+    const tensors t = {e->weights, e->weights + d * h, e->weights + d * h + h, e->weights + d * h + 2 * h};
+    const double *x = e->features + e->visits[0] * d;
+    double output = sweep(e, t, width, decays, (sweep_work){.forward = true, .next = x});
+    for (ptrdiff_t n = 0; n < e->visit_count; n++) {
+        const double y = e->labels[e->visits[n]];
+        // step·∂s/∂Ybar = step·(−Y·σ(−Y·Ybar)) as logisticLossDerivative and
+        // Kernel.addGradient compute it. With Y = ±1 every product with Y is
+        // exact, so (−Y·step)·σ rounds the same way and saves a multiply on
+        // the chain from one example to the next.
+        const double scaled_gradient = times_minus_label(y, e->step) * runner_sigmoid(times_minus_label(y, output));
+        sweep_work work = {.update = true, .x = x, .scaled_gradient = scaled_gradient};
+        if (n + 1 < e->visit_count) {
+            x = e->features + e->visits[n + 1] * d;
+            work.forward = true;
+            work.next = x;
+        }
+        output = sweep(e, t, width, decays, work);
+    }
+}
+
+/// The epoch with the input width and decay made constants where they can be.
+INLINE void specialized_epoch(const runner_sgd_epoch *e) {
+    const bool decays = e->decay != 0;
+#define WIDTH_CASES(DECAYS)                                     \
+    switch (e->inputs) {                                        \
+    case 1: epoch(e, 1, DECAYS); break;                         \
+    case 2: epoch(e, 2, DECAYS); break;                         \
+    case 3: epoch(e, 3, DECAYS); break;                         \
+    case 4: epoch(e, 4, DECAYS); break;                         \
+    default: epoch(e, e->inputs, DECAYS); break;                \
+    }
+    if (decays) {
+        WIDTH_CASES(true)
+    } else {
+        WIDTH_CASES(false)
+    }
+#undef WIDTH_CASES
+}
+
+#pragma clang attribute pop
+
+__attribute__((target("avx2"))) static void epoch_avx2(const runner_sgd_epoch *e) { specialized_epoch(e); }
+
+/// Whether the processor and the operating system support AVX2.
+static bool supports_avx2(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & bit_OSXSAVE) || !(ecx & bit_AVX)) return false;
+    unsigned xcr0_low, xcr0_high;
+    __asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    const bool saves_ymm_registers = (xcr0_low & 0x6) == 0x6;
+    return saves_ymm_registers && __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && (ebx & bit_AVX2);
+}
+
+/// 0 until asked, then 1 + the answer: cpuid is slow in a virtual machine,
+/// so it is asked once (racing threads all write the same value).
+static int cached_avx2_support;
+
+bool runner_has_avx2(void) {
+    int cached = __atomic_load_n(&cached_avx2_support, __ATOMIC_RELAXED);
+    if (cached == 0) {
+        cached = 1 + supports_avx2();
+        __atomic_store_n(&cached_avx2_support, cached, __ATOMIC_RELAXED);
+    }
+    return cached == 2;
+}
+
+bool runner_run_sgd_epoch_avx2(const runner_sgd_epoch *epoch) {
+    if (!runner_has_avx2()) return false;
+    epoch_avx2(epoch);
+    return true;
+}
+
+#else
+
+bool runner_has_avx2(void) { return false; }
+
+bool runner_run_sgd_epoch_avx2(const runner_sgd_epoch *epoch) {
+    (void)epoch;
+    return false;
+}
+
+#endif

@@ -1,0 +1,100 @@
+// The per-example SGD epoch of runner's core, compiled for AVX2 and used when
+// the processor has it.
+//
+// Swift compiles a package for the baseline of its architecture (SSE2 on
+// x86-64) unless given machine-specific flags, which would make the build
+// run on fewer machines. C can compile one function for AVX2 with a target
+// attribute, and the program asks the processor before calling it. It
+// performs the Swift kernel's operations in the Swift kernel's order, without
+// fused multiply-adds, so both give the same bits (RunnerCore's tests compare
+// them). Elsewhere, or on a processor without AVX2, RunnerCore runs its Swift
+// kernel. (An AVX-512 build of the same code measured slower here.)
+//
+// The scalar functions below are shared with the Swift side, which calls them
+// through PortableMath, so each exists exactly once.
+
+#ifndef RUNNER_KERNEL_H
+#define RUNNER_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/// 2^(i/64) for i = 0…63 as (high, low) pairs: the table of runner_exp.
+extern const double runner_powers_of_two_by_64[128];
+
+/// y·2^k, exact unless the result is subnormal or overflows.
+static inline __attribute__((always_inline)) double runner_scale_by_power_of_two(double y, int64_t k) {
+#pragma STDC FP_CONTRACT OFF
+    double factor;
+    int64_t exponent = k >= -1021 && k <= 1023 ? k : k > 1023 ? k - 1023 : k + 1000;
+    uint64_t bits = (uint64_t)(1023 + exponent) << 52;
+    __builtin_memcpy(&factor, &bits, sizeof factor);
+    if (k >= -1021 && k <= 1023) return y * factor;
+    if (k > 1023) return y * 0x1p1023 * factor;
+    return y * 0x1p-1000 * factor;
+}
+
+/// e raised to x, bit-identical on every machine and within one ulp.
+///
+/// Table-driven, like glibc's: x = (64m + i)·ln2/64 + r with |r| ≤ ln2/128,
+/// so eˣ = 2ᵐ · 2^(i/64) · eʳ, with eʳ − 1 from a degree-5 polynomial
+/// evaluated in parallel halves. Only IEEE-754 basic operations (correctly
+/// rounded everywhere) and no division, which keeps each SGD step short.
+static inline __attribute__((always_inline)) double runner_exp(double x) {
+#pragma STDC FP_CONTRACT OFF
+    if (x != x) return x;
+    if (x > 709.782712893383973096) return __builtin_inf();
+    if (x < -745.13321910194110842) return 0;
+    // x·64/ln2 rounded to an integer, ties to even: adding and subtracting
+    // 1.5·2⁵² pushes the fraction bits out of the significand.
+    double n = (x * 0x1.71547652b82fep+6 + 0x1.8p52) - 0x1.8p52;
+    double r = (x - n * 0x1.62e42fef00000p-7) - n * 0x1.473de6af278edp-40;  // ln2/64 in two parts
+    double r2 = r * r;
+    double q = r + r2 * ((0.5 + r * (1.0 / 6)) + r2 * ((1.0 / 24) + r * (1.0 / 120)));
+    int64_t k = (int64_t)n;
+    int64_t i = (k & 63) * 2;
+    double high = runner_powers_of_two_by_64[i], low = runner_powers_of_two_by_64[i + 1];
+    return runner_scale_by_power_of_two(high + (low + high * q), k >> 6);
+}
+
+/// The logistic function 1 / (1 + e⁻ˣ), computed without overflow.
+static inline __attribute__((always_inline)) double runner_sigmoid(double x) {
+#pragma STDC FP_CONTRACT OFF
+    // 1/(1 + e⁻ˣ) for x ≥ 0 and eˣ/(1 + eˣ) below: exp never overflows.
+    double e = runner_exp(-__builtin_fabs(x));
+    return (x >= 0 ? 1.0 : e) / (1.0 + e);
+}
+
+/// One epoch of per-example SGD on raw memory.
+typedef struct {
+    /// d, the number of inputs.
+    ptrdiff_t inputs;
+    /// h, the number of hidden units.
+    ptrdiff_t hidden_units;
+    /// Wi (d×h, row-major), bi, Wo and bo, one after another; updated in place.
+    double *weights;
+    /// Scratch for h activations.
+    double *activations;
+    /// The training inputs, row-major: example i is features[i·d ..< (i+1)·d].
+    const double *features;
+    /// The training labels, −1 or +1.
+    const double *labels;
+    /// The examples to visit, in order.
+    const ptrdiff_t *visits;
+    /// The number of visits, at least one.
+    ptrdiff_t visit_count;
+    /// The step W ← W + step·(∂s/∂W + decay·W): minus the learning rate.
+    double step;
+    /// L2 weight decay on Wi and Wo.
+    double decay;
+} runner_sgd_epoch;
+
+/// Whether this processor and operating system run the AVX2 epoch; asked once.
+bool runner_has_avx2(void);
+
+/// Runs one epoch with AVX2; returns false, having done nothing, when
+/// runner_has_avx2() is false.
+bool runner_run_sgd_epoch_avx2(const runner_sgd_epoch *epoch);
+
+#endif
