@@ -123,9 +123,12 @@ INLINE double sweep(const runner_sgd_epoch *e, tensors t, ptrdiff_t width, bool 
                 z = j == 0 ? term : z + term;
             }
             z += bi;
-            z = zero_where(z < splat(0), z);
-            store(activations + k, z);
-            sums += wo * z;
+            // ReLU, then Wo·z. Where z < 0 the product is Wo·(+0), which does
+            // not wait for z: select it rather than multiply after the ReLU.
+            lane_mask negative = z < splat(0);
+            store(activations + k, zero_where(negative, z));
+            lanes product = wo * z, product_if_negative = wo * splat(0);
+            sums += (lanes)(((lane_mask)product & ~negative) | ((lane_mask)product_if_negative & negative));
         }
     }
     double tail_sum = 0;
@@ -156,13 +159,19 @@ INLINE double sweep(const runner_sgd_epoch *e, tensors t, ptrdiff_t width, bool 
     return (h % lane_count ? output + tail_sum : output) + *t.bo;
 }
 
-/// The epoch for inputs of `width` features (a constant, or e->inputs).
 /// −y·v for a label y of ±1: exact, so a sign flip rather than a multiply.
 INLINE double times_minus_label(double y, double v) {
     typedef double pair __attribute__((vector_size(16)));
     typedef int64_t pair_bits __attribute__((vector_size(16)));
     pair_bits flip = (pair_bits)(pair){-y, 0} & (pair_bits){INT64_MIN, 0};
     return ((pair)((pair_bits)(pair){v, 0} ^ flip))[0];
+}
+
+/// runner_sigmoid(margin) for a margin of ±output, whose exp can start from
+/// output before the sign is flipped: |margin| = |output|.
+INLINE double sigmoid_of_margin(double margin, double output) {
+    double e = runner_exp(-__builtin_fabs(output));
+    return (margin >= 0 ? 1.0 : e) / (1.0 + e);
 }
 
 /// The epoch for inputs of `width` features (a constant, or e->inputs).
@@ -179,7 +188,7 @@ INLINE void epoch(const runner_sgd_epoch *epoch, ptrdiff_t width, bool decays) {
         // Kernel.addGradient compute it. With Y = ±1 every product with Y is
         // exact, so (−Y·step)·σ rounds the same way and saves a multiply on
         // the chain from one example to the next.
-        const double scaled_gradient = times_minus_label(y, e->step) * runner_sigmoid(times_minus_label(y, output));
+        const double scaled_gradient = times_minus_label(y, e->step) * sigmoid_of_margin(times_minus_label(y, output), output);
         sweep_work work = {.update = true, .x = x, .scaled_gradient = scaled_gradient};
         if (n + 1 < e->visit_count) {
             x = e->features + e->visits[n + 1] * d;

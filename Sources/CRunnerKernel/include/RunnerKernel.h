@@ -55,7 +55,18 @@ static inline __attribute__((always_inline)) double runner_exp(double x) {
     int64_t k = (int64_t)n;
     int64_t i = (k & 63) * 2;
     double high = runner_powers_of_two_by_64[i], low = runner_powers_of_two_by_64[i + 1];
-    return runner_scale_by_power_of_two(high + (low + high * q), k >> 6);
+    int64_t m = k >> 6;
+    if (m >= -960 && m <= 1023) {
+        // Scaling high and low by 2^m first is exact in this range, and every
+        // later rounding scales with them, so this is the value of the line
+        // below with the last multiply off the chain of dependent operations.
+        double factor;
+        uint64_t bits = (uint64_t)(1023 + m) << 52;
+        __builtin_memcpy(&factor, &bits, sizeof factor);
+        double scaled_high = high * factor;
+        return scaled_high + (low * factor + scaled_high * q);
+    }
+    return runner_scale_by_power_of_two(high + (low + high * q), m);
 }
 
 /// The logistic function 1 / (1 + e⁻ˣ), computed without overflow.
