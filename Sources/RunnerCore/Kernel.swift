@@ -9,6 +9,12 @@
 /// copy that reads them from memory. Every operation is a plain IEEE-754 add,
 /// multiply or compare in a fixed order, so results are bit-identical on
 /// every machine.
+///
+/// This is the reference and portable kernel. On x86-64 processors with AVX2,
+/// per-example SGD runs in `CRunnerKernel` instead (SGDEpoch.c), which
+/// performs the same operations in the same order; any change here must be
+/// made there too, and the pinned-results tests fail until both agree.
+///
 /// The vector type of the kernel: four doubles, two SSE2 or NEON registers.
 /// (Measured here: SIMD2 was slower and SIMD8 no faster.)
 typealias Lanes = SIMD4<Double>

@@ -6,7 +6,8 @@ import CRunnerKernel
 /// bit between glibc, Apple's libm and musl, and one differing bit in a
 /// sigmoid changes every later SGD step. These versions follow fdlibm's
 /// algorithms (Sun Microsystems, 1993: the same range reductions and
-/// polynomial coefficients; `exp` is table-driven like glibc's) using only IEEE-754 basic operations, which are
+/// polynomial coefficients; `exp` is table-driven like glibc's and written in
+/// C, shared with the AVX2 kernel) using only IEEE-754 basic operations, which are
 /// correctly rounded everywhere, so their results are bit-identical across
 /// machines and within about one ulp of the true value.
 public enum PortableMath {

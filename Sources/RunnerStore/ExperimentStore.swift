@@ -42,6 +42,14 @@ public final class ExperimentStore: Sendable {
         }
     }
 
+    /// Closes the connection now, which folds the write-ahead log into the database file
+    /// and deletes it, rather than when the last reference goes: a timer's handler
+    /// released late may hold one past the end of the program, leaving the log behind.
+    /// Later calls on this store throw.
+    public func close() {
+        try? connection.close()
+    }
+
     /// GRDB settings for a connection: foreign keys on, busy timeout, read-only when asked.
     static func configuration(_ access: Access) -> Configuration {
         var configuration = Configuration()

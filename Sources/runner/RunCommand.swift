@@ -33,6 +33,7 @@ struct RunCommand: ParsableCommand {
             throw CLIError("\(error)\nNothing was run and the database was not changed.")
         }
         let store = try ExperimentStore(path: database.path)
+        defer { store.close() }
         let interruption = InterruptionMonitor()
         let progress: any ProgressReporter = quiet ? SilentProgress() as any ProgressReporter
             : Terminal.isTerminal(STDERR_FILENO) ? TerminalProgress() as any ProgressReporter : LineProgress()

@@ -26,6 +26,22 @@ struct WritingTests {
         #expect(Timestamp.string(from: Date(timeIntervalSince1970: 1_795_000_000.123)) == "2026-11-18T11:06:40.123Z")
     }
 
+    @Test("closing the store folds the write-ahead log into the file, even while another reference lives")
+    func closeCheckpoints() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file()
+        let store = try ExperimentStore(path: path)
+        let laterReference = store  // like a heartbeat handler that Dispatch releases late
+        let identity = try store.startRun(sampleRun())
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+
+        store.close()
+
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(throws: StoreError.self) { try laterReference.heartbeat(runID: identity.id) }
+        #expect(try ExperimentStore(path: path, access: .readOnly).run(identity.id).status == .running)
+    }
+
     @Test("weights read back bit for bit, including subnormals, huge, tiny, -0.0 and NaN")
     func exactWeightRoundTrip() throws {
         // Given random doubles over the whole exponent range plus the awkward ones
