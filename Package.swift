@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Architecture, from the bottom up:
 /// - `RunnerCore`: the seed's network, its training and its data. No dependencies
-///   but `CRunnerKernel`, its training loop compiled for AVX2 and AVX-512 in C.
+///   but `CRunnerKernel`, its training loop in C compiled for AVX2.
 /// - `RunnerStore`: the SQLite experiment store (GRDB), independent of the math.
 /// - `RunnerPlots`: SVG charts and the HTML report, from plain values.
 /// - `RunnerKit`: experiment specs, sweeps, and the work behind each command.
@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(name: "runner-benchmark", dependencies: ["RunnerCore"]),
         .testTarget(
             name: "RunnerCoreTests",
-            dependencies: ["RunnerCore"],
+            dependencies: ["RunnerCore", "CRunnerKernel"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "RunnerStoreTests", dependencies: ["RunnerStore", .product(name: "GRDB", package: "GRDB.swift")]),

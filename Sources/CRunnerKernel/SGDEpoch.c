@@ -2,12 +2,21 @@
 // (RunnerKernel.h says why).
 //
 // Written with four-lane vectors of the compiler's vector extension, the
-// lanes of the Swift kernel's SIMD4<Double>. It performs the operations of RunnerCore's Swift
-// kernel (Kernel.swift) in the same order, rounding for rounding. Unlike that
-// kernel it makes one sweep over the weights per example instead of two: the
-// sweep that applies example n's update to a hidden unit goes on to compute
-// that unit's activation for example n + 1 with the weights just written,
-// which are the values a separate forward pass would read.
+// lanes of the Swift kernel's SIMD4<Double>, it computes every value the
+// Swift kernel (Kernel.swift) computes, to the bit, for every finite input;
+// only the sign and payload of a NaN may differ. It makes one sweep over the
+// weights per example instead of two: the sweep that applies example n's
+// update to a hidden unit goes on to compute that unit's activation for
+// example n + 1 from the weights just written, which are the values a
+// separate forward pass would read. Where it departs from the Swift kernel's
+// operations, to shorten the chain of dependent operations from one example
+// to the next, the comment says why the result is the same: products with a
+// label are sign flips (times_minus_label, sigmoid_of_margin), the output
+// sum selects Wo·(+0) for negative pre-activations instead of multiplying
+// after the ReLU, and a +0 tail sum is not added.
+//
+// It is compiled and chosen for AVX2, which x86-64 processors have had since
+// 2013 (Intel Haswell, AMD Excavator).
 
 #include "RunnerKernel.h"
 
@@ -22,10 +31,11 @@
 // Everything up to the entry point is inlined into it and compiled for AVX2.
 #pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
 
-/// Four doubles, loaded from and stored to any 8-byte aligned address.
-typedef double lanes __attribute__((vector_size(32), aligned(8)));
+/// Four doubles, loaded from and stored to any 8-byte aligned address of
+/// doubles (may_alias, as <immintrin.h>'s own unaligned types).
+typedef double lanes __attribute__((vector_size(32), aligned(8), __may_alias__));
 /// Four lanes of all-ones or all-zeros bits, as comparisons give them.
-typedef int64_t lane_mask __attribute__((vector_size(32), aligned(8)));
+typedef int64_t lane_mask __attribute__((vector_size(32), aligned(8), __may_alias__));
 enum { lane_count = 4, max_register_inputs = 4 };
 
 INLINE lanes load(const double *p) { return *(const lanes *)p; }
@@ -48,9 +58,11 @@ typedef struct {
 
 INLINE features features_of(const double *x, ptrdiff_t width) {
     features f = {.pointer = x};
-    for (ptrdiff_t j = 0; j < width && width <= max_register_inputs; j++) {
-        f.scalars[j] = x[j];
-        f.vectors[j] = splat(x[j]);
+    if (width <= max_register_inputs) {
+        for (ptrdiff_t j = 0; j < width; j++) {
+            f.scalars[j] = x[j];
+            f.vectors[j] = splat(x[j]);
+        }
     }
     return f;
 }
@@ -175,8 +187,8 @@ INLINE double sigmoid_of_margin(double margin, double output) {
 }
 
 /// The epoch for inputs of `width` features (a constant, or e->inputs).
-INLINE void epoch(const runner_sgd_epoch *epoch, ptrdiff_t width, bool decays) {
-    const runner_sgd_epoch copy = *epoch;  // a local copy stays in registers
+INLINE void epoch(const runner_sgd_epoch *job, ptrdiff_t width, bool decays) {
+    const runner_sgd_epoch copy = *job;  // a local copy stays in registers
     const runner_sgd_epoch *e = &copy;
     const ptrdiff_t d = e->inputs, h = e->hidden_units;
     const tensors t = {e->weights, e->weights + d * h, e->weights + d * h + h, e->weights + d * h + 2 * h};

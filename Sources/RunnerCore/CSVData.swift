@@ -20,7 +20,7 @@ extension Dataset {
     /// either all in {−1, +1} or all in {0, 1} (0 becomes −1). Blank lines
     /// are skipped; every other malformed line is an error naming the line.
     /// The format is numbers only, without quoting, which is why this small
-    /// parser lives here instead of a CSV library: the core has no dependencies.
+    /// parser lives here instead of a CSV library: the core depends on no other package.
     ///
     /// - Parameter path: Used in error messages only.
     public init(csv text: String, path: String) throws(DataFileError) {

@@ -1,3 +1,7 @@
+/// The vector type of the kernel: four doubles, two SSE2 or NEON registers.
+/// (Measured here: SIMD2 was slower and SIMD8 no faster.)
+typealias Lanes = SIMD4<Double>
+
 /// The forward and backward passes of one example, on raw memory.
 ///
 /// Training calls these once per example, so they touch no arrays, allocate
@@ -12,13 +16,8 @@
 ///
 /// This is the reference and portable kernel. On x86-64 processors with AVX2,
 /// per-example SGD runs in `CRunnerKernel` instead (SGDEpoch.c), which
-/// performs the same operations in the same order; any change here must be
-/// made there too, and the pinned-results tests fail until both agree.
-///
-/// The vector type of the kernel: four doubles, two SSE2 or NEON registers.
-/// (Measured here: SIMD2 was slower and SIMD8 no faster.)
-typealias Lanes = SIMD4<Double>
-
+/// computes the same bits; any change here must be made there too, and the
+/// pinned-results tests fail until both agree.
 struct Kernel {
     /// d, the number of inputs.
     let d: Int

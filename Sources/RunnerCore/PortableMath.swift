@@ -7,16 +7,16 @@ import CRunnerKernel
 /// sigmoid changes every later SGD step. These versions follow fdlibm's
 /// algorithms (Sun Microsystems, 1993: the same range reductions and
 /// polynomial coefficients; `exp` is table-driven like glibc's and written in
-/// C, shared with the AVX2 kernel) using only IEEE-754 basic operations, which are
-/// correctly rounded everywhere, so their results are bit-identical across
-/// machines and within about one ulp of the true value.
+/// C, shared with the AVX2 kernel) using only IEEE-754 basic operations,
+/// which are correctly rounded everywhere, so their results are bit-identical
+/// across machines and within about one ulp of the true value.
 public enum PortableMath {
     private static let ln2Hi = 6.93147180369123816490e-01
     private static let ln2Lo = 1.90821492927058770002e-10
 
     /// e raised to `x`, within one ulp.
     ///
-    /// Table-driven, like glibc's, and branch-free on the data path; written
+    /// Table-driven, like glibc's, with no division; written
     /// in C (`runner_exp` in CRunnerKernel) so that the C training kernel and
     /// the Swift code share one implementation.
     @inline(__always)

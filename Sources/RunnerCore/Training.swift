@@ -75,12 +75,16 @@ public struct TrainingResult: Equatable, Sendable {
     public var outcome: TrainingOutcome
 }
 
-/// The instructions per-example SGD runs with. Both give the same bits.
-public enum KernelInstructions: String, CaseIterable, Sendable {
+/// The instructions per-example SGD runs with.
+///
+/// Both give the same bits for every weight and metric that is a number; only
+/// the sign and payload of a NaN in a diverged epoch may differ, and
+/// `Parameters.trained` never returns those.
+public enum KernelInstructions: CaseIterable, Sendable, CustomStringConvertible {
     /// The Swift kernel: baseline instructions of any processor (SSE2 on x86-64, NEON on ARM).
     case portable
     /// The C kernel compiled for AVX2, on x86-64 processors that have it.
-    case avx2 = "AVX2"
+    case avx2
 
     /// The fastest choice this processor runs.
     public static var best: KernelInstructions {
@@ -90,6 +94,13 @@ public enum KernelInstructions: String, CaseIterable, Sendable {
     /// Every choice this processor runs.
     public static var available: [KernelInstructions] {
         runner_has_avx2() ? [.portable, .avx2] : [.portable]
+    }
+
+    public var description: String {
+        switch self {
+        case .portable: "portable"
+        case .avx2: "AVX2"
+        }
     }
 }
 

@@ -45,7 +45,8 @@ public final class ExperimentStore: Sendable {
     /// Closes the connection now, which folds the write-ahead log into the database file
     /// and deletes it, rather than when the last reference goes: a timer's handler
     /// released late may hold one past the end of the program, leaving the log behind.
-    /// Later calls on this store throw.
+    /// Later calls on this store throw. Should closing fail (it cannot while no
+    /// statement is running), the connection closes when released, as before.
     public func close() {
         try? connection.close()
     }

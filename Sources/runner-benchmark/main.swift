@@ -51,9 +51,9 @@ func fullRun(hidden: Int) -> Double {
 print("runner-benchmark: per-example SGD on \(pointCount) moons points (d = 2)")
 print("")
 let kernels = KernelInstructions.available
-print("examples/s with each kernel this processor runs; the full run uses the \(KernelInstructions.best.rawValue) kernel")
+print("examples/s with each kernel this processor runs; the full run uses the \(KernelInstructions.best) kernel")
 print("")
-print("| hidden units | " + kernels.map { "\($0.rawValue) examples/s" }.joined(separator: " | ") + " | 100 epochs with evaluation |")
+print("| hidden units | " + kernels.map { "\($0) examples/s" }.joined(separator: " | ") + " | 100 epochs with evaluation |")
 print("|---:|" + String(repeating: "---:|", count: kernels.count + 1))
 for hidden in hiddenSizes {
     let rates = kernels.map { kernel in

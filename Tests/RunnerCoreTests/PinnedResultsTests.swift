@@ -17,7 +17,7 @@ struct PinnedResultsTests {
         var testDescription: String { "d = \(inputs), h = \(hidden), \(order), decay \(weightDecay)" }
     }
 
-    /// Every input width the kernel specialises (1–4) and one it does not (5);
+    /// Every input width the kernels specialise (1–4) and two they do not (5, 6);
     /// hidden sizes with and without a remainder of lanes.
     static let cases: [Case] = [
         Case(inputs: 2, hidden: 16, order: .shuffle, weightDecay: 0, hash: 0x24f3_6fc5_416d_32f2),
@@ -27,6 +27,8 @@ struct PinnedResultsTests {
         Case(inputs: 4, hidden: 3, order: .shuffle, weightDecay: 1e-2, hash: 0x8b42_704a_1c5a_d1a8),
         Case(inputs: 5, hidden: 21, order: .shuffle, weightDecay: 0, hash: 0x4d3a_d6d3_00b7_0141),
         Case(inputs: 2, hidden: 256, order: .shuffle, weightDecay: 1e-4, hash: 0x5bd7_aafc_3d90_2821),
+        Case(inputs: 4, hidden: 16, order: .shuffle, weightDecay: 1e-2, hash: 0xf372_0775_1a75_ccc6),
+        Case(inputs: 6, hidden: 32, order: .replacement, weightDecay: 1e-3, hash: 0xd781_0fc7_e12a_4c0d),
     ]
 
     static func hash(of values: [Double], into hash: inout UInt64) {

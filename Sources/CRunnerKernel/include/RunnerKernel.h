@@ -5,16 +5,25 @@
 // x86-64) unless given machine-specific flags, which would make the build
 // run on fewer machines. C can compile one function for AVX2 with a target
 // attribute, and the program asks the processor before calling it. It
-// performs the Swift kernel's operations in the Swift kernel's order, without
-// fused multiply-adds, so both give the same bits (RunnerCore's tests compare
-// them). Elsewhere, or on a processor without AVX2, RunnerCore runs its Swift
-// kernel. (An AVX-512 build of the same code measured slower here.)
+// computes what the Swift kernel computes, to the bit, without fused
+// multiply-adds (SGDEpoch.c lists where its operations differ and why the
+// results do not; RunnerCore's tests compare the two). Elsewhere, or on a
+// processor without AVX2, RunnerCore runs its Swift kernel. (An AVX-512 build
+// of the same code measured slower here.)
 //
 // The scalar functions below are shared with the Swift side, which calls them
 // through PortableMath, so each exists exactly once.
 
 #ifndef RUNNER_KERNEL_H
 #define RUNNER_KERNEL_H
+
+// Bit-identical results need IEEE-754 arithmetic as written. The pragmas
+// below forbid fused multiply-adds; fast-math would reorder operations too.
+// (-ffp-contract=fast overrides the pragmas and cannot be detected: do not
+// build with it either.)
+#if defined(__FAST_MATH__)
+#error "runner's kernel must not be compiled with -ffast-math: results would depend on the machine"
+#endif
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -57,9 +66,14 @@ static inline __attribute__((always_inline)) double runner_exp(double x) {
     double high = runner_powers_of_two_by_64[i], low = runner_powers_of_two_by_64[i + 1];
     int64_t m = k >> 6;
     if (m >= -960 && m <= 1023) {
-        // Scaling high and low by 2^m first is exact in this range, and every
-        // later rounding scales with them, so this is the value of the line
-        // below with the last multiply off the chain of dependent operations.
+        // The value of the line below, with its last multiply moved off the
+        // chain of dependent operations. Exact: for m ≥ −960, high·2ᵐ and
+        // low·2ᵐ are exact (|low| ≥ 2⁻⁵⁹ unless 0, so low·2ᵐ stays normal),
+        // and a rounding of normal numbers scales with 2ᵐ, so each sum rounds
+        // to 2ᵐ times its counterpart below. Where high·2ᵐ·q is subnormal,
+        // |q| < 2⁻⁶², the correction low + high·q is below half an ulp of
+        // high, and both lines return high·2ᵐ. m = 1024 (x near 709.78)
+        // takes the line below. Checked against it near every boundary.
         double factor;
         uint64_t bits = (uint64_t)(1023 + m) << 52;
         __builtin_memcpy(&factor, &bits, sizeof factor);
@@ -89,7 +103,8 @@ typedef struct {
     double *activations;
     /// The training inputs, row-major: example i is features[i·d ..< (i+1)·d].
     const double *features;
-    /// The training labels, −1 or +1.
+    /// The training labels, exactly −1 or +1 (RunnerCore's Dataset ensures
+    /// it): the kernel relies on products with a label being exact.
     const double *labels;
     /// The examples to visit, in order.
     const ptrdiff_t *visits;
