@@ -1,3 +1,5 @@
+import CRunnerKernel
+
 /// The vector type of the kernel: four doubles, two SSE2 or NEON registers.
 /// (Measured here: SIMD2 was slower and SIMD8 no faster.)
 typealias Lanes = SIMD4<Double>
@@ -15,7 +17,7 @@ typealias Lanes = SIMD4<Double>
 /// every machine.
 ///
 /// This is the reference and portable kernel. On x86-64 processors with AVX2,
-/// per-example SGD runs in `CRunnerKernel` instead (SGDEpoch.c), which
+/// per-example SGD runs in `CRunnerKernel` instead (AVX2Kernel.c), which
 /// computes the same bits; any change here must be made there too, and the
 /// pinned-results tests fail until both agree.
 struct Kernel {
@@ -27,6 +29,11 @@ struct Kernel {
     let weights: WeightPointers
     /// Scratch for the h activations H of the last `forward` call.
     let hidden: UnsafeMutablePointer<Double>
+
+    /// This kernel's network as the C kernel takes it.
+    var network: runner_network {
+        runner_network(inputs: d, hidden_units: h, weights: weights.wi, activations: hidden)
+    }
 
     /// Ybar = Wo·ReLU(x·Wi + bi) + bo; leaves the activations H in `hidden`.
     @inline(__always)

@@ -1,3 +1,5 @@
+import CRunnerKernel
+
 /// Loss and accuracy of a network on a set of points.
 public struct Evaluation: Equatable, Sendable {
     /// The mean logistic loss.
@@ -24,13 +26,14 @@ extension Parameters {
     /// The network's outputs for many points at once, given flat and row-major
     /// (point i is `inputs[i·d ..< (i+1)·d]`): one pass, no copy per point.
     public func outputs(forFlatInputs inputs: [Double]) -> [Double] {
+        outputs(forFlatInputs: inputs, instructions: .best)
+    }
+
+    /// `outputs(forFlatInputs:)` with the given instructions (one of `KernelInstructions.available`).
+    func outputs(forFlatInputs inputs: [Double], instructions: KernelInstructions) -> [Double] {
         precondition(inputs.count % inputDimension == 0, "inputs must hold whole points of \(inputDimension) features")
         var copy = values
-        return withKernel(&copy) { kernel in
-            inputs.withUnsafeBufferPointer { points in
-                (0..<(inputs.count / inputDimension)).map { kernel.forward(points.baseAddress! + $0 * inputDimension) }
-            }
-        }
+        return withKernel(&copy) { $0.outputs(inputs, instructions: instructions) }
     }
 
     /// The loss s = log(1 + exp(−Y·Ybar)) on one example and its gradient
@@ -55,9 +58,14 @@ extension Parameters {
 
     /// Mean loss and accuracy on `data`.
     public func evaluate(on data: Dataset) -> Evaluation {
+        evaluate(on: data, instructions: .best)
+    }
+
+    /// `evaluate(on:)` with the given instructions (one of `KernelInstructions.available`).
+    func evaluate(on data: Dataset, instructions: KernelInstructions) -> Evaluation {
         precondition(data.dimension == inputDimension, "data has \(data.dimension) features, the network expects \(inputDimension)")
         var copy = values
-        return withKernel(&copy) { $0.evaluate(data) }
+        return withKernel(&copy) { $0.evaluate(data, instructions: instructions) }
     }
 
     /// Runs `body` with a kernel over `weights` (which must have this network's shape).
@@ -72,18 +80,40 @@ extension Parameters {
 }
 
 extension Kernel {
+    /// Ybar for `count` points stored row-major at `features`, into `outputs`.
+    func outputs(_ features: UnsafePointer<Double>, count: Int, into outputs: UnsafeMutablePointer<Double>, instructions: KernelInstructions) {
+        if instructions == .avx2 {
+            var job = runner_outputs(network: network, features: features, count: count, outputs: outputs)
+            guard runner_compute_outputs_avx2(&job) else {
+                preconditionFailure("the AVX2 kernel was chosen on a processor without AVX2")
+            }
+            return
+        }
+        for i in 0..<count {
+            outputs[i] = forward(features + i &* d)
+        }
+    }
+
+    /// Ybar for every point of `inputs` (flat, row-major).
+    func outputs(_ inputs: [Double], instructions: KernelInstructions) -> [Double] {
+        let count = inputs.count / d
+        return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            inputs.withUnsafeBufferPointer { points in
+                outputs(points.baseAddress!, count: count, into: buffer.baseAddress!, instructions: instructions)
+            }
+            initialized = count
+        }
+    }
+
     /// Mean loss and accuracy of the current weights on `data`.
-    func evaluate(_ data: Dataset) -> Evaluation {
+    func evaluate(_ data: Dataset, instructions: KernelInstructions) -> Evaluation {
         guard data.count > 0 else { return Evaluation(loss: .nan, accuracy: .nan) }
+        let outputs = outputs(data.features, instructions: instructions)
         var totalLoss = 0.0
         var correct = 0
-        data.features.withUnsafeBufferPointer { features in
-            for i in 0..<data.count {
-                let y = data.labels[i]
-                let output = forward(features.baseAddress! + i * d)
-                totalLoss += logisticLoss(label: y, output: output)
-                if y * output > 0 { correct += 1 }
-            }
+        for (y, output) in zip(data.labels, outputs) {
+            totalLoss += logisticLoss(label: y, output: output)
+            if y * output > 0 { correct += 1 }
         }
         return Evaluation(loss: totalLoss / Double(data.count), accuracy: Double(correct) / Double(data.count))
     }

@@ -241,7 +241,7 @@ extension Kernel {
             data.labels.withUnsafeBufferPointer { labels in
                 visits.withUnsafeBufferPointer { visits in
                     var epoch = runner_sgd_epoch(
-                        inputs: d, hidden_units: h, weights: weights.wi, activations: hidden,
+                        network: network,
                         features: features.baseAddress!, labels: labels.baseAddress!,
                         visits: visits.baseAddress!, visit_count: visits.count,
                         step: -options.learningRate, decay: options.weightDecay)

@@ -6,7 +6,7 @@
 // run on fewer machines. C can compile one function for AVX2 with a target
 // attribute, and the program asks the processor before calling it. It
 // computes what the Swift kernel computes, to the bit, without fused
-// multiply-adds (SGDEpoch.c lists where its operations differ and why the
+// multiply-adds (AVX2Kernel.c lists where its operations differ and why the
 // results do not; RunnerCore's tests compare the two). Elsewhere, or on a
 // processor without AVX2, RunnerCore runs its Swift kernel. (An AVX-512 build
 // of the same code measured slower here.)
@@ -91,16 +91,22 @@ static inline __attribute__((always_inline)) double runner_sigmoid(double x) {
     return (x >= 0 ? 1.0 : e) / (1.0 + e);
 }
 
-/// One epoch of per-example SGD on raw memory.
+/// A network in raw memory.
 typedef struct {
     /// d, the number of inputs.
     ptrdiff_t inputs;
     /// h, the number of hidden units.
     ptrdiff_t hidden_units;
-    /// Wi (d×h, row-major), bi, Wo and bo, one after another; updated in place.
+    /// Wi (d×h, row-major), bi, Wo and bo, one after another.
     double *weights;
     /// Scratch for h activations.
     double *activations;
+} runner_network;
+
+/// One epoch of per-example SGD.
+typedef struct {
+    /// The network, whose weights are updated in place.
+    runner_network network;
     /// The training inputs, row-major: example i is features[i·d ..< (i+1)·d].
     const double *features;
     /// The training labels, exactly −1 or +1 (RunnerCore's Dataset ensures
@@ -116,11 +122,27 @@ typedef struct {
     double decay;
 } runner_sgd_epoch;
 
-/// Whether this processor and operating system run the AVX2 epoch; asked once.
+/// The outputs Ybar of a network for many examples.
+typedef struct {
+    /// The network; its weights are not written.
+    runner_network network;
+    /// The inputs, row-major: example i is features[i·d ..< (i+1)·d].
+    const double *features;
+    /// The number of examples.
+    ptrdiff_t count;
+    /// Where Ybar of example i goes: outputs[i].
+    double *outputs;
+} runner_outputs;
+
+/// Whether this processor and operating system run the AVX2 kernel; asked once.
 bool runner_has_avx2(void);
 
 /// Runs one epoch with AVX2; returns false, having done nothing, when
 /// runner_has_avx2() is false.
 bool runner_run_sgd_epoch_avx2(const runner_sgd_epoch *epoch);
+
+/// Computes the outputs with AVX2, the same bits as the Swift kernel's
+/// forward pass; returns false, having done nothing, without AVX2.
+bool runner_compute_outputs_avx2(const runner_outputs *job);
 
 #endif

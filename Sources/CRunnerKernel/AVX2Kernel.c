@@ -1,5 +1,5 @@
-// One epoch of per-example SGD for processors with AVX2, chosen at run time
-// (RunnerKernel.h says why).
+// Per-example SGD epochs, and forward passes for evaluation, for processors
+// with AVX2, chosen at run time (RunnerKernel.h says why).
 //
 // Written with four-lane vectors of the compiler's vector extension, the
 // lanes of the Swift kernel's SIMD4<Double>, it computes every value the
@@ -48,6 +48,12 @@ typedef struct {
     double *wi, *bi, *wo, *bo;
 } tensors;
 
+INLINE tensors tensors_of(const runner_network *network) {
+    const ptrdiff_t d = network->inputs, h = network->hidden_units;
+    double *weights = network->weights;
+    return (tensors){weights, weights + d * h, weights + d * h + h, weights + d * h + 2 * h};
+}
+
 /// The features of one example: when the width is a constant of at most
 /// four, held in registers, each also in every lane; otherwise read from memory.
 typedef struct {
@@ -78,10 +84,12 @@ INLINE double feature(const features *f, ptrdiff_t width, ptrdiff_t j) {
 /// What one sweep over the hidden units does.
 typedef struct {
     /// Apply the step of the example `x`, whose activations the sweep before
-    /// left in the scratch, with `scaled_gradient` = step·∂s/∂Ybar.
+    /// left in the scratch, with `scaled_gradient` = step·∂s/∂Ybar and
+    /// `scaled_decay` = step·decay.
     bool update;
     const double *x;
     double scaled_gradient;
+    double scaled_decay;
     /// Compute the activations and output of the example `next`.
     bool forward;
     const double *next;
@@ -90,10 +98,10 @@ typedef struct {
 /// One pass over the hidden units (see sweep_work); returns the output of
 /// `next` when work.forward is set. `width` is the number of inputs, a
 /// constant up to four; `decays` is whether decay is non-zero.
-INLINE double sweep(const runner_sgd_epoch *e, tensors t, ptrdiff_t width, bool decays, sweep_work work) {
-    const ptrdiff_t h = e->hidden_units;
-    double *activations = e->activations;
-    const double scaled_decay = e->step * e->decay;
+INLINE double sweep(const runner_network *network, tensors t, ptrdiff_t width, bool decays, sweep_work work) {
+    const ptrdiff_t h = network->hidden_units;
+    double *activations = network->activations;
+    const double scaled_decay = work.scaled_decay;
     const features x = features_of(work.x, work.update ? width : 0);
     const features next = features_of(work.next, work.forward ? width : 0);
     const lanes scaled_gradient = splat(work.scaled_gradient);
@@ -186,53 +194,74 @@ INLINE double sigmoid_of_margin(double margin, double output) {
     return (margin >= 0 ? 1.0 : e) / (1.0 + e);
 }
 
-/// The epoch for inputs of `width` features (a constant, or e->inputs).
+/// The epoch for inputs of `width` features (a constant, or the network's).
 INLINE void epoch(const runner_sgd_epoch *job, ptrdiff_t width, bool decays) {
-    const runner_sgd_epoch copy = *job;  // a local copy stays in registers
-    const runner_sgd_epoch *e = &copy;
-    const ptrdiff_t d = e->inputs, h = e->hidden_units;
-    const tensors t = {e->weights, e->weights + d * h, e->weights + d * h + h, e->weights + d * h + 2 * h};
-    const double *x = e->features + e->visits[0] * d;
-    double output = sweep(e, t, width, decays, (sweep_work){.forward = true, .next = x});
-    for (ptrdiff_t n = 0; n < e->visit_count; n++) {
-        const double y = e->labels[e->visits[n]];
+    const runner_sgd_epoch e = *job;  // a local copy stays in registers
+    const ptrdiff_t d = e.network.inputs;
+    const tensors t = tensors_of(&e.network);
+    const double *x = e.features + e.visits[0] * d;
+    double output = sweep(&e.network, t, width, decays, (sweep_work){.forward = true, .next = x});
+    for (ptrdiff_t n = 0; n < e.visit_count; n++) {
+        const double y = e.labels[e.visits[n]];
         // step·∂s/∂Ybar = step·(−Y·σ(−Y·Ybar)) as logisticLossDerivative and
         // Kernel.addGradient compute it. With Y = ±1 every product with Y is
         // exact, so (−Y·step)·σ rounds the same way and saves a multiply on
         // the chain from one example to the next.
-        const double scaled_gradient = times_minus_label(y, e->step) * sigmoid_of_margin(times_minus_label(y, output), output);
-        sweep_work work = {.update = true, .x = x, .scaled_gradient = scaled_gradient};
-        if (n + 1 < e->visit_count) {
-            x = e->features + e->visits[n + 1] * d;
+        const double scaled_gradient = times_minus_label(y, e.step) * sigmoid_of_margin(times_minus_label(y, output), output);
+        sweep_work work = {.update = true, .x = x, .scaled_gradient = scaled_gradient, .scaled_decay = e.step * e.decay};
+        if (n + 1 < e.visit_count) {
+            x = e.features + e.visits[n + 1] * d;
             work.forward = true;
             work.next = x;
         }
-        output = sweep(e, t, width, decays, work);
+        output = sweep(&e.network, t, width, decays, work);
     }
 }
 
-/// The epoch with the input width and decay made constants where they can be.
+/// The outputs for inputs of `width` features (a constant, or the network's).
+INLINE void outputs(const runner_outputs *job, ptrdiff_t width) {
+    const ptrdiff_t d = job->network.inputs;
+    const tensors t = tensors_of(&job->network);
+    for (ptrdiff_t i = 0; i < job->count; i++) {
+        job->outputs[i] = sweep(&job->network, t, width, false, (sweep_work){.forward = true, .next = job->features + i * d});
+    }
+}
+
+/// Runs CALL(width) with the width a constant for one to four inputs.
+#define WITH_CONSTANT_WIDTH(inputs, CALL) \
+    switch (inputs) {                     \
+    case 1: CALL(1); break;               \
+    case 2: CALL(2); break;               \
+    case 3: CALL(3); break;               \
+    case 4: CALL(4); break;               \
+    default: CALL(inputs); break;         \
+    }
+
+/// The epoch with the input width and whether it decays made constants.
 INLINE void specialized_epoch(const runner_sgd_epoch *e) {
-    const bool decays = e->decay != 0;
-#define WIDTH_CASES(DECAYS)                                     \
-    switch (e->inputs) {                                        \
-    case 1: epoch(e, 1, DECAYS); break;                         \
-    case 2: epoch(e, 2, DECAYS); break;                         \
-    case 3: epoch(e, 3, DECAYS); break;                         \
-    case 4: epoch(e, 4, DECAYS); break;                         \
-    default: epoch(e, e->inputs, DECAYS); break;                \
-    }
-    if (decays) {
-        WIDTH_CASES(true)
+#define DECAYING_EPOCH(width) epoch(e, width, true)
+#define PLAIN_EPOCH(width) epoch(e, width, false)
+    if (e->decay != 0) {
+        WITH_CONSTANT_WIDTH(e->network.inputs, DECAYING_EPOCH)
     } else {
-        WIDTH_CASES(false)
+        WITH_CONSTANT_WIDTH(e->network.inputs, PLAIN_EPOCH)
     }
-#undef WIDTH_CASES
+#undef DECAYING_EPOCH
+#undef PLAIN_EPOCH
+}
+
+/// The outputs with the input width made a constant.
+INLINE void specialized_outputs(const runner_outputs *job) {
+#define OUTPUTS(width) outputs(job, width)
+    WITH_CONSTANT_WIDTH(job->network.inputs, OUTPUTS)
+#undef OUTPUTS
 }
 
 #pragma clang attribute pop
 
 __attribute__((target("avx2"))) static void epoch_avx2(const runner_sgd_epoch *e) { specialized_epoch(e); }
+
+__attribute__((target("avx2"))) static void outputs_avx2(const runner_outputs *job) { specialized_outputs(job); }
 
 /// Whether the processor and the operating system support AVX2.
 static bool supports_avx2(void) {
@@ -263,12 +292,23 @@ bool runner_run_sgd_epoch_avx2(const runner_sgd_epoch *epoch) {
     return true;
 }
 
+bool runner_compute_outputs_avx2(const runner_outputs *job) {
+    if (!runner_has_avx2()) return false;
+    outputs_avx2(job);
+    return true;
+}
+
 #else
 
 bool runner_has_avx2(void) { return false; }
 
 bool runner_run_sgd_epoch_avx2(const runner_sgd_epoch *epoch) {
     (void)epoch;
+    return false;
+}
+
+bool runner_compute_outputs_avx2(const runner_outputs *job) {
+    (void)job;
     return false;
 }
 
