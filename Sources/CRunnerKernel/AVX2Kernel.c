@@ -11,7 +11,8 @@
 // separate forward pass would read. Where it departs from the Swift kernel's
 // operations, to shorten the chain of dependent operations from one example
 // to the next, the comment says why the result is the same: products with a
-// label are sign flips (times_minus_label, sigmoid_of_margin), the output
+// label are sign flips (times_minus_label), the sigmoid's exp starts from the
+// output rather than the margin, the output
 // sum selects Wo·(+0) for negative pre-activations instead of multiplying
 // after the ReLU, and a +0 tail sum is not added.
 //
@@ -101,11 +102,10 @@ typedef struct {
 INLINE double sweep(const runner_network *network, tensors t, ptrdiff_t width, bool decays, sweep_work work) {
     const ptrdiff_t h = network->hidden_units;
     double *activations = network->activations;
-    const double scaled_decay = work.scaled_decay;
     const features x = features_of(work.x, work.update ? width : 0);
     const features next = features_of(work.next, work.forward ? width : 0);
     const lanes scaled_gradient = splat(work.scaled_gradient);
-    const lanes scaled_decays = splat(scaled_decay);
+    const lanes scaled_decays = splat(work.scaled_decay);
     if (work.update) *t.bo += work.scaled_gradient;
 
     lanes sums = splat(0);
@@ -157,11 +157,11 @@ INLINE double sweep(const runner_network *network, tensors t, ptrdiff_t width, b
             double activation = activations[k], output_weight = t.wo[k];
             double error = activation > 0 ? work.scaled_gradient * output_weight : 0;
             t.bi[k] += error;
-            t.wo[k] += decays ? work.scaled_gradient * activation + scaled_decay * output_weight
+            t.wo[k] += decays ? work.scaled_gradient * activation + work.scaled_decay * output_weight
                               : work.scaled_gradient * activation;
             for (ptrdiff_t j = 0; j < width; j++) {
                 double *wi = t.wi + j * h + k;
-                *wi += decays ? feature(&x, width, j) * error + scaled_decay * *wi : feature(&x, width, j) * error;
+                *wi += decays ? feature(&x, width, j) * error + work.scaled_decay * *wi : feature(&x, width, j) * error;
             }
         }
         if (work.forward) {
@@ -187,13 +187,6 @@ INLINE double times_minus_label(double y, double v) {
     return ((pair)((pair_bits)(pair){v, 0} ^ flip))[0];
 }
 
-/// runner_sigmoid(margin) for a margin of ±output, whose exp can start from
-/// output before the sign is flipped: |margin| = |output|.
-INLINE double sigmoid_of_margin(double margin, double output) {
-    double e = runner_exp(-__builtin_fabs(output));
-    return (margin >= 0 ? 1.0 : e) / (1.0 + e);
-}
-
 /// The epoch for inputs of `width` features (a constant, or the network's).
 INLINE void epoch(const runner_sgd_epoch *job, ptrdiff_t width, bool decays) {
     const runner_sgd_epoch e = *job;  // a local copy stays in registers
@@ -207,7 +200,10 @@ INLINE void epoch(const runner_sgd_epoch *job, ptrdiff_t width, bool decays) {
         // Kernel.addGradient compute it. With Y = ±1 every product with Y is
         // exact, so (−Y·step)·σ rounds the same way and saves a multiply on
         // the chain from one example to the next.
-        const double scaled_gradient = times_minus_label(y, e.step) * sigmoid_of_margin(times_minus_label(y, output), output);
+        // The exp starts from the output, before the sign flip: |margin| = |output|.
+        const double margin = times_minus_label(y, output);
+        const double sigmoid = runner_sigmoid_given_exp(margin, runner_exp(-__builtin_fabs(output)));
+        const double scaled_gradient = times_minus_label(y, e.step) * sigmoid;
         sweep_work work = {.update = true, .x = x, .scaled_gradient = scaled_gradient, .scaled_decay = e.step * e.decay};
         if (n + 1 < e.visit_count) {
             x = e.features + e.visits[n + 1] * d;

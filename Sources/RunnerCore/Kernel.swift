@@ -35,6 +35,12 @@ struct Kernel {
         runner_network(inputs: d, hidden_units: h, weights: weights.wi, activations: hidden)
     }
 
+    /// Stops the program when a call into the AVX2 kernel did not run: it was
+    /// chosen on a processor without AVX2, outside `KernelInstructions.available`.
+    func requireAVX2(_ ran: Bool) {
+        precondition(ran, "the AVX2 kernel was chosen on a processor without AVX2")
+    }
+
     /// Ybar = Wo·ReLU(x·Wi + bi) + bo; leaves the activations H in `hidden`.
     @inline(__always)
     func forward(_ x: UnsafePointer<Double>) -> Double {

@@ -84,9 +84,7 @@ extension Kernel {
     func outputs(_ features: UnsafePointer<Double>, count: Int, into outputs: UnsafeMutablePointer<Double>, instructions: KernelInstructions) {
         if instructions == .avx2 {
             var job = runner_outputs(network: network, features: features, count: count, outputs: outputs)
-            guard runner_compute_outputs_avx2(&job) else {
-                preconditionFailure("the AVX2 kernel was chosen on a processor without AVX2")
-            }
+            requireAVX2(runner_compute_outputs_avx2(&job))
             return
         }
         for i in 0..<count {

@@ -157,8 +157,8 @@ public struct Trainer: Sendable {
                     }
                 } else if instructions == .portable {
                     kernel.runSGDEpoch(data, visits: visits, options: options)
-                } else if !kernel.runSGDEpochWithAVX2(data, visits: visits, options: options) {
-                    preconditionFailure("the AVX2 kernel was chosen on a processor without AVX2")
+                } else {
+                    kernel.runSGDEpochWithAVX2(data, visits: visits, options: options)
                 }
             }
         }
@@ -234,9 +234,8 @@ extension Kernel {
         }
     }
 
-    /// `runSGDEpoch` in the C kernel for AVX2; false, having done nothing,
-    /// when this processor lacks AVX2.
-    func runSGDEpochWithAVX2(_ data: Dataset, visits: [Int], options: TrainingOptions) -> Bool {
+    /// `runSGDEpoch` in the C kernel for AVX2 (which this processor must have).
+    func runSGDEpochWithAVX2(_ data: Dataset, visits: [Int], options: TrainingOptions) {
         data.features.withUnsafeBufferPointer { features in
             data.labels.withUnsafeBufferPointer { labels in
                 visits.withUnsafeBufferPointer { visits in
@@ -245,7 +244,7 @@ extension Kernel {
                         features: features.baseAddress!, labels: labels.baseAddress!,
                         visits: visits.baseAddress!, visit_count: visits.count,
                         step: -options.learningRate, decay: options.weightDecay)
-                    return runner_run_sgd_epoch_avx2(&epoch)
+                    requireAVX2(runner_run_sgd_epoch_avx2(&epoch))
                 }
             }
         }

@@ -3,9 +3,10 @@
 //     swift run -c release runner-benchmark
 //
 // For h = 16, 64 and 256 on 10,000 moons points it reports per-example SGD
-// throughput (training steps only, the best of 30 timed epochs after a
-// quarter-second warm-up) for each kernel the processor runs, and the wall time of a full 100-epoch run with per-epoch
-// evaluation on the training set and a 20% validation split.
+// throughput for each kernel the processor runs (training steps only, the
+// best of 30 timed epochs after a quarter-second warm-up), and the wall time
+// of a full 100-epoch run with per-epoch evaluation on the training set and a
+// 20% validation split.
 
 import RunnerCore
 

@@ -32,16 +32,20 @@
 /// 2^(i/64) for i = 0…63 as (high, low) pairs: the table of runner_exp.
 extern const double runner_powers_of_two_by_64[128];
 
+/// 2^k as a double, for −1022 ≤ k ≤ 1023.
+static inline __attribute__((always_inline)) double runner_power_of_two(int64_t k) {
+    double power;
+    uint64_t bits = (uint64_t)(1023 + k) << 52;
+    __builtin_memcpy(&power, &bits, sizeof power);
+    return power;
+}
+
 /// y·2^k, exact unless the result is subnormal or overflows.
 static inline __attribute__((always_inline)) double runner_scale_by_power_of_two(double y, int64_t k) {
 #pragma STDC FP_CONTRACT OFF
-    double factor;
-    int64_t exponent = k >= -1021 && k <= 1023 ? k : k > 1023 ? k - 1023 : k + 1000;
-    uint64_t bits = (uint64_t)(1023 + exponent) << 52;
-    __builtin_memcpy(&factor, &bits, sizeof factor);
-    if (k >= -1021 && k <= 1023) return y * factor;
-    if (k > 1023) return y * 0x1p1023 * factor;
-    return y * 0x1p-1000 * factor;
+    if (k >= -1021 && k <= 1023) return y * runner_power_of_two(k);
+    if (k > 1023) return y * 0x1p1023 * runner_power_of_two(k - 1023);
+    return y * 0x1p-1000 * runner_power_of_two(k + 1000);
 }
 
 /// e raised to x, bit-identical on every machine and within one ulp.
@@ -74,21 +78,24 @@ static inline __attribute__((always_inline)) double runner_exp(double x) {
         // |q| < 2⁻⁶², the correction low + high·q is below half an ulp of
         // high, and both lines return high·2ᵐ. m = 1024 (x near 709.78)
         // takes the line below. Checked against it near every boundary.
-        double factor;
-        uint64_t bits = (uint64_t)(1023 + m) << 52;
-        __builtin_memcpy(&factor, &bits, sizeof factor);
+        double factor = runner_power_of_two(m);
         double scaled_high = high * factor;
         return scaled_high + (low * factor + scaled_high * q);
     }
     return runner_scale_by_power_of_two(high + (low + high * q), m);
 }
 
-/// The logistic function 1 / (1 + e⁻ˣ), computed without overflow.
-static inline __attribute__((always_inline)) double runner_sigmoid(double x) {
+/// runner_sigmoid(x) given e = runner_exp(−|x|), which a caller may start
+/// computing from any value of the same magnitude as x.
+static inline __attribute__((always_inline)) double runner_sigmoid_given_exp(double x, double e) {
 #pragma STDC FP_CONTRACT OFF
     // 1/(1 + e⁻ˣ) for x ≥ 0 and eˣ/(1 + eˣ) below: exp never overflows.
-    double e = runner_exp(-__builtin_fabs(x));
     return (x >= 0 ? 1.0 : e) / (1.0 + e);
+}
+
+/// The logistic function 1 / (1 + e⁻ˣ), computed without overflow.
+static inline __attribute__((always_inline)) double runner_sigmoid(double x) {
+    return runner_sigmoid_given_exp(x, runner_exp(-__builtin_fabs(x)));
 }
 
 /// A network in raw memory.
