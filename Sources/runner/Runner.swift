@@ -13,5 +13,6 @@ struct Runner: ParsableCommand {
         subcommands: [
             RunCommand.self, ListCommand.self, ShowCommand.self, CompareCommand.self,
             QueryCommand.self, ExportCommand.self, PlotCommand.self, ReportCommand.self, GradcheckCommand.self,
+            MergeCommand.self, SlurmCommand.self,
         ])
 }
