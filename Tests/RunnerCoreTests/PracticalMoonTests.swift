@@ -29,9 +29,9 @@ struct PracticalMoonTests {
         for box in boxes {
             let moon = points(label: box.label)
             #expect(moon.allSatisfy { box.x.contains($0.x) && box.y.contains($0.y) })
-            // and they fill it: 500 points reach within 0.1 of each side.
-            #expect(abs(moon.map(\.x).min()! - box.x.lowerBound) < 0.1 && abs(moon.map(\.x).max()! - box.x.upperBound) < 0.1)
-            #expect(abs(moon.map(\.y).min()! - box.y.lowerBound) < 0.1 && abs(moon.map(\.y).max()! - box.y.upperBound) < 0.1)
+            // and they fill it: 500 points come within 0.25 of each side.
+            #expect(abs(moon.map(\.x).min()! - box.x.lowerBound) < 0.25 && abs(moon.map(\.x).max()! - box.x.upperBound) < 0.25)
+            #expect(abs(moon.map(\.y).min()! - box.y.lowerBound) < 0.25 && abs(moon.map(\.y).max()! - box.y.upperBound) < 0.25)
         }
     }
 
@@ -56,12 +56,16 @@ struct PracticalMoonTests {
 
     @Test("the jitter is uniform on [0, 0.6), not centred noise: the moons' means are shifted by 0.3")
     func jitterMean() {
-        // E[2cos θ] is 4/π on moon 1 and −4/π on moon 2, E[2sin θ] is 0 on both.
+        var random = RandomSource(seed: 1)
+        let many = DataGenerator.practicalMoon.generate(points: 100_000, noise: 0, random: &random)
+        // E[2cos θ] is 4/π on moon 1 and −4/π on moon 2, E[2sin θ] is 0 on both; the standard
+        // error of a mean of 50,000 is below 0.007, so 0.03 is more than 4 of them.
         let expected: [(label: Double, x: Double, y: Double)] = [(-1, 4 / .pi + 0.3, 0.3), (1, 0.8 - 4 / .pi + 0.3, -1.8 + 0.3)]
         for moon in expected {
-            let p = points(label: moon.label)
-            let mean = (x: p.map(\.x).reduce(0, +) / 500, y: p.map(\.y).reduce(0, +) / 500)
-            #expect(abs(mean.x - moon.x) < 0.08 && abs(mean.y - moon.y) < 0.08, "moon \(moon.label): mean \(mean)")
+            let indices = (0..<many.count).filter { many.labels[$0] == moon.label }
+            let mean = (x: indices.map { many.features[2 * $0] }.reduce(0, +) / Double(indices.count),
+                        y: indices.map { many.features[2 * $0 + 1] }.reduce(0, +) / Double(indices.count))
+            #expect(abs(mean.x - moon.x) < 0.03 && abs(mean.y - moon.y) < 0.03, "moon \(moon.label): mean \(mean)")
         }
     }
 }
