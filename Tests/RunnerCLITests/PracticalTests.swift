@@ -5,9 +5,7 @@ import Testing
 @Suite("The practical, reproduced")
 struct PracticalTests {
     /// The project's experiments/practical/ folder.
-    static let folder = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("experiments/practical")
+    static let folder = Project.root.appendingPathComponent("experiments/practical")
 
     /// A sandbox holding the practical's spec `name` with `epochs` instead of 30.
     private func sandbox(with names: [String], epochs: Int) throws -> Sandbox {
