@@ -42,17 +42,17 @@ struct SpecValidator {
         report(path, message, at: (node.line, node.column))
     }
 
-    mutating func run(_ bytes: [UInt8]) -> [ExperimentSpec] {
+    mutating func run(_ bytes: [UInt8]) -> SpecSweep {
         let root: SpecJSONNode
         do {
             root = try SpecJSONReader.parse(bytes)
         } catch {
             report("$", "invalid JSON: \(error.message)", at: (error.line, error.column))
-            return []
+            return .empty
         }
         guard case .object(let members) = root.value else {
             report("$", "expected a JSON object {…} at the top level, found \(root.value.found)", node: root)
-            return []
+            return .empty
         }
         let top = checkedMembers(members, path: "$", allowed: SpecField.topLevelKeys + SpecSection.allCases.map(\.rawValue))
 
@@ -78,8 +78,8 @@ struct SpecValidator {
         checkExclusions(top)
         checkFiles(&given)
         checkGridSize(given)
-        guard errors.isEmpty else { return [] }
-        return expand(given, name: name, group: group, description: description)
+        guard errors.isEmpty else { return .empty }
+        return SpecSweep(validator: self, fields: SpecField.all.compactMap { given[$0.dotted] }, name: name, group: group, description: description)
     }
 
     // MARK: Objects and keys
@@ -327,34 +327,22 @@ struct SpecValidator {
         report("$", "the sweep expands to \(total == .max ? "too many" : "\(total)") runs (\(factors)); at most \(SpecFile.maximumRuns) runs are allowed per spec: split it into several specs or sweep fewer values")
     }
 
-    /// Every combination of the given values, the last field varying fastest.
-    func expand(_ given: [String: GivenField], name: String, group: String, description: String?) -> [ExperimentSpec] {
-        let fields = SpecField.all.compactMap { given[$0.dotted] }
-        var runs: [ExperimentSpec] = []
-        var counters = Array(repeating: 0, count: fields.count)
-        while true {
-            var values: [String: SpecFieldValue] = [:]
-            var swept: [SweptParameter] = []
-            for (entry, counter) in zip(fields, counters) {
-                values[entry.field.dotted] = entry.values[counter]
-                if entry.swept {
-                    let display = entry.field.kind.isPath
-                        ? rawText(entry.nodes[counter]) ?? entry.values[counter].display
-                        : entry.values[counter].display
-                    swept.append(SweptParameter(field: entry.field.dotted, key: entry.field.shortKey, value: display))
-                }
+    /// The run at `counters` (an index into each field's values): its values, swept
+    /// parameters and name, resolved.
+    func run(at counters: [Int], of fields: [GivenField], name: String, group: String, description: String?) -> ExperimentSpec {
+        var values: [String: SpecFieldValue] = [:]
+        var swept: [SweptParameter] = []
+        for (entry, counter) in zip(fields, counters) {
+            values[entry.field.dotted] = entry.values[counter]
+            if entry.swept {
+                let display = entry.field.kind.isPath
+                    ? rawText(entry.nodes[counter]) ?? entry.values[counter].display
+                    : entry.values[counter].display
+                swept.append(SweptParameter(field: entry.field.dotted, key: entry.field.shortKey, value: display))
             }
-            let runName = ([name] + swept.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
-            runs.append(resolved(values, name: name, runName: runName, group: group, description: description, swept: swept))
-            var position = fields.count - 1
-            while position >= 0 {
-                counters[position] += 1
-                if counters[position] < fields[position].values.count { break }
-                counters[position] = 0
-                position -= 1
-            }
-            if position < 0 { return runs }
         }
+        let runName = ([name] + swept.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+        return resolved(values, name: name, runName: runName, group: group, description: description, swept: swept)
     }
 
     func rawText(_ node: SpecJSONNode) -> String? {
