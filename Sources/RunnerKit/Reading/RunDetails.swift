@@ -7,12 +7,15 @@ public struct RunDetails {
     public let run: Run
     public let epochs: [EpochRecord]
     public let weights: [WeightTensor]
+    /// The run as `run_summary` shows it (for what it derives from the epochs).
+    public let summary: RunSummary
 
     /// Reads the run `reference` (full id or unique prefix) with its epochs and weights.
     public init(store: ExperimentStore, reference: String) throws(StoreError) {
         run = try store.run(reference)
         epochs = try store.epochs(of: run.id)
         weights = try store.weights(of: run.id)
+        summary = try store.summaries(of: [run.id])[0]
     }
 
     /// At most this many epoch rows are printed; the rest are summarised.
@@ -30,6 +33,7 @@ public struct RunDetails {
         lines.append("  data        \(key.dataset): \(key.trainSize) training and \(key.validationSize) validation points, d = \(key.inputDimension)")
         lines.append("  network     h = \(key.hiddenUnits), init \(key.initialization)")
         lines.append("  training    lr \(Format.parameter(key.learningRate)), \(key.epochs) epochs, seed \(key.seed), order \(key.visitOrder), batch \(key.batchSize), weight decay \(Format.parameter(key.weightDecay))")
+        if !epochs.isEmpty { lines.append("  converged   \(convergenceLine)") }
         if let message = run.errorMessage { lines.append("  message     \(message)") }
         lines.append("")
         lines.append("Spec (resolved)")
@@ -57,6 +61,12 @@ public struct RunDetails {
             text += ", \(epochs.count) epoch\(epochs.count == 1 ? "" : "s") in \(Format.duration(finished.timeIntervalSince(run.startedAt)))"
         }
         return text
+    }
+
+    private var convergenceLine: String {
+        guard let epoch = summary.convergedAtEpoch else { return "no: the last epoch misclassifies training points" }
+        let step = summary.convergedAtStep.map { " (step \($0))" } ?? ""
+        return "at epoch \(epoch)\(step): zero training error from then on"
     }
 
     private var prettySpec: String {
