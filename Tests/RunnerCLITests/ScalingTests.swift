@@ -179,4 +179,11 @@ struct ScalingTests {
         #expect(!result.stderr.contains("Fatal error"))
         #expect(!FileManager.default.fileExists(atPath: sandbox.database.path))
     }
+
+    @Test("--jobs defaults to the processors this process may use, so taskset and Slurm's --cpus-per-task are honoured")
+    func jobsFollowTheAffinityMask() throws {
+        let help = try runTool("/usr/bin/taskset", ["-c", "0", RunnerBinary.url.path, "run", "--help"])
+        let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("(default: the processors this process may use, 1 here)"), "\(help)")
+    }
 }
