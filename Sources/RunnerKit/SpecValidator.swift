@@ -34,15 +34,22 @@ struct SpecValidator {
         self.baseDirectory = baseDirectory
     }
 
-    mutating func report(_ path: String, _ message: String, at position: (line: Int, column: Int)? = nil) {
-        errors.append(SpecError(file: file, jsonPath: path, message: message, line: position?.line, column: position?.column))
+    /// Records a problem at `position` in the file or, for a value from the command line,
+    /// in the `--set` argument `origin`.
+    mutating func report(_ path: String, _ message: String, at position: (line: Int, column: Int)? = nil, origin: String? = nil) {
+        if let origin {
+            errors.append(SpecError(file: "--set \(origin)", jsonPath: path, message: message))
+        } else {
+            errors.append(SpecError(file: file, jsonPath: path, message: message, line: position?.line, column: position?.column))
+        }
     }
 
     mutating func report(_ path: String, _ message: String, node: SpecJSONNode) {
-        report(path, message, at: (node.line, node.column))
+        report(path, message, at: (node.line, node.column), origin: node.origin)
     }
 
-    mutating func run(_ bytes: [UInt8]) -> [ExperimentSpec] {
+    /// Validates and expands a spec document, after applying `overrides` to it.
+    mutating func run(_ bytes: [UInt8], overrides: [SpecOverride] = []) -> [ExperimentSpec] {
         let root: SpecJSONNode
         do {
             root = try SpecJSONReader.parse(bytes)
@@ -50,15 +57,20 @@ struct SpecValidator {
             report("$", "invalid JSON: \(error.message)", at: (error.line, error.column))
             return []
         }
-        guard case .object(let members) = root.value else {
+        guard case .object(var members) = root.value else {
             report("$", "expected a JSON object {…} at the top level, found \(root.value.found)", node: root)
             return []
+        }
+        for override in overrides {
+            apply(override, to: &members, path: override.path[...], parent: "$")
         }
         let top = checkedMembers(members, path: "$", allowed: SpecField.topLevelKeys + SpecSection.allCases.map(\.rawValue))
 
         let name = text(top["name"], path: "$.name", singleLine: true) ?? SpecFile.defaultName(forPath: file)
         let group = text(top["group"], path: "$.group", singleLine: true) ?? name
         let description = text(top["description"], path: "$.description", singleLine: false)
+        let runName = text(top["run_name"], path: "$.run_name", singleLine: true)
+        let sweptRecord = top["swept"].flatMap { sweptParameters($0) }
 
         var given: [String: GivenField] = [:]
         for section in SpecSection.allCases {
@@ -78,8 +90,9 @@ struct SpecValidator {
         checkExclusions(top)
         checkFiles(&given)
         checkGridSize(given)
+        checkSingleRunKeys(top, sweeps: given.values.contains { $0.swept })
         guard errors.isEmpty else { return [] }
-        return expand(given, name: name, group: group, description: description)
+        return expand(given, name: name, group: group, description: description, runName: runName, sweptRecord: sweptRecord)
     }
 
     // MARK: Objects and keys
@@ -92,12 +105,12 @@ struct SpecValidator {
             let memberPath = path + "." + member.key
             let position = (member.keyLine, member.keyColumn)
             if let line = firstLine[member.key] {
-                report(memberPath, "duplicate key \(quoted(member.key)); it already appears on line \(line)", at: position)
+                report(memberPath, "duplicate key \(quoted(member.key)); it already appears on line \(line)", at: position, origin: member.origin)
                 continue
             }
             firstLine[member.key] = member.keyLine
             guard allowed.contains(member.key) else {
-                report(memberPath, unknownKeyMessage(member.key, path: path, allowed: allowed), at: position)
+                report(memberPath, unknownKeyMessage(member.key, path: path, allowed: allowed), at: position, origin: member.origin)
                 continue
             }
             result[member.key] = member.node
@@ -324,8 +337,12 @@ struct SpecValidator {
         report("$", "the sweep expands to \(total == .max ? "too many" : "\(total)") runs (\(factors)); at most \(SpecFile.maximumRuns) runs are allowed per spec: split it into several specs or sweep fewer values")
     }
 
-    /// Every combination of the given values, the last field varying fastest.
-    func expand(_ given: [String: GivenField], name: String, group: String, description: String?) -> [ExperimentSpec] {
+    /// Every combination of the given values, the last field varying fastest. A spec of one
+    /// run may fix its run name and the record of swept values (`run_name`, `swept`).
+    func expand(
+        _ given: [String: GivenField], name: String, group: String, description: String?,
+        runName fixedName: String? = nil, sweptRecord: [SweptParameter]? = nil
+    ) -> [ExperimentSpec] {
         let fields = SpecField.all.compactMap { given[$0.dotted] }
         var runs: [ExperimentSpec] = []
         var counters = Array(repeating: 0, count: fields.count)
@@ -341,7 +358,8 @@ struct SpecValidator {
                     swept.append(SweptParameter(field: entry.field.dotted, key: entry.field.shortKey, value: display))
                 }
             }
-            let runName = ([name] + swept.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+            if let sweptRecord { swept = sweptRecord }
+            let runName = fixedName ?? ([name] + swept.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
             runs.append(resolved(values, name: name, runName: runName, group: group, description: description, swept: swept))
             var position = fields.count - 1
             while position >= 0 {

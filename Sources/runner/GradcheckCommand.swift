@@ -29,7 +29,9 @@ struct GradcheckCommand: ParsableCommand {
 
     func run() throws {
         // Only the first run of a sweep is checked: prepare just that one.
-        guard let first = try SpecFile.load(path: spec).first else { return }
+        let runs = try SpecFile.load(path: spec)
+        guard let first = runs.first else { return }
+        note(runs.count == 1 ? "checking \(first.runName)" : "checking \(first.runName), the first of the sweep's \(runs.count) runs")
         let job = try TrainingJob(spec: first)
         let (table, passed) = GradientCheckJob(job: job).run(step: step)
         write(table.rendered(as: output.format))

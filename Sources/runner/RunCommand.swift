@@ -15,10 +15,16 @@ struct RunCommand: ParsableCommand {
             Example:
               runner run experiments/practical-default.json
               runner run experiments/practical-sweep.json --db sweep.db --quiet
+              runner run experiments/moons.json --set training.learning_rate=0.1 --set model.hidden=[5,7]
             """)
 
     @Argument(help: ArgumentHelp("Experiment spec files (JSON); see docs/spec.md.", valueName: "spec"))
     var specs: [String]
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Set a spec field for this run, e.g. training.learning_rate=0.1 (JSON value; a list sweeps). Repeatable.",
+        valueName: "path=value"))
+    var overrides: [String] = []
 
     @OptionGroup var database: DatabaseOptions
 
@@ -28,18 +34,16 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let plan: RunPlan
         do {
-            plan = try RunPlan.load(specPaths: specs)
+            plan = try RunPlan.load(specPaths: specs, overrides: overrides.map(SpecOverride.init(parsing:)))
         } catch {
             throw CLIError("\(error)\nNothing was run and the database was not changed.")
         }
         let store = try ExperimentStore(path: database.path)
         defer { store.close() }
         let interruption = InterruptionMonitor()
-        let progress: any ProgressReporter = quiet ? SilentProgress() as any ProgressReporter
-            : Terminal.isTerminal(STDERR_FILENO) ? TerminalProgress() as any ProgressReporter : LineProgress()
-        let executor = RunExecutor(store: store, progress: progress, interruption: interruption)
+        let executor = RunExecutor(store: store, progress: Self.progress(quiet: quiet), interruption: interruption)
 
-        let results = try executor.execute(plan) { write(summaryLine($0)) }
+        let results = try executor.execute(plan) { write(Self.summaryLine($0)) }
         if let reason = interruption.reason {
             let skipped = plan.jobs.count - results.count
             note("runner: \(reason); \(skipped) run(s) not started.")
@@ -50,8 +54,14 @@ struct RunCommand: ParsableCommand {
         }
     }
 
+    /// Progress on standard error: none when quiet, a live line on a terminal, plain lines elsewhere.
+    static func progress(quiet: Bool) -> any ProgressReporter {
+        quiet ? SilentProgress() as any ProgressReporter
+            : Terminal.isTerminal(STDERR_FILENO) ? TerminalProgress() as any ProgressReporter : LineProgress()
+    }
+
     /// "1a2b3c4d  name  completed  100 epochs  train_acc 0.962  val_acc 0.950  0.21 s"
-    private func summaryLine(_ result: RunResult) -> String {
+    static func summaryLine(_ result: RunResult) -> String {
         var status = result.status.rawValue
         if let epoch = result.divergedAtEpoch { status += " at epoch \(epoch)" }
         var parts = [result.identity.shortID, result.name, Terminal.colored(status, status: result.status), result.epochsCompleted == 1 ? "1 epoch" : "\(result.epochsCompleted) epochs"]

@@ -123,7 +123,8 @@ public struct RunExecutor {
                 validationSize: job.validation?.count ?? 0),
             programVersion: RunnerVersion.current,
             trainingData: job.training.count <= Self.storedPointLimit ? StoredDataset(job.training) : nil,
-            validationData: job.validation.flatMap { $0.count <= Self.storedPointLimit ? StoredDataset($0) : nil })
+            validationData: job.validation.flatMap { $0.count <= Self.storedPointLimit ? StoredDataset($0) : nil },
+            specSource: job.source)
     }
 
     private func startHeartbeat(runID: String) -> any DispatchSourceTimer {

@@ -1,4 +1,5 @@
 import RunnerCore
+import RunnerStore
 
 /// One resolved run, ready to train: its data loaded and its start weights made.
 public struct TrainingJob: Sendable {
@@ -12,6 +13,8 @@ public struct TrainingJob: Sendable {
     public let startParameters: Parameters
     /// The training seed's generator after drawing the start weights: it draws the visiting order next.
     public let random: RandomSource
+    /// The spec file the run comes from, recorded with it.
+    public var source: StoredSpecSource?
 
     /// Loads the data of `spec` (unless given) and makes its start weights
     /// with `RandomSource(seed: training.seed)`, in the order docs/spec.md describes.
@@ -46,25 +49,29 @@ public struct TrainingJob: Sendable {
 public struct RunPlan: Sendable {
     public let jobs: [TrainingJob]
 
-    /// Loads, validates and expands `specPaths`, reading each distinct data set once.
+    /// Loads, validates and expands `specPaths` (each with `overrides`, see `SpecOverride`),
+    /// reading each distinct data set once.
     ///
     /// - Throws: `RunPlanError` with every problem of every file.
-    public static func load(specPaths: [String]) throws(RunPlanError) -> RunPlan {
+    public static func load(specPaths: [String], overrides: [SpecOverride] = []) throws(RunPlanError) -> RunPlan {
         var problems: [String] = []
-        var specs: [ExperimentSpec] = []
+        var specs: [(spec: ExperimentSpec, source: StoredSpecSource)] = []
         for path in specPaths {
             do {
-                specs += try SpecFile.load(path: path)
+                let (runs, source) = try SpecFile.loadWithSource(path: path, overrides: overrides)
+                specs += runs.map { ($0, source) }
             } catch {
                 problems.append(error.description)
             }
         }
         var loaded: [DataSettings: (Dataset, Dataset?)] = [:]
         var jobs: [TrainingJob] = []
-        for spec in specs {
+        for (spec, source) in specs {
             do {
                 if loaded[spec.data] == nil { loaded[spec.data] = try spec.loadData() }
-                jobs.append(try TrainingJob(spec: spec, data: loaded[spec.data]))
+                var job = try TrainingJob(spec: spec, data: loaded[spec.data])
+                job.source = source
+                jobs.append(job)
             } catch {
                 problems.append("\(spec.runName): \(error.description)")
             }
