@@ -13,6 +13,7 @@ struct ListCommand: ParsableCommand {
               runner list --status diverged
               runner list --group practical-sweep --limit 100 --format csv
               runner list --tag baseline=yes --group a --group b
+              runner show $(runner list --name practical-default --limit 1 -q)
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -33,6 +34,9 @@ struct ListCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "At most this many runs.")
     var limit: Int = 20
 
+    @Flag(name: .shortAndLong, help: "Print only the short ids, one per line (for $(runner list -q ...) in a shell).")
+    var quiet = false
+
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit needs a positive number, got \(limit).") }
         _ = try parsedTags(tag)
@@ -51,6 +55,10 @@ struct ListCommand: ParsableCommand {
         let runs = try store.runs(matching: RunFilter(statuses: status, text: name, groups: group, tags: tags, limit: limit))
         if runs.isEmpty {
             note("no runs match in \(store.path)")
+        }
+        if quiet {
+            write(runs.map { $0.shortID + "\n" }.joined())
+            return
         }
         let forMachines = output.format == .csv || output.format == .json
         write(RunListing.table(runs, tags: try store.tags(ofRuns: runs.map(\.id)), separateColumns: forMachines).rendered(as: output.format))

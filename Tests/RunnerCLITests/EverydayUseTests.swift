@@ -243,6 +243,7 @@ struct SelectionTests {
         #expect(Set(both.compactMap { $0["id"] }) == Set(runs.shortIDs))
         let listed = try parseCSVRecords(try sandbox.succeed("list", "--group", "grid", "--group", "solo", "--format", "csv").stdout).records
         #expect(listed.count == 5)
+        #expect(try sandbox.succeed("list", "--group", "grid", "-q").stdout == runs.grid.map { $0[1] + "\n" }.joined(), "-q prints ids only")
         let mixed = try parseCSVRecords(try sandbox.succeed("compare", runs.solo[1], "--last", "1", "--group", "solo", "--format", "csv").stdout).records
         #expect(mixed.map { $0["id"] } == [runs.solo[1]], "each run once")
         for arguments in [["compare", "--group", "grid", "--group", "nope"], ["list", "--group", "nope"], ["plot", "--group", "nope", "--out", "x.svg"]] {
