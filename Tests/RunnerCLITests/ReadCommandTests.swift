@@ -3,7 +3,8 @@ import Testing
 
 @Suite("runner list")
 struct ListCommandTests {
-    static let columns = ["id", "name", "group", "tags", "status", "hidden", "lr", "epochs", "seed", "data", "train_acc", "val_acc", "created"]
+    /// A table shows tags only when a run has some.
+    static let columns = ["id", "name", "group", "status", "hidden", "lr", "epochs", "seed", "data", "train_acc", "val_acc", "created"]
     /// CSV and JSON give a diverged run's epoch a column of its own.
     static let machineColumns = ["id", "name", "group", "tags", "status", "diverged_at_epoch", "hidden", "lr", "epochs", "seed", "data", "train_acc", "val_acc", "created"]
 

@@ -3,14 +3,16 @@ import RunnerStore
 /// The tables `runner list` prints.
 public enum RunListing {
     /// One row per run: ids, name, group, tags, status, key hyperparameters and final metrics.
-    /// With `separateColumns` (for CSV and JSON) a diverged run's epoch gets a column of its own.
+    /// With `separateColumns` (for CSV and JSON, whose columns never change) a diverged run's
+    /// epoch gets a column of its own, and the tags column is there even when no run has tags.
     public static func table(_ runs: [RunSummary], tags: [String: [RunTag]] = [:], separateColumns: Bool = false) -> Table {
-        Table(
-            headers: ["id", "name", "group", "tags"] + statusHeaders(separate: separateColumns)
+        let tagged = separateColumns || tags.values.contains { !$0.isEmpty }
+        return Table(
+            headers: ["id", "name", "group"] + (tagged ? ["tags"] : []) + statusHeaders(separate: separateColumns)
                 + ["hidden", "lr", "epochs", "seed", "data", "train_acc", "val_acc", "created"],
             rows: runs.map { run in
                 let key = run.hyperparameters
-                return [Cell(run.shortID), Cell(run.name), Cell(run.groupName ?? ""), tagsCell(tags[run.id] ?? [])]
+                return [Cell(run.shortID), Cell(run.name), Cell(run.groupName ?? "")] + (tagged ? [tagsCell(tags[run.id] ?? [])] : [])
                     + statusCells(run, separate: separateColumns) + [
                     Cell(String(key.hiddenUnits), isNumber: true), Cell(Format.parameter(key.learningRate), isNumber: true),
                     Cell(String(key.epochs), isNumber: true), Cell(String(key.seed), isNumber: true), Cell(key.dataset),
