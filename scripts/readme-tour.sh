@@ -62,14 +62,14 @@ while IFS= read -r -d '' record; do
     expected=0
     if [[ "$command" =~ \#\ exit\ ([0-9]+)[[:space:]]*$ ]]; then expected="${BASH_REMATCH[1]}"; fi
     count=$((count + 1))
-    printf 'tour %3d  README.md:%-4s $ %s\n' "$count" "$line" "${command%%$'\n'*}"
+    printf 'tour %3d  %s:%-4s $ %s\n' "$count" "$(basename "$readme")" "$line" "${command%%$'\n'*}"
     set +e
     (cd "$scratch/repo" && env -u RUNNER_DB NO_COLOR=1 PATH="$scratch/bin:$PATH" bash -c "$command" \
         < /dev/null > "$scratch/output" 2>&1)
     status=$?
     set -e
     if [ "$status" -ne "$expected" ]; then
-        echo "FAILED: README.md line $line exited with status $status (expected $expected):" >&2
+        echo "FAILED: $(basename "$readme") line $line exited with status $status (expected $expected):" >&2
         echo "\$ $command" >&2
         sed 's/^/    /' "$scratch/output" >&2
         failures=$((failures + 1))

@@ -219,6 +219,17 @@ struct DeleteTests {
         #expect(try sandbox.tableCounts().values.allSatisfy { $0 == 0 })
     }
 
+    @Test("a running run is never deleted, and nothing else is then")
+    func running() throws {
+        let sandbox = try Fixture.sandbox()
+        // A copy of a run that is still running, in this (living) test process.
+        try sandbox.insertRunningCopy(of: try FixtureRuns(sandbox).ids[0], as: "eeee0000-0000-4000-8000-000000000000", withEpochs: true)
+        let before = sandbox.databaseSnapshot()
+        let result = try sandbox.runner("delete", "--last", "2", "--yes")
+        #expect(result.status != 0 && result.stderr.contains("run eeee0000 is still running; stop it"), "\(result)")
+        #expect(sandbox.databaseSnapshot() == before)
+    }
+
     @Test("a plain DELETE in sqlite3, foreign keys off, leaves nothing behind")
     func plainDelete() throws {
         let sandbox = try Fixture.sandbox()

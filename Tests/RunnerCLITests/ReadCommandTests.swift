@@ -362,7 +362,7 @@ struct MiscCommandTests {
         #expect(sandbox.contents("runner.db") == nil)
     }
 
-    static let subcommands = ["run", "list", "show", "compare", "query", "export", "plot", "report", "gradcheck"]
+    static let subcommands = ["run", "list", "show", "compare", "query", "export", "plot", "report", "gradcheck", "rerun", "tag", "note", "delete"]
 
     @Test("every subcommand's help has an example", arguments: subcommands)
     func help(subcommand: String) throws {
