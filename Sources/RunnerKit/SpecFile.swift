@@ -5,7 +5,7 @@ import RunnerCore
 /// expands sweeps into one `ExperimentSpec` per run. See `docs/spec.md`.
 public enum SpecFile {
     /// The most runs one spec may expand to.
-    public static let maximumRuns = 10_000
+    public static let maximumRuns = 1_000_000
 
     /// Reads, validates and expands the spec file at `path`.
     ///
@@ -16,7 +16,7 @@ public enum SpecFile {
     ///
     /// - Returns: The runs in grid order (see `docs/spec.md`).
     /// - Throws: Every problem in the file at once.
-    public static func load(path: String, overrides: [SpecOverride] = []) throws(SpecValidationError) -> [ExperimentSpec] {
+    public static func load(path: String, overrides: [SpecOverride] = []) throws(SpecValidationError) -> SpecSweep {
         try parse(read(path: path), path: path, overrides: overrides)
     }
 
@@ -41,7 +41,7 @@ public enum SpecFile {
     ///   - overrides: Values that replace or add to the document's, validated like it.
     public static func parse(
         _ data: Data, path: String, baseDirectory: String? = nil, overrides: [SpecOverride] = []
-    ) throws(SpecValidationError) -> [ExperimentSpec] {
+    ) throws(SpecValidationError) -> SpecSweep {
         let base = baseDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? URL(fileURLWithPath: path).deletingLastPathComponent()
         var validator = SpecValidator(file: path, baseDirectory: base.standardizedFileURL.path)
@@ -58,7 +58,7 @@ public enum SpecFile {
     }
 
     /// Validates and expands spec text given as a string; see `parse(_:path:baseDirectory:)`.
-    public static func parse(_ text: String, path: String, baseDirectory: String? = nil) throws(SpecValidationError) -> [ExperimentSpec] {
+    public static func parse(_ text: String, path: String, baseDirectory: String? = nil) throws(SpecValidationError) -> SpecSweep {
         try parse(Data(text.utf8), path: path, baseDirectory: baseDirectory)
     }
 

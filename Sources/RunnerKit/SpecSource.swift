@@ -7,7 +7,7 @@ extension SpecFile {
     /// path, its text as written, the overrides and, in a git work tree, the commit.
     public static func loadWithSource(
         path: String, overrides: [SpecOverride] = []
-    ) throws(SpecValidationError) -> (runs: [ExperimentSpec], source: StoredSpecSource) {
+    ) throws(SpecValidationError) -> (runs: SpecSweep, source: StoredSpecSource) {
         let data = try read(path: path)
         let runs = try parse(data, path: path, overrides: overrides)
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path

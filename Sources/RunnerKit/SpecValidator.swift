@@ -28,6 +28,10 @@ struct SpecValidator {
     private var fileFacts: [String: FileFacts?] = [:]
     /// The fields the spec writes, valid or not.
     private var present: Set<String> = []
+    /// The `run_name` of a spec of one run, if it gives one.
+    private var fixedRunName: String?
+    /// The `swept` record of a spec of one run, if it gives one.
+    private var sweptRecord: [SweptParameter]?
 
     init(file: String, baseDirectory: String) {
         self.file = file
@@ -48,18 +52,18 @@ struct SpecValidator {
         report(path, message, at: (node.line, node.column), origin: node.origin)
     }
 
-    /// Validates and expands a spec document, after applying `overrides` to it.
-    mutating func run(_ bytes: [UInt8], overrides: [SpecOverride] = []) -> [ExperimentSpec] {
+    /// Validates a spec document, after applying `overrides` to it, and returns its runs.
+    mutating func run(_ bytes: [UInt8], overrides: [SpecOverride] = []) -> SpecSweep {
         let root: SpecJSONNode
         do {
             root = try SpecJSONReader.parse(bytes)
         } catch {
             report("$", "invalid JSON: \(error.message)", at: (error.line, error.column))
-            return []
+            return .empty
         }
         guard case .object(var members) = root.value else {
             report("$", "expected a JSON object {…} at the top level, found \(root.value.found)", node: root)
-            return []
+            return .empty
         }
         for override in overrides {
             apply(override, to: &members, path: override.path[...], parent: "$")
@@ -69,8 +73,8 @@ struct SpecValidator {
         let name = text(top["name"], path: "$.name", singleLine: true) ?? SpecFile.defaultName(forPath: file)
         let group = text(top["group"], path: "$.group", singleLine: true) ?? name
         let description = text(top["description"], path: "$.description", singleLine: false)
-        let runName = text(top["run_name"], path: "$.run_name", singleLine: true)
-        let sweptRecord = top["swept"].flatMap { sweptParameters($0) }
+        fixedRunName = text(top["run_name"], path: "$.run_name", singleLine: true)
+        sweptRecord = top["swept"].flatMap { sweptParameters($0) }
 
         var given: [String: GivenField] = [:]
         for section in SpecSection.allCases {
@@ -91,8 +95,8 @@ struct SpecValidator {
         checkFiles(&given)
         checkGridSize(given)
         checkSingleRunKeys(top, sweeps: given.values.contains { $0.swept })
-        guard errors.isEmpty else { return [] }
-        return expand(given, name: name, group: group, description: description, runName: runName, sweptRecord: sweptRecord)
+        guard errors.isEmpty else { return .empty }
+        return SpecSweep(validator: self, fields: SpecField.all.compactMap { given[$0.dotted] }, name: name, group: group, description: description)
     }
 
     // MARK: Objects and keys
@@ -337,39 +341,24 @@ struct SpecValidator {
         report("$", "the sweep expands to \(total == .max ? "too many" : "\(total)") runs (\(factors)); at most \(SpecFile.maximumRuns) runs are allowed per spec: split it into several specs or sweep fewer values")
     }
 
-    /// Every combination of the given values, the last field varying fastest. A spec of one
-    /// run may fix its run name and the record of swept values (`run_name`, `swept`).
-    func expand(
-        _ given: [String: GivenField], name: String, group: String, description: String?,
-        runName fixedName: String? = nil, sweptRecord: [SweptParameter]? = nil
-    ) -> [ExperimentSpec] {
-        let fields = SpecField.all.compactMap { given[$0.dotted] }
-        var runs: [ExperimentSpec] = []
-        var counters = Array(repeating: 0, count: fields.count)
-        while true {
-            var values: [String: SpecFieldValue] = [:]
-            var swept: [SweptParameter] = []
-            for (entry, counter) in zip(fields, counters) {
-                values[entry.field.dotted] = entry.values[counter]
-                if entry.swept {
-                    let display = entry.field.kind.isPath
-                        ? rawText(entry.nodes[counter]) ?? entry.values[counter].display
-                        : entry.values[counter].display
-                    swept.append(SweptParameter(field: entry.field.dotted, key: entry.field.shortKey, value: display))
-                }
+    /// The run at `counters` (an index into each field's values): its values, swept
+    /// parameters and name (those of `run_name` and `swept` when a spec of one run gives
+    /// them), resolved.
+    func run(at counters: [Int], of fields: [GivenField], name: String, group: String, description: String?) -> ExperimentSpec {
+        var values: [String: SpecFieldValue] = [:]
+        var swept: [SweptParameter] = []
+        for (entry, counter) in zip(fields, counters) {
+            values[entry.field.dotted] = entry.values[counter]
+            if entry.swept {
+                let display = entry.field.kind.isPath
+                    ? rawText(entry.nodes[counter]) ?? entry.values[counter].display
+                    : entry.values[counter].display
+                swept.append(SweptParameter(field: entry.field.dotted, key: entry.field.shortKey, value: display))
             }
-            if let sweptRecord { swept = sweptRecord }
-            let runName = fixedName ?? ([name] + swept.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
-            runs.append(resolved(values, name: name, runName: runName, group: group, description: description, swept: swept))
-            var position = fields.count - 1
-            while position >= 0 {
-                counters[position] += 1
-                if counters[position] < fields[position].values.count { break }
-                counters[position] = 0
-                position -= 1
-            }
-            if position < 0 { return runs }
         }
+        if let sweptRecord { swept = sweptRecord }
+        let runName = fixedRunName ?? ([name] + swept.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+        return resolved(values, name: name, runName: runName, group: group, description: description, swept: swept)
     }
 
     func rawText(_ node: SpecJSONNode) -> String? {

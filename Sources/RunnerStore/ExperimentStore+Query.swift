@@ -12,7 +12,7 @@ extension ExperimentStore {
     public func query(_ sql: String, parameters: [String: String] = [:]) throws(StoreError) -> QueryResult {
         let reader = try access == .readOnly
             ? connection
-            : Self.mapErrors(path: path) { try DatabaseQueue(path: path, configuration: Self.configuration(.readOnly)) }
+            : Self.mapErrors(path: path) { try DatabaseQueue(path: path, configuration: Self.configuration(.readOnly, path: path, lockWaiting: lockWaiting)) }
         return try Self.mapQueryErrors {
             try reader.read { db in
                 let statement = try Self.singleStatement(sql, db)

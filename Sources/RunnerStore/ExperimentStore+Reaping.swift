@@ -20,27 +20,33 @@ extension ExperimentStore {
     public func reapAbandonedRuns(
         heartbeatTimeout: TimeInterval = 600, now: Date = Date()
     ) throws(StoreError) -> [String] {
-        let host = TrainingProcess.current.host
-        let oldestLiveHeartbeat = Timestamp.string(from: now.addingTimeInterval(-heartbeatTimeout))
         let running = try read { db in
             try Row.fetchAll(db, sql: "SELECT id, host, pid, started_at, heartbeat_at FROM runs WHERE status = 'running'")
         }
-        var abandoned: [(id: String, reason: String)] = []
-        for row in running {
-            let process = TrainingProcess(host: row["host"], pid: row["pid"])
-            let heartbeat: String = row["heartbeat_at"]
-            if process.host == host {
-                let started = Timestamp.date(from: row["started_at"]) ?? now
-                guard !process.isAlive(since: started) else { continue }
-                abandoned.append((row["id"], Self.abandoned + "process \(process.pid) on \(process.host) ended without finishing the run"))
-            } else if heartbeat < oldestLiveHeartbeat {
-                abandoned.append((row["id"], Self.abandoned + "no heartbeat from process \(process.pid) on \(process.host) since \(heartbeat)"))
-            }
+        let abandoned = running.compactMap { row in
+            Self.abandonment(of: row, heartbeatTimeout: heartbeatTimeout, now: now).map { (id: row["id"] as String, reason: $0) }
         }
         guard !abandoned.isEmpty else { return [] }
-        return try write { db in
-            // A run may have finished between the read and the write: interrupt() checks again.
-            try abandoned.filter { try interrupt($0.id, reason: $0.reason, at: now, db) }.map(\.id)
+        // Best effort: a reader never waits for another process's write lock.
+        return try waitingForLocks(.noWait) { () throws(StoreError) in
+            try write { db in
+                // A run may have finished between the read and the write: interrupt() checks again.
+                try abandoned.filter { try interrupt($0.id, reason: $0.reason, at: now, db) }.map(\.id)
+            }
         }
+    }
+
+    /// Why the `running` run in `row` (with `host`, `pid`, `started_at`, `heartbeat_at`) is
+    /// abandoned, or nil while its process may still be training it.
+    static func abandonment(of row: Row, heartbeatTimeout: TimeInterval, now: Date) -> String? {
+        let process = TrainingProcess(host: row["host"], pid: row["pid"])
+        let heartbeat: String = row["heartbeat_at"]
+        if process.host == TrainingProcess.current.host {
+            let started = Timestamp.date(from: row["started_at"]) ?? now
+            guard !process.isAlive(since: started) else { return nil }
+            return abandoned + "process \(process.pid) on \(process.host) ended without finishing the run"
+        }
+        guard heartbeat < Timestamp.string(from: now.addingTimeInterval(-heartbeatTimeout)) else { return nil }
+        return abandoned + "no heartbeat from process \(process.pid) on \(process.host) since \(heartbeat)"
     }
 }

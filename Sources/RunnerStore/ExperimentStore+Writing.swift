@@ -9,47 +9,109 @@ extension ExperimentStore {
     /// millisecond as the newest one is stamped 1 ms after it, so ordering by `created_at`
     /// is insertion order even for the fast runs of a sweep.
     @discardableResult
-    public func startRun(_ run: NewRun, at requestedDate: Date = Date()) throws(StoreError) -> RunIdentity {
-        let trainingData = try run.trainingData.map(PreparedDataset.init)
-        let validationData = try run.validationData.map(PreparedDataset.init)
+    public func startRun(_ run: NewRun, at requestedDate: Date = Date(), ids: RunIDSpace = .all) throws(StoreError) -> RunIdentity {
+        let data = try prepareData(of: run)
+        return try write { db in try insert(run, data: data, at: requestedDate, ids: ids, db) }
+    }
+
+    /// Starts `run` unless the same experiment — the same resolved spec on the same points —
+    /// already finished in this database (`completed` or `diverged`: training is
+    /// deterministic, so it would end the same way) or is being trained right now by a live
+    /// process. The check and the insert are one write transaction, so processes sharing a
+    /// database and a sweep train each experiment once.
+    ///
+    /// A `running` row of the same experiment whose process is gone is marked abandoned first
+    /// (it stays as history, like interrupted and failed runs, which are trained again).
+    public func claimRun(_ run: NewRun, at requestedDate: Date = Date(), ids: RunIDSpace = .all) throws(StoreError) -> RunClaim {
+        let data = try prepareData(of: run)
         return try write { db in
-            var date = requestedDate
-            if let newest = try String.fetchOne(db, sql: "SELECT max(created_at) FROM runs").flatMap(Timestamp.date(from:)),
-               Timestamp.string(from: date) <= Timestamp.string(from: newest) {
-                date = newest.addingTimeInterval(0.0015)  // lands in the next millisecond whatever the rounding
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, short_id, status, host, pid, started_at, heartbeat_at FROM runs
+                WHERE spec_hash = ? AND training_data_id IS ? AND validation_data_id IS ?
+                  AND status IN ('completed', 'diverged', 'running')
+                ORDER BY status <> 'completed', created_at
+                """, arguments: [sha256Hex(run.specJSON), data.training?.id, data.validation?.id])
+            for row in rows {
+                let identity = RunIdentity(id: row["id"], shortID: row["short_id"])
+                guard row["status"] as String == RunStatus.running.rawValue else { return .finished(identity) }
+                if let reason = Self.abandonment(of: row, heartbeatTimeout: 600, now: requestedDate) {
+                    _ = try interrupt(identity.id, reason: reason, at: requestedDate, db)
+                } else {
+                    return .inProgress(identity, TrainingProcess(host: row["host"], pid: row["pid"]))
+                }
             }
-            var id: String
-            repeat {
-                id = UUID().uuidString.lowercased()
-            } while try Run.filter(Column("short_id") == String(id.prefix(8))).fetchCount(db) > 0
-            let record = Run(
-                id: id, shortID: String(id.prefix(8)), name: run.name, groupName: run.groupName,
-                status: .running, createdAt: date, startedAt: date, finishedAt: nil, heartbeatAt: date,
-                specJSON: run.specJSON, specHash: sha256Hex(run.specJSON),
-                hyperparameters: run.hyperparameters,
-                finalTrainLoss: nil, finalTrainAccuracy: nil, finalValidationLoss: nil, finalValidationAccuracy: nil,
-                divergedAtEpoch: nil, errorMessage: nil,
-                programVersion: run.programVersion, host: run.process.host, pid: run.process.pid,
-                trainingDataID: try trainingData.map { try insert($0, db) },
-                validationDataID: try validationData.map { try insert($0, db) },
-                specSourceID: try run.specSource.map { try insert($0, db) }, note: nil)
-            try record.insert(db)
-            return RunIdentity(id: record.id, shortID: record.shortID)
+            return .started(try insert(run, data: data, at: requestedDate, ids: ids, db))
         }
+    }
+
+    private func prepareData(of run: NewRun) throws(StoreError) -> (training: PreparedDataset?, validation: PreparedDataset?) {
+        (try run.trainingData.map(preparedDatasets.prepared), try run.validationData.map(preparedDatasets.prepared))
+    }
+
+    private func insert(
+        _ run: NewRun, data: (training: PreparedDataset?, validation: PreparedDataset?),
+        at requestedDate: Date, ids: RunIDSpace, _ db: Database
+    ) throws -> RunIdentity {
+        var date = requestedDate
+        if let newest = try String.fetchOne(db, sql: "SELECT max(created_at) FROM runs").flatMap(Timestamp.date(from:)),
+           Timestamp.string(from: date) <= Timestamp.string(from: newest) {
+            date = newest.addingTimeInterval(0.0015)  // lands in the next millisecond whatever the rounding
+        }
+        var id: String
+        repeat {
+            id = ids.randomID()
+        } while try Run.filter(Column("short_id") == String(id.prefix(8))).fetchCount(db) > 0
+        let record = Run(
+            id: id, shortID: String(id.prefix(8)), name: run.name, groupName: run.groupName,
+            status: .running, createdAt: date, startedAt: date, finishedAt: nil, heartbeatAt: date,
+            specJSON: run.specJSON, specHash: sha256Hex(run.specJSON),
+            hyperparameters: run.hyperparameters,
+            finalTrainLoss: nil, finalTrainAccuracy: nil, finalValidationLoss: nil, finalValidationAccuracy: nil,
+            divergedAtEpoch: nil, errorMessage: nil,
+            programVersion: run.programVersion, host: run.process.host, pid: run.process.pid,
+            trainingDataID: try data.training.map { try insert($0, db) },
+            validationDataID: try data.validation.map { try insert($0, db) },
+            specSourceID: try run.specSource.map { try insert($0, db) }, note: nil)
+        try record.insert(db)
+        return RunIdentity(id: record.id, shortID: record.shortID)
     }
 
     /// Commits one epoch's metrics at once (so an interrupted run keeps every finished epoch)
     /// and refreshes the run's heartbeat.
     public func recordEpoch(_ epoch: EpochRecord, at date: Date = Date()) throws(StoreError) {
         try write { db in
-            try epoch.insert(db)
-            try touch(epoch.runID, at: date, db)
+            try insert([epoch], db)
+            try touch([epoch.runID], at: date, db)
         }
     }
 
     /// Tells readers the run's process is still alive; call it from a timer during long epochs.
     public func heartbeat(runID: String, at date: Date = Date()) throws(StoreError) {
-        try write { db in try touch(runID, at: date, db) }
+        try write { db in try touch([runID], at: date, db) }
+    }
+
+    /// Inserts epoch rows with one prepared statement.
+    func insert(_ epochs: [EpochRecord], _ db: Database) throws {
+        guard !epochs.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO epochs (run_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy, elapsed_seconds)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for epoch in epochs {
+            try statement.execute(arguments: [
+                epoch.runID, epoch.epoch, epoch.trainLoss.flatMap { $0.isNaN ? nil : $0 }, epoch.trainAccuracy,
+                epoch.validationLoss.flatMap { $0.isNaN ? nil : $0 }, epoch.validationAccuracy, epoch.elapsedSeconds,
+            ])
+        }
+    }
+
+    /// Refreshes the heartbeat of those of `runIDs` that are running.
+    func touch(_ runIDs: some Collection<String>, at date: Date, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'")
+        let stamp = Timestamp.string(from: date)
+        for id in runIDs {
+            try statement.execute(arguments: [stamp, id])
+        }
     }
 
     /// Ends a running run in one transaction: its final weights, status, metrics and, for
@@ -65,38 +127,41 @@ extension ExperimentStore {
         for tensor in weights {
             try tensor.validate()
         }
-        try write { db in
-            guard var run = try Run.fetchOne(db, key: id) else {
-                throw StoreError.runNotFound(reference: id)
-            }
-            // A run another host's reader took for abandoned (its heartbeat looked stale) is
-            // evidently alive when its own process finishes it: its result wins.
-            let reapedButAlive = run.status == .interrupted && run.errorMessage?.hasPrefix(Self.abandoned) == true
-                && TrainingProcess(host: run.host, pid: run.pid) == .current
-            guard run.status == .running || reapedButAlive else {
-                throw StoreError.runNotRunning(id: id, status: run.status)
-            }
-            run.status = outcome.status
-            run.errorMessage = nil
-            run.finishedAt = date
-            run.heartbeatAt = date
-            run.finalTrainLoss = metrics?.trainLoss
-            run.finalTrainAccuracy = metrics?.trainAccuracy
-            run.finalValidationLoss = metrics?.validationLoss
-            run.finalValidationAccuracy = metrics?.validationAccuracy
-            switch outcome {
-            case .completed:
-                break
-            case let .diverged(epoch):
-                run.divergedAtEpoch = epoch
-            case let .interrupted(reason):
-                run.errorMessage = reason
-            case let .failed(message):
-                run.errorMessage = message
-            }
-            try run.update(db)
-            try insert(weights, runID: id, db)
+        try write { db in try finish(id: id, outcome: outcome, metrics: metrics, weights: weights, at: date, db) }
+    }
+
+    /// `finishRun` inside the caller's transaction; `weights` must be valid.
+    func finish(id: String, outcome: RunOutcome, metrics: FinalMetrics?, weights: [WeightTensor], at date: Date, _ db: Database) throws {
+        guard var run = try Run.fetchOne(db, key: id) else {
+            throw StoreError.runNotFound(reference: id)
         }
+        // A run another host's reader took for abandoned (its heartbeat looked stale) is
+        // evidently alive when its own process finishes it: its result wins.
+        let reapedButAlive = run.status == .interrupted && run.errorMessage?.hasPrefix(Self.abandoned) == true
+            && TrainingProcess(host: run.host, pid: run.pid) == .current
+        guard run.status == .running || reapedButAlive else {
+            throw StoreError.runNotRunning(id: id, status: run.status)
+        }
+        run.status = outcome.status
+        run.errorMessage = nil
+        run.finishedAt = date
+        run.heartbeatAt = date
+        run.finalTrainLoss = metrics?.trainLoss
+        run.finalTrainAccuracy = metrics?.trainAccuracy
+        run.finalValidationLoss = metrics?.validationLoss
+        run.finalValidationAccuracy = metrics?.validationAccuracy
+        switch outcome {
+        case .completed:
+            break
+        case let .diverged(epoch):
+            run.divergedAtEpoch = epoch
+        case let .interrupted(reason):
+            run.errorMessage = reason
+        case let .failed(message):
+            run.errorMessage = message
+        }
+        try run.update(db)
+        try insert(weights, runID: id, db)
     }
 
     /// Sets `interrupted` on `runID` if it is running; whether it was.
@@ -113,12 +178,6 @@ extension ExperimentStore {
                 """,
             arguments: [stamp, stamp, reason, runID])
         return db.changesCount > 0
-    }
-
-    private func touch(_ runID: String, at date: Date, _ db: Database) throws {
-        try db.execute(
-            sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'",
-            arguments: [Timestamp.string(from: date), runID])
     }
 
     /// Stores each value twice: as `value` for people (NULL for NaN) and as `bits`, exact.

@@ -5,7 +5,8 @@ import GRDB
 ///
 /// Opening a store checks the path, then brings the schema up to date by applying the
 /// migrations this program carries (see `migrations/` and `docs/schema.md`). The file is in
-/// WAL mode with a 30 s busy timeout, so several `runner` processes can write to it at once.
+/// WAL mode, so several `runner` processes can write to it at once; how long a write waits
+/// for another process's lock is the store's `LockWaiting` policy (30 s by default).
 /// Each store owns one connection; it is safe to use from any thread.
 public final class ExperimentStore: Sendable {
     /// How a store may touch its file.
@@ -16,7 +17,7 @@ public final class ExperimentStore: Sendable {
         case readOnly
     }
 
-    /// How long a connection waits for another process's write lock before giving up.
+    /// How long a write waits for another process's lock by default, in seconds.
     static let busyTimeout: TimeInterval = 30
 
     /// Path of the database file.
@@ -25,6 +26,10 @@ public final class ExperimentStore: Sendable {
     public let access: Access
     /// The store's single connection to the file.
     let connection: DatabaseQueue
+    /// How writes wait for another process's lock; see `waitingForLocks(_:_:)`.
+    let lockWaiting: LockWaitingBox
+    /// The data sets of recent runs, hashed once for a whole sweep.
+    let preparedDatasets = PreparedDatasetCache()
 
     /// Opens (and for `.readWrite`, creates and migrates) the database at `path`.
     ///
@@ -34,8 +39,10 @@ public final class ExperimentStore: Sendable {
         self.path = path
         self.access = access
         try DatabaseFile.check(path, writable: access == .readWrite)
+        let lockWaiting = LockWaitingBox()
+        self.lockWaiting = lockWaiting
         connection = try Self.mapErrors(path: path) {
-            try DatabaseQueue(path: path, configuration: Self.configuration(access))
+            try DatabaseQueue(path: path, configuration: Self.configuration(access, path: path, lockWaiting: lockWaiting))
         }
         try Self.mapErrors(path: path) {
             try Migrator(migrations: Migration.bundled, path: path).prepare(connection, access: access)
@@ -51,12 +58,12 @@ public final class ExperimentStore: Sendable {
         try? connection.close()
     }
 
-    /// GRDB settings for a connection: foreign keys on, busy timeout, read-only when asked.
-    static func configuration(_ access: Access) -> Configuration {
+    /// GRDB settings for a connection: foreign keys on, lock waits by `lockWaiting`, read-only when asked.
+    static func configuration(_ access: Access, path: String, lockWaiting: LockWaitingBox) -> Configuration {
         var configuration = Configuration()
         configuration.readonly = access == .readOnly
         configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(busyTimeout)
+        configuration.busyMode = .callback { tries in lockWaiting.shouldRetry(after: tries, path: path) }
         configuration.label = "RunnerStore"
         return configuration
     }

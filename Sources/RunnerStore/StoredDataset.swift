@@ -61,6 +61,25 @@ struct PreparedDataset {
     }
 }
 
+/// The last few data sets a store prepared: the runs of a sweep share their points, which are
+/// then hashed once rather than once per run.
+final class PreparedDatasetCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recent: [PreparedDataset] = []
+    private let capacity = 8
+
+    /// `dataset` prepared, from the cache when an equal one was prepared lately.
+    func prepared(_ dataset: StoredDataset) throws(StoreError) -> PreparedDataset {
+        if let hit = lock.withLock({ recent.first { $0.dataset == dataset } }) { return hit }
+        let prepared = try PreparedDataset(dataset)
+        lock.withLock {
+            recent.insert(prepared, at: 0)
+            if recent.count > capacity { recent.removeLast() }
+        }
+        return prepared
+    }
+}
+
 extension ExperimentStore {
     /// Inserts `prepared` unless the same points are already stored; returns its id.
     func insert(_ prepared: PreparedDataset, _ db: Database) throws -> String {

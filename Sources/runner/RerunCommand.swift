@@ -32,29 +32,35 @@ struct RerunCommand: ParsableCommand {
         let store = try database.openForChanging()
         defer { store.close() }
         let originals = try selection.summaries(in: store)
-        let plan: RunPlan
+        let jobs: [TrainingJob]
         do {
-            plan = try RunPlan.rerun(originals.map(\.id), store: store)
+            jobs = try originals.map { try TrainingJob.rerun(of: $0.id, in: store) }
         } catch {
             throw CLIError("\(error)\nNothing was run and the database was not changed.")
         }
+        let progress = RunCommand.progress(quiet: quiet)
         let interruption = InterruptionMonitor()
-        let executor = RunExecutor(store: store, progress: RunCommand.progress(quiet: quiet), interruption: interruption)
-        var index = 0
-        try executor.execute(plan) { result in
-            let original = originals[index]
-            index += 1
-            write(RunCommand.summaryLine(result))
-            do {
+        let recorder = RunRecorder(store: store)
+        let executor = RunExecutor(recorder: recorder, progress: progress, interruption: interruption)
+        progress.planStarted(total: jobs.count)
+        var trained = 0
+        let outcome = Result {
+            for (original, job) in zip(originals, jobs) where interruption.signalReceived == nil {
+                guard let result = try executor.execute(job) else { continue }
+                trained += 1
+                progress.runFinished(result.identity.shortID) { write(RunCommand.summaryLine(result, quiet: quiet)) }
                 try store.setTags([RunTag(key: "rerun_of", value: original.shortID)], on: [result.identity.id])
                 let same = try store.weights(of: result.identity.id).map(\.values.bitPatterns) == store.weights(of: original.id).map(\.values.bitPatterns)
                 write("  \(same ? "same final weights as" : "final weights differ from") \(original.shortID), bit for bit\n")
-            } catch {
-                note("runner: could not compare with \(original.shortID): \(error)")
             }
         }
+        // Every epoch already handed to the recorder is committed, even after a failure.
+        let closing = Result { try recorder.close() }
+        progress.clear()
+        try outcome.get()
+        try closing.get()
         if let reason = interruption.reason {
-            note("runner: \(reason); \(plan.jobs.count - index) run(s) not started.")
+            note("runner: \(reason); \(jobs.count - trained) run(s) not started.")
             throw ExitCode(130)
         }
     }

@@ -10,11 +10,15 @@ struct RunCommand: ParsableCommand {
         discussion: """
             All specs are validated and their data read before anything is written. A spec with \
             lists in place of values is a sweep: every combination runs, recorded as one group. \
-            Ctrl-C stops after the current epoch and records the run as interrupted.
+            Runs train --jobs at a time; a run whose identical experiment already finished in the \
+            database (or is being trained by another live process) is skipped, so running the same \
+            command again resumes an interrupted sweep. Ctrl-C stops every run in flight after its \
+            current epoch and records it as interrupted.
 
             Example:
               runner run experiments/practical-default.json
-              runner run experiments/practical-sweep.json --db sweep.db --quiet
+              runner run experiments/practical-sweep.json --db sweep.db --jobs 8
+              runner run experiments/practical-sweep.json --shard 0/4 --db shard-0.db
               runner run experiments/moons.json --set training.learning_rate=0.1 --set model.hidden=[5,7]
             """)
 
@@ -28,8 +32,40 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "Runs trained at once (default: the processors this process may use, \(ProcessorAffinity.availableCores) here).",
+        valueName: "n"))
+    var jobs: Int?
+
+    @Option(help: ArgumentHelp(
+        "Train only the runs whose position in the plan is ≡ i mod n (0 ≤ i < n); n processes with i = 0 … n-1 cover the plan once.",
+        valueName: "i/n"))
+    var shard: String?
+
+    @Flag(help: "Train every run, even those whose identical experiment already finished in the database.")
+    var rerun = false
+
     @Flag(name: .shortAndLong, help: "Print only the summary, no progress.")
     var quiet = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 {
+            throw ValidationError("--jobs must be at least 1, got \(jobs); use --jobs 1 to train one run at a time.")
+        }
+        if let shard { _ = try Self.shardSpace(shard) }
+    }
+
+    /// The ids and positions of `--shard i/n`.
+    static func shardSpace(_ text: String) throws -> RunIDSpace {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
+            throw ValidationError("--shard expects i/n with whole numbers, e.g. --shard 0/4, got '\(text)'.")
+        }
+        guard count >= 1, (0..<count).contains(index) else {
+            throw ValidationError("--shard \(text): shards of \(max(count, 1)) are numbered 0 to \(max(count, 1) - 1) (i must satisfy 0 ≤ i < n).")
+        }
+        return RunIDSpace(index: index, count: count)
+    }
 
     func run() throws {
         let plan: RunPlan
@@ -38,30 +74,57 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw CLIError("\(error)\nNothing was run and the database was not changed.")
         }
+        let options = ExecutionOptions(jobs: jobs ?? ProcessorAffinity.availableCores, shard: try shard.map(Self.shardSpace) ?? .all, rerun: rerun)
         let store = try ExperimentStore(path: database.path)
         defer { store.close() }
-        let interruption = InterruptionMonitor()
-        let executor = RunExecutor(store: store, progress: Self.progress(quiet: quiet), interruption: interruption)
-
-        let results = try executor.execute(plan) { write(Self.summaryLine($0)) }
-        if let reason = interruption.reason {
-            let skipped = plan.jobs.count - results.count
-            note("runner: \(reason); \(skipped) run(s) not started.")
-            throw ExitCode(130)
+        let progress = Self.progress(quiet: quiet)
+        // Writes wait for other processes' locks as long as they are held, saying so on stderr.
+        let summary = try store.waitingForLocks(.patient(reportAfter: 5) { wait in
+            progress.clear()
+            note("runner: \(wait)")
+        }) {
+            let interruption = InterruptionMonitor()
+            let suspension = SuspensionHandler(store: store) { progress.clear() }
+            defer { withExtendedLifetime(suspension) {} }
+            let recorder = RunRecorder(store: store)
+            let executor = RunExecutor(recorder: recorder, progress: progress, interruption: interruption)
+            let quiet = quiet
+            let outcome = Result { try executor.execute(plan, options: options) { write(Self.summaryLine($0, quiet: quiet)) } }
+            // Every epoch already handed to the recorder is committed, even after a failure.
+            let closing = Result { try recorder.close() }
+            progress.clear()
+            let summary = try outcome.get()
+            try closing.get()
+            return (summary, interruption.reason)
         }
-        if Set(plan.jobs.map(\.spec.group)).count == 1, plan.jobs.count > 1 {
-            note("Compare them: runner compare --group \(shellQuoted(plan.jobs[0].spec.group))")
+        report(summary.0, plan: plan, options: options)
+        if let reason = summary.1 {
+            note("runner: \(reason); \(summary.0.notStarted) run(s) not started (run the same command again to train them).")
+            throw ExitCode(130)
         }
     }
 
-    /// Progress on standard error: none when quiet, a live line on a terminal, plain lines elsewhere.
+    private func report(_ summary: ExecutionSummary, plan: RunPlan, options: ExecutionOptions) {
+        if summary.alreadyFinished > 0 {
+            note("skipped \(summary.alreadyFinished) run\(summary.alreadyFinished == 1 ? "" : "s") already in \(database.path) (--rerun to train them again)")
+        }
+        if summary.inProgressElsewhere > 0 {
+            note("skipped \(summary.inProgressElsewhere) run\(summary.inProgressElsewhere == 1 ? "" : "s") being trained right now by another runner process")
+        }
+        let groups = Set(plan.sweeps.compactMap { $0.first?.group })
+        if groups.count == 1, plan.count > 1, !summary.results.isEmpty {
+            note("Compare them: runner compare --group \(shellQuoted(groups.first!))")
+        }
+    }
+
+    /// Progress on standard error: none when quiet, a live display on a terminal, plain lines elsewhere.
     static func progress(quiet: Bool) -> any ProgressReporter {
         quiet ? SilentProgress() as any ProgressReporter
             : Terminal.isTerminal(STDERR_FILENO) ? TerminalProgress() as any ProgressReporter : LineProgress()
     }
 
     /// "1a2b3c4d  name  completed  100 epochs  train_acc 0.962  val_acc 0.950  0.21 s"
-    static func summaryLine(_ result: RunResult) -> String {
+    static func summaryLine(_ result: RunResult, quiet: Bool) -> String {
         var status = result.status.rawValue
         if let epoch = result.divergedAtEpoch { status += " at epoch \(epoch)" }
         var parts = [result.identity.shortID, result.name, Terminal.colored(status, status: result.status), result.epochsCompleted == 1 ? "1 epoch" : "\(result.epochsCompleted) epochs"]

@@ -14,6 +14,7 @@ struct Runner: ParsableCommand {
         subcommands: [
             RunCommand.self, ListCommand.self, ShowCommand.self, CompareCommand.self,
             QueryCommand.self, ExportCommand.self, PlotCommand.self, ReportCommand.self, GradcheckCommand.self,
+            MergeCommand.self, SlurmCommand.self,
             RerunCommand.self, TagCommand.self, NoteCommand.self, DeleteCommand.self,
         ])
 

@@ -48,7 +48,7 @@ struct RunCommandTests {
         let sandbox = try Sandbox()
         let spec = try sandbox.spec("tiny")
         let first = try sandbox.runSpec(spec)
-        let second = try sandbox.runSpec(spec)
+        let second = try sandbox.runSpec(spec, "--rerun")
         try #require(first.count == 1 && second.count == 1)
         func weights(_ id: String) throws -> [[String]] {
             try sandbox.sqlite("SELECT tensor, row, col, bits FROM weights WHERE run_id = '\(id)' ORDER BY tensor, row, col")

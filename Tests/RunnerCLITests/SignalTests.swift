@@ -20,9 +20,10 @@ extension Sandbox {
         return false
     }
 
-    /// Starts the long sweep and returns once its first epoch is stored.
-    func startLongRun() throws -> RunnerProcess {
-        let process = try start("run", try spec("long", longSpec))
+    /// Starts the long sweep, one run at a time unless `jobs` says otherwise, and returns
+    /// once its first epoch is stored.
+    func startLongRun(jobs: Int = 1) throws -> RunnerProcess {
+        let process = try start("run", try spec("long", longSpec), "--jobs", String(jobs))
         let started = try waitForEpochs(1, timeout: 20)
         if !started { process.send(SIGKILL) }
         try #require(started, "the long run stored no epoch in time: \(process.wait(timeout: 5))")
@@ -88,5 +89,78 @@ struct SignalTests {
         // Whichever came first, the end of the epoch or the second signal, the run ends interrupted.
         let listed = try parseCSVRecords(try sandbox.succeed("list", "--format", "csv").stdout).records
         #expect(listed.map { $0["status"] } == ["interrupted"])
+    }
+
+    @Test("with --jobs 2, Ctrl-C stops both runs in flight after their epoch; none is left running")
+    func interruptParallelRuns() throws {
+        let sandbox = try Sandbox()
+        let process = try sandbox.startLongRun(jobs: 2)
+        #expect(try sandbox.waitForRuns(2, timeout: 20), "both runs start")
+        process.send(SIGINT)
+        let result = process.wait(timeout: 10)
+        #expect(result.status == 130 && !result.endedBySignal, "\(result)")
+        #expect(try sandbox.sqlite("SELECT status, finished_at IS NOT NULL FROM runs") == [["interrupted", "1"], ["interrupted", "1"]])
+        #expect(try sandbox.count("SELECT count(*) FROM weights") == 2 * (2 * 64 + 2 * 64 + 1))
+        #expect(result.stderr.contains("0 run(s) not started"), "\(result.stderr)")
+    }
+
+    @Test("Ctrl-Z stops runner outside any transaction: another writer goes on at once")
+    func suspendedWriterHoldsNoLock() throws {
+        let sandbox = try Sandbox()
+        let process = try sandbox.startLongRun()
+        for _ in 0..<20 {
+            process.send(SIGTSTP)
+            #expect(try sandbox.waitForState("T", of: process, timeout: 5), "Ctrl-Z stops the process")
+            // A write needs the lock at once: sqlite3 gives up after 200 ms rather than waiting.
+            let write = try runTool("/usr/bin/sqlite3", ["-cmd", ".timeout 200", sandbox.database.path, "UPDATE runs SET name = name"])
+            #expect(write.status == 0 && write.stderr.isEmpty, "the stopped runner holds no lock: \(write)")
+            process.send(SIGCONT)
+            #expect(try sandbox.waitForState("RS", of: process, timeout: 5))
+        }
+        process.send(SIGINT)
+        #expect(process.wait(timeout: 10).status == 130)
+    }
+
+    @Test("a writer waits for a held lock, keeps training, and says who holds it")
+    func waitsForAHeldLock() throws {
+        let sandbox = try Sandbox()
+        try sandbox.succeed("run", try sandbox.spec("tiny"), "--quiet")
+        // sqlite3 takes the write lock and keeps it for 7 s.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        holder.arguments = [sandbox.database.path, "BEGIN IMMEDIATE;", ".shell sleep 7", "COMMIT;"]
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        let waiting = try sandbox.runner("run", try sandbox.spec("other", Spec.small(name: "other", epochs: "50", seed: "5")), timeout: 60)
+        holder.waitUntilExit()
+        #expect(waiting.status == 0, "\(waiting)")
+        #expect(waiting.stderr.contains("for the write lock on runner.db, held by process \(holder.processIdentifier)"), "\(waiting.stderr)")
+        #expect(try sandbox.count("SELECT count(*) FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.name = 'other'") == 50)
+    }
+}
+
+extension Sandbox {
+    /// Waits until the database holds `count` runs; false after `timeout` seconds.
+    func waitForRuns(_ count: Int, timeout: Double) throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try self.count("SELECT count(*) FROM runs") >= count { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    /// Waits until `process` is in one of the `/proc` states `states` ("T" stopped, "R"/"S" running); false after `timeout`.
+    func waitForState(_ states: String, of process: RunnerProcess, timeout: Double) throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let stat = (try? String(contentsOfFile: "/proc/\(process.process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+            if let name = stat.lastIndex(of: ")"), let state = stat[stat.index(after: name)...].dropFirst().first, states.contains(state) {
+                return true
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return false
     }
 }

@@ -8,8 +8,10 @@ struct ComparisonTests {
     /// Trains `spec` for real and records it in `store`.
     @discardableResult
     func record(_ spec: ExperimentSpec, in store: ExperimentStore) throws -> RunResult {
-        let executor = RunExecutor(store: store, progress: SilentProgress(), interruption: nil)
-        return try executor.execute(try TrainingJob(spec: spec), index: 1, total: 1)
+        let recorder = RunRecorder(store: store)
+        defer { try? recorder.close() }
+        let executor = RunExecutor(recorder: recorder, progress: SilentProgress(), interruption: nil)
+        return try #require(try executor.execute(try TrainingJob(spec: spec)))
     }
 
     func specs(_ json: String) throws -> [ExperimentSpec] {

@@ -28,7 +28,7 @@ struct TemporaryFolder {
 
 /// Parses `json` as if it were the file `experiments/<name>` in `folder` (or a dummy folder).
 func parseSpec(_ json: String, name: String = "test.json", folder: String = "/nonexistent-spec-folder") throws(SpecValidationError) -> [ExperimentSpec] {
-    try SpecFile.parse(json, path: "experiments/\(name)", baseDirectory: folder)
+    Array(try SpecFile.parse(json, path: "experiments/\(name)", baseDirectory: folder))
 }
 
 /// The validation error `json` produces; records an issue when it is valid.

@@ -211,11 +211,11 @@ import Testing
     }
 
     @Test func aSweepOverTooManyRunsIsRefused() {
-        let epochs = (1...101).map(String.init).joined(separator: ",")
-        let seeds = (0..<100).map(String.init).joined(separator: ",")
+        let epochs = (1...1001).map(String.init).joined(separator: ",")
+        let seeds = (0..<1000).map(String.init).joined(separator: ",")
         let errors = specErrors(#"{"training": {"epochs": [\#(epochs)], "seed": [\#(seeds)]}}"#)
         #expect(errors.map(\.jsonPath) == ["$"])
-        #expect(errors.first?.message.hasPrefix("the sweep expands to 10100 runs (101 epochs × 100 seed); at most 10000 runs are allowed") == true)
+        #expect(errors.first?.message.hasPrefix("the sweep expands to 1001000 runs (1001 epochs × 1000 seed); at most 1000000 runs are allowed") == true)
     }
 
     @Test func unreadableSpecFileIsOneError() {

@@ -22,8 +22,18 @@ public enum Format {
         return "\(value)"
     }
 
+    /// A rate with about three significant digits ("850", "12.3k", "1.2M").
+    public static func rate(_ value: Double) -> String {
+        switch value {
+        case ..<1_000: String(format: "%.0f", value)
+        case ..<1_000_000: String(format: "%.3gk", value / 1e3)
+        default: String(format: "%.3gM", value / 1e6)
+        }
+    }
+
     /// A duration in seconds ("0.42 s", "12.3 s", "2 min 5 s").
     public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
         if seconds < 10 { return String(format: "%.2f s", seconds) }
         if seconds < 120 { return String(format: "%.1f s", seconds) }
         return "\(Int(seconds) / 60) min \(Int(seconds) % 60) s"

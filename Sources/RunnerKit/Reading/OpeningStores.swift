@@ -18,7 +18,8 @@ extension ExperimentStore {
         }
         do {
             let store = try ExperimentStore(path: path, access: .readWrite)
-            if reapingAbandonedRuns { try store.reapAbandonedRuns() }
+            // Best effort: skipped while another process holds the write lock.
+            if reapingAbandonedRuns { _ = try? store.reapAbandonedRuns() }
             return store
         } catch .readOnlyFile {
             return try ExperimentStore(path: path, access: .readOnly)

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import RunnerStore
 
 /// Turns SIGINT and SIGTERM into a flag that training checks after every epoch.
 ///
@@ -49,5 +50,33 @@ public final class InterruptionMonitor: @unchecked Sendable {
         lock.withLock {
             if received == nil { received = number }
         }
+    }
+}
+
+/// Lets Ctrl-Z (SIGTSTP) stop the process only at a moment it holds no database lock, so a
+/// stopped `runner` never blocks the other processes writing to the same file: the stop
+/// waits for the end of the current transaction (a few milliseconds at most), clears the
+/// progress display, and stops; `fg` or `kill -CONT` resumes it where it was.
+public final class SuspensionHandler: @unchecked Sendable {
+    private let source: any DispatchSourceSignal
+    private let previous: (@convention(c) (Int32) -> Void)?
+
+    /// Handles SIGTSTP for `store`, calling `beforeStopping` just before the process stops.
+    public init(store: ExperimentStore, beforeStopping: @escaping @Sendable () -> Void) {
+        previous = signal(SIGTSTP, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGTSTP, queue: .global())
+        source.setEventHandler {
+            store.suspendOutsideTransactions {
+                beforeStopping()
+                // SIGSTOP cannot be caught or ignored, so it stops even with SIGTSTP handled here.
+                kill(getpid(), SIGSTOP)
+            }
+        }
+        source.resume()
+    }
+
+    deinit {
+        source.cancel()
+        signal(SIGTSTP, previous)
     }
 }

@@ -1,75 +1,257 @@
 import Foundation
 import RunnerCore
 
-/// Receives the life of each run as `runner run` trains it.
-public protocol ProgressReporter: AnyObject {
-    /// A run is about to train; `index` counts from 1 over `total` runs.
-    func runStarted(name: String, shortID: String, index: Int, total: Int, epochs: Int)
-    /// One epoch finished.
-    func epochFinished(_ report: EpochReport, of epochs: Int)
-    /// The run ended (successfully or not).
-    func runFinished()
+/// A run as the progress display names it.
+public struct RunProgress: Sendable {
+    public var shortID: String
+    public var name: String
+    /// Epochs planned.
+    public var epochs: Int
+
+    public init(shortID: String, name: String, epochs: Int) {
+        self.shortID = shortID
+        self.name = name
+        self.epochs = epochs
+    }
 }
 
-/// Shows nothing.
+/// Receives the life of each run as `runner run` trains them, from several threads at once.
+public protocol ProgressReporter: AnyObject, Sendable {
+    /// This process is about to train (or skip) `total` runs.
+    func planStarted(total: Int)
+    /// A run starts training.
+    func runStarted(_ run: RunProgress)
+    /// One epoch of run `shortID` finished.
+    func epochFinished(_ report: EpochReport, of shortID: String)
+    /// A run was skipped: the same experiment is already in the database.
+    func runSkipped()
+    /// Run `shortID` ended; `announce` prints its summary line (above a progress display).
+    func runFinished(_ shortID: String, announce: () -> Void)
+    /// Clears the display before the process stops (Ctrl-Z) or ends.
+    func clear()
+}
+
+/// Shows nothing but the summary lines.
 public final class SilentProgress: ProgressReporter {
+    private let lock = NSLock()
+
     public init() {}
-    public func runStarted(name: String, shortID: String, index: Int, total: Int, epochs: Int) {}
-    public func epochFinished(_ report: EpochReport, of epochs: Int) {}
-    public func runFinished() {}
+    public func planStarted(total: Int) {}
+    public func runStarted(_ run: RunProgress) {}
+    public func epochFinished(_ report: EpochReport, of shortID: String) {}
+    public func runSkipped() {}
+    public func runFinished(_ shortID: String, announce: () -> Void) { lock.withLock(announce) }
+    public func clear() {}
 }
 
-/// A progress bar redrawn in place on a terminal, on standard error.
-public final class TerminalProgress: ProgressReporter {
-    private var prefix = ""
+/// A display redrawn in place on a terminal, on standard error: a line with the runs done,
+/// skipped and left and the time left, then one line per run in flight with its bar, epoch,
+/// epochs per second, time left, and latest loss, accuracy and validation loss. Every line
+/// fits the terminal's width (names are shortened, numbers never), so nothing wraps.
+public final class TerminalProgress: ProgressReporter, @unchecked Sendable {
+    private struct Flight {
+        var run: RunProgress
+        var started: Date
+        var report: EpochReport?
+    }
+
+    private let lock = NSLock()
+    private var total = 0
+    private var done = 0
+    private var skipped = 0
+    private var began = Date()
+    private var flights: [String: Flight] = [:]
+    /// Lines currently drawn below the cursor's line, to erase before redrawing.
+    private var drawnLines = 0
     private var lastDraw = Date.distantPast
-    private let width = 24
 
     public init() {}
 
-    public func runStarted(name: String, shortID: String, index: Int, total: Int, epochs: Int) {
-        prefix = total > 1 ? "[\(index)/\(total)] \(shortID) \(name)" : "\(shortID) \(name)"
-        lastDraw = .distantPast
-    }
-
-    public func epochFinished(_ report: EpochReport, of epochs: Int) {
-        // Redraw at most 20 times a second, and always on the last epoch.
-        guard report.epoch == epochs || Date().timeIntervalSince(lastDraw) > 0.05 else { return }
-        lastDraw = Date()
-        let filled = width * report.epoch / epochs
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        var line = "\(prefix) \(bar) epoch \(report.epoch)/\(epochs)  loss \(Format.metric(report.training.loss))  acc \(Format.accuracy(report.training.accuracy))"
-        if let validation = report.validation {
-            line += "  val acc \(Format.accuracy(validation.accuracy))"
+    public func planStarted(total: Int) {
+        lock.withLock {
+            (self.total, done, skipped, began) = (total, 0, 0, Date())
         }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
     }
 
-    public func runFinished() {
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    public func runStarted(_ run: RunProgress) {
+        lock.withLock {
+            flights[run.shortID] = Flight(run: run, started: Date())
+            draw(force: true)
+        }
+    }
+
+    public func epochFinished(_ report: EpochReport, of shortID: String) {
+        lock.withLock {
+            flights[shortID]?.report = report
+            draw(force: false)
+        }
+    }
+
+    public func runSkipped() {
+        lock.withLock {
+            skipped += 1
+            draw(force: false)
+        }
+    }
+
+    public func runFinished(_ shortID: String, announce: () -> Void) {
+        lock.withLock {
+            flights[shortID] = nil
+            done += 1
+            erase()
+            announce()
+            draw(force: true)
+        }
+    }
+
+    public func clear() {
+        lock.withLock(erase)
+    }
+
+    /// Redraws at most 10 times a second unless `force`d.
+    private func draw(force: Bool) {
+        let now = Date()
+        guard force || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+        lastDraw = now
+        let width = max(20, TerminalSize.columns(of: STDERR_FILENO) - 1)
+        var lines = [headline(now: now)]
+        for flight in flights.values.sorted(by: { $0.started < $1.started }) {
+            lines.append(line(for: flight, now: now, width: width))
+        }
+        // Never more lines than the terminal has rows: the rest are summarised.
+        let rows = max(3, TerminalSize.rows(of: STDERR_FILENO) - 2)
+        if lines.count > rows {
+            let hidden = lines.count - rows + 1
+            lines = Array(lines.prefix(rows - 1)) + ["… and \(hidden) more runs in flight"]
+        }
+        var text = erasure()
+        text += lines.map { String(Self.fitted($0, width: width)) }.joined(separator: "\n")
+        drawnLines = lines.count - 1
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    private func headline(now: Date) -> String {
+        var parts = ["[\(done + skipped)/\(total)] runs"]
+        if skipped > 0 { parts.append("\(skipped) skipped") }
+        parts.append("\(flights.count) in flight")
+        if done > 0 && total > done + skipped {
+            let perRun = now.timeIntervalSince(began) / Double(done)
+            parts.append("about \(Format.duration(perRun * Double(total - done - skipped))) left")
+        }
+        return parts.joined(separator: "  ")
+    }
+
+    private func line(for flight: Flight, now: Date, width: Int) -> String {
+        let epochs = flight.run.epochs
+        let epoch = flight.report?.epoch ?? 0
+        let seconds = now.timeIntervalSince(flight.started)
+        var numbers = "\(epoch)/\(epochs)"
+        if epoch > 0, seconds > 0 {
+            let rate = Double(epoch) / seconds
+            numbers += "  \(Format.rate(rate)) ep/s  \(Format.duration(Double(epochs - epoch) / rate)) left"
+        }
+        if let report = flight.report {
+            numbers += "  loss \(Format.metric(report.training.loss))  acc \(Format.accuracy(report.training.accuracy))"
+            if let validation = report.validation {
+                numbers += "  val_loss \(Format.metric(validation.loss))"
+            }
+        }
+        let barWidth = 12
+        let filled = barWidth * epoch / max(epochs, 1)
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
+        // The name gives way first: numbers are never cut.
+        let fixed = flight.run.shortID.count + bar.count + numbers.count + 4
+        let name = Self.fitted(flight.run.name, width: max(0, width - fixed))
+        return "\(flight.run.shortID) \(name) \(bar) \(numbers)"
+    }
+
+    /// Moves the cursor back over the lines drawn and clears them.
+    private func erasure() -> String {
+        "\r" + String(repeating: "\u{1B}[1A", count: drawnLines) + "\u{1B}[J"
+    }
+
+    private func erase() {
+        FileHandle.standardError.write(Data(erasure().utf8))
+        drawnLines = 0
+    }
+
+    /// `text` cut to `width` characters, with "…" where it was cut.
+    static func fitted(_ text: String, width: Int) -> Substring {
+        guard text.count > width else { return Substring(text) }
+        guard width > 1 else { return text.prefix(max(0, width)) }
+        return Substring(text.prefix(width - 1) + "…")
     }
 }
 
-/// Plain lines on standard error, for logs and pipes: about ten per run.
-public final class LineProgress: ProgressReporter {
-    private var prefix = ""
+/// Plain lines on standard error, for logs and pipes: a start line and about ten epoch lines per run.
+public final class LineProgress: ProgressReporter, @unchecked Sendable {
+    private let lock = NSLock()
+    private var total = 0
+    private var started = 0
+    private var runs: [String: RunProgress] = [:]
 
     public init() {}
 
-    public func runStarted(name: String, shortID: String, index: Int, total: Int, epochs: Int) {
-        prefix = "\(shortID) \(name)"
-        FileHandle.standardError.write(Data("[\(index)/\(total)] \(prefix): training \(epochs) epochs\n".utf8))
+    public func planStarted(total: Int) {
+        lock.withLock { (self.total, started) = (total, 0) }
     }
 
-    public func epochFinished(_ report: EpochReport, of epochs: Int) {
-        let step = max(1, epochs / 10)
-        guard report.epoch % step == 0 || report.epoch == epochs else { return }
-        var line = "\(prefix): epoch \(report.epoch)/\(epochs) loss \(Format.metric(report.training.loss)) acc \(Format.accuracy(report.training.accuracy))"
+    public func runStarted(_ run: RunProgress) {
+        lock.withLock {
+            started += 1
+            runs[run.shortID] = run
+            emit("[\(started)/\(total)] \(run.shortID) \(run.name): training \(run.epochs) epochs")
+        }
+    }
+
+    public func epochFinished(_ report: EpochReport, of shortID: String) {
+        guard let run = lock.withLock({ runs[shortID] }) else { return }
+        let step = max(1, run.epochs / 10)
+        guard report.epoch % step == 0 || report.epoch == run.epochs else { return }
+        var line = "\(shortID) \(run.name): epoch \(report.epoch)/\(run.epochs) loss \(Format.metric(report.training.loss)) acc \(Format.accuracy(report.training.accuracy))"
         if let validation = report.validation {
             line += " val_loss \(Format.metric(validation.loss)) val_acc \(Format.accuracy(validation.accuracy))"
         }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        lock.withLock { emit(line) }
     }
 
-    public func runFinished() {}
+    public func runSkipped() {
+        lock.withLock { started += 1 }
+    }
+
+    public func runFinished(_ shortID: String, announce: () -> Void) {
+        lock.withLock {
+            runs[shortID] = nil
+            announce()
+        }
+    }
+
+    public func clear() {}
+
+    private func emit(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// The size of the terminal a file descriptor writes to.
+public enum TerminalSize {
+    /// Columns: the terminal's own (ioctl), else `$COLUMNS`, else 80.
+    public static func columns(of descriptor: Int32) -> Int {
+        size(of: descriptor)?.columns ?? environment("COLUMNS") ?? 80
+    }
+
+    /// Rows: the terminal's own, else `$LINES`, else 24.
+    public static func rows(of descriptor: Int32) -> Int {
+        size(of: descriptor)?.rows ?? environment("LINES") ?? 24
+    }
+
+    private static func size(of descriptor: Int32) -> (columns: Int, rows: Int)? {
+        var size = winsize()
+        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+        return (Int(size.ws_col), Int(size.ws_row))
+    }
+
+    private static func environment(_ name: String) -> Int? {
+        ProcessInfo.processInfo.environment[name].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+    }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import RunnerCore
 import RunnerStore
@@ -21,84 +20,177 @@ public struct RunResult: Sendable {
     public var seconds: Double
 }
 
-/// Trains runs and records each one in the store as it goes.
+/// Which runs of a plan a process trains, and how.
+public struct ExecutionOptions: Sendable {
+    /// Runs trained at once, each on its own thread.
+    public var jobs: Int
+    /// Train only the runs whose position is ≡ `shard.index` mod `shard.count`.
+    public var shard: RunIDSpace
+    /// Train runs again even when the same experiment already finished in the database.
+    public var rerun: Bool
+
+    public init(jobs: Int = 1, shard: RunIDSpace = .all, rerun: Bool = false) {
+        self.jobs = jobs
+        self.shard = shard
+        self.rerun = rerun
+    }
+}
+
+/// What `RunExecutor.execute` did with the runs of its plan.
+public struct ExecutionSummary: Sendable {
+    /// The runs trained, in the order they ended.
+    public var results: [RunResult] = []
+    /// Runs skipped because the same experiment already finished in the database.
+    public var alreadyFinished = 0
+    /// Runs skipped because a live process is training the same experiment.
+    public var inProgressElsewhere = 0
+    /// Runs of this process's share not started, after an interruption or a failure.
+    public var notStarted = 0
+}
+
+/// Trains the runs of a plan, several at once, and records each one as it goes.
 ///
-/// A run is inserted as `running`, every epoch is committed as it ends, a
-/// timer refreshes the heartbeat, and the weights and final status are
-/// written together at the end: completed, diverged (with its epoch),
-/// interrupted (after a signal, keeping every finished epoch) or failed.
-public struct RunExecutor {
-    public let store: ExperimentStore
+/// Each worker takes the next run of the plan (of this shard), makes its start weights,
+/// claims it in the store (skipping experiments that already finished or are in flight
+/// elsewhere, unless `rerun`), trains it, and finishes it: completed, diverged (with its
+/// epoch), interrupted (after a signal, keeping every finished epoch) or failed. Epochs go
+/// through a `RunRecorder`, so training never waits on the database. Only the runs in
+/// flight are in memory, with the data sets they use.
+///
+/// Every run's result depends on its spec alone, never on the jobs, the shard or what
+/// other runs do, so any schedule gives the same bits.
+public final class RunExecutor: @unchecked Sendable {
+    public let recorder: RunRecorder
     public let progress: any ProgressReporter
     public let interruption: InterruptionMonitor?
-    /// How often the heartbeat is refreshed while a run trains.
-    public var heartbeatInterval: Double = 15
     /// Data sets up to this many points are stored with their runs (once per distinct
     /// set); larger ones are not, and pictures rebuild them from the spec instead.
-    /// Storing takes about a second per 100,000 points, inside the write lock that
-    /// other runs writing to the same file wait for.
     public static let storedPointLimit = 100_000
 
-    public init(store: ExperimentStore, progress: any ProgressReporter, interruption: InterruptionMonitor?) {
-        self.store = store
+    private let lock = NSLock()
+    private var pending: StrideToIterator<Int>?
+    private var summary = ExecutionSummary()
+    private var failure: (any Error)?
+
+    public init(recorder: RunRecorder, progress: any ProgressReporter, interruption: InterruptionMonitor?) {
+        self.recorder = recorder
         self.progress = progress
         self.interruption = interruption
     }
 
-    /// Trains and records every run of `plan` in order, handing each result to
-    /// `onResult` as it ends; after an interruption it starts no further run.
-    ///
-    /// - Returns: The results of the runs that were started.
-    @discardableResult
-    public func execute(_ plan: RunPlan, onResult: (RunResult) -> Void) throws -> [RunResult] {
-        var results: [RunResult] = []
-        for (index, job) in plan.jobs.enumerated() {
-            let result = try execute(job, index: index + 1, total: plan.jobs.count)
-            results.append(result)
-            onResult(result)
-            if interruption?.signalReceived != nil { break }
-        }
-        return results
+    /// The positions of `plan` that `shard` trains, in plan order.
+    public static func positions(of plan: RunPlan, shard: RunIDSpace) -> StrideTo<Int> {
+        stride(from: shard.index, to: plan.count, by: shard.count)
     }
 
-    /// Trains `job` and records it; `index` and `total` are for progress only.
-    public func execute(_ job: TrainingJob, index: Int, total: Int) throws -> RunResult {
-        let spec = job.spec
-        let identity = try store.startRun(newRun(for: job))
-        let heartbeat = startHeartbeat(runID: identity.id)
-        defer { heartbeat.cancel() }
-        progress.runStarted(name: spec.runName, shortID: identity.shortID, index: index, total: total, epochs: spec.training.epochs)
-        defer { progress.runFinished() }
+    /// Trains this shard's runs of `plan`, `options.jobs` at a time, handing each result to
+    /// `onResult` as it ends; after an interruption no further run starts.
+    ///
+    /// - Throws: The first error that stopped a run (a database failure, say) after every
+    ///   run in flight was stopped and recorded.
+    public func execute(_ plan: RunPlan, options: ExecutionOptions, onResult: @escaping @Sendable (RunResult) -> Void) throws -> ExecutionSummary {
+        let positions = Self.positions(of: plan, shard: options.shard)
+        let total = positions.underestimatedCount
+        lock.withLock {
+            pending = positions.makeIterator()
+            summary = ExecutionSummary()
+            failure = nil
+        }
+        let data = DataCache()
+        progress.planStarted(total: total)
+        let finished = DispatchGroup()
+        for _ in 0..<max(1, min(options.jobs, total)) {
+            finished.enter()
+            let worker = Thread { [self] in
+                defer { finished.leave() }
+                while let position = nextPosition() {
+                    do {
+                        try train(plan[position], source: plan.source(at: position), options: options, data: data, onResult: onResult)
+                    } catch {
+                        lock.withLock { if failure == nil { failure = error } }
+                    }
+                }
+            }
+            worker.stackSize = 8 << 20
+            worker.start()
+        }
+        finished.wait()
+        return try lock.withLock {
+            if let failure { throw failure }
+            var summary = summary
+            summary.notStarted = total - summary.results.count - summary.alreadyFinished - summary.inProgressElsewhere
+            return summary
+        }
+    }
 
+    /// The next position to train, or nil when none is left or runs should stop.
+    private func nextPosition() -> Int? {
+        lock.withLock {
+            guard failure == nil, interruption?.signalReceived == nil, recorder.failure == nil else { return nil }
+            return pending?.next()
+        }
+    }
+
+    /// Trains one prepared run and records it, claiming it first unless `rerun`.
+    ///
+    /// - Returns: Its result, or nil when it was skipped (see `RunRecorder.claim`).
+    public func execute(_ job: TrainingJob, rerun: Bool = true, ids: RunIDSpace = .all) throws -> RunResult? {
+        let identity: RunIdentity
+        switch try recorder.claim(newRun(for: job), rerun: rerun, ids: ids) {
+        case .finished:
+            lock.withLock { summary.alreadyFinished += 1 }
+            progress.runSkipped()
+            return nil
+        case .inProgress:
+            lock.withLock { summary.inProgressElsewhere += 1 }
+            progress.runSkipped()
+            return nil
+        case .started(let started):
+            identity = started
+        }
+        let result = try train(job, identity: identity)
+        lock.withLock { summary.results.append(result) }
+        return result
+    }
+
+    /// Claims and trains one run of the plan; skipped runs are counted.
+    private func train(
+        _ spec: ExperimentSpec, source: StoredSpecSource, options: ExecutionOptions, data: DataCache,
+        onResult: @Sendable (RunResult) -> Void
+    ) throws {
+        var job = try TrainingJob(spec: spec, data: try data.data(for: spec))
+        job.source = source
+        if let result = try execute(job, rerun: options.rerun, ids: options.shard) {
+            progress.runFinished(result.identity.shortID) { onResult(result) }
+        }
+    }
+
+    /// Trains a claimed run and finishes it in the store.
+    private func train(_ job: TrainingJob, identity: RunIdentity) throws -> RunResult {
+        let spec = job.spec
+        progress.runStarted(RunProgress(shortID: identity.shortID, name: spec.runName, epochs: spec.training.epochs))
         let clock = ContinuousClock()
         let began = clock.now
         func elapsed() -> Double {
             let duration = clock.now - began
             return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
         }
-        let result: TrainingResult
-        do {
-            result = try job.train { report in
-                try store.recordEpoch(EpochRecord(
-                    runID: identity.id, epoch: report.epoch,
-                    trainLoss: report.training.loss, trainAccuracy: report.training.accuracy,
-                    validationLoss: report.validation?.loss, validationAccuracy: report.validation?.accuracy,
-                    elapsedSeconds: elapsed()))
-                progress.epochFinished(report, of: spec.training.epochs)
-                return interruption?.signalReceived == nil ? .proceed : .stop
-            }
-        } catch {
-            try? store.finishRun(id: identity.id, outcome: .failed(message: "\(error)"), metrics: nil, weights: [])
-            throw error
+        let result = job.train { report in
+            recorder.record(EpochRecord(
+                runID: identity.id, epoch: report.epoch,
+                trainLoss: report.training.loss, trainAccuracy: report.training.accuracy,
+                validationLoss: report.validation?.loss, validationAccuracy: report.validation?.accuracy,
+                elapsedSeconds: elapsed()))
+            progress.epochFinished(report, of: identity.shortID)
+            return shouldStop ? .stop : .proceed
         }
-
         let outcome: RunOutcome = switch result.outcome {
         case .completed: .completed
-        case .stopped: .interrupted(reason: interruption?.reason)
+        case .stopped: .interrupted(reason: interruption?.reason ?? stopReason)
         case .diverged(let epoch): .diverged(atEpoch: epoch)
         }
         let last = result.epochs.last
-        try store.finishRun(
+        try recorder.finish(
             id: identity.id, outcome: outcome,
             metrics: last.map {
                 FinalMetrics(trainLoss: $0.training.loss, trainAccuracy: $0.training.accuracy,
@@ -109,6 +201,19 @@ public struct RunExecutor {
         return RunResult(
             identity: identity, name: spec.runName, status: outcome.status, epochsCompleted: result.epochs.count,
             finalEpoch: last, divergedAtEpoch: divergedAt, seconds: elapsed())
+    }
+
+    /// Whether runs in flight should stop after their epoch: a signal, another run's failure,
+    /// or a database that keeps refusing writes.
+    private var shouldStop: Bool {
+        interruption?.signalReceived != nil || stopReason != nil
+    }
+
+    /// Why runs stop other than by a signal, if they do.
+    private var stopReason: String? {
+        if let error = lock.withLock({ failure }) { return "stopped because another run failed: \(error)" }
+        if let error = recorder.failure { return "stopped because the database refused writes: \(error)" }
+        return nil
     }
 
     private func newRun(for job: TrainingJob) -> NewRun {
@@ -126,13 +231,24 @@ public struct RunExecutor {
             validationData: job.validation.flatMap { $0.count <= Self.storedPointLimit ? StoredDataset($0) : nil },
             specSource: job.source)
     }
+}
 
-    private func startHeartbeat(runID: String) -> any DispatchSourceTimer {
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + heartbeatInterval, repeating: heartbeatInterval)
-        timer.setEventHandler { [store] in try? store.heartbeat(runID: runID) }
-        timer.resume()
-        return timer
+/// The data sets of recent runs, shared by the workers: the runs of a sweep mostly share
+/// their points, and the plan's order keeps runs of one data set together.
+private final class DataCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recent: [(settings: DataSettings, data: (Dataset, Dataset?))] = []
+    private let capacity = 4
+
+    func data(for spec: ExperimentSpec) throws(ExperimentError) -> (Dataset, Dataset?) {
+        // Loading under the lock makes workers that need the same points wait for one load.
+        lock.lock()
+        defer { lock.unlock() }
+        if let hit = recent.first(where: { $0.settings == spec.data }) { return hit.data }
+        let data = try spec.loadData()
+        recent.insert((spec.data, data), at: 0)
+        if recent.count > capacity { recent.removeLast() }
+        return data
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import RunnerCore
 import RunnerStore
 
@@ -43,11 +44,41 @@ public struct TrainingJob: Sendable {
 
 /// Every run that `runner run` will train, checked before the first one starts.
 ///
-/// Loading a plan parses and validates every spec file, expands the sweeps
-/// and reads every data set, so a mistake anywhere is reported before the
-/// database is touched.
+/// Loading a plan parses and validates every spec file, reads every distinct data set once
+/// and estimates the memory a run needs, so a mistake anywhere is reported before the
+/// database is touched. The runs themselves are made one at a time as they are trained:
+/// a plan of a million runs holds its spec files, not a million runs.
 public struct RunPlan: Sendable {
-    public let jobs: [TrainingJob]
+    /// Each spec file's runs, in the order the files were given.
+    public let sweeps: [SpecSweep]
+    /// Each spec file as it was read, for the runs' records; parallel to `sweeps`.
+    public let sources: [StoredSpecSource]
+    /// The most memory one run of the plan is estimated to need, in bytes.
+    public let largestRunBytes: Int
+
+    /// The number of runs.
+    public var count: Int { sweeps.reduce(0) { $0 + $1.count } }
+
+    /// The run at `position` in plan order: the files in order, each in its sweep order.
+    public subscript(position: Int) -> ExperimentSpec {
+        let (sweep, index) = locate(position)
+        return sweeps[sweep][index]
+    }
+
+    /// The spec file the run at `position` comes from.
+    public func source(at position: Int) -> StoredSpecSource {
+        sources[locate(position).sweep]
+    }
+
+    /// Which sweep holds the run at `position`, and where in it.
+    private func locate(_ position: Int) -> (sweep: Int, index: Int) {
+        var rest = position
+        for (index, sweep) in sweeps.enumerated() {
+            if rest < sweep.count { return (index, rest) }
+            rest -= sweep.count
+        }
+        preconditionFailure("run \(position) of a plan of \(count)")
+    }
 
     /// Loads, validates and expands `specPaths` (each with `overrides`, see `SpecOverride`),
     /// reading each distinct data set once.
@@ -55,29 +86,90 @@ public struct RunPlan: Sendable {
     /// - Throws: `RunPlanError` with every problem of every file.
     public static func load(specPaths: [String], overrides: [SpecOverride] = []) throws(RunPlanError) -> RunPlan {
         var problems: [String] = []
-        var specs: [(spec: ExperimentSpec, source: StoredSpecSource)] = []
+        var sweeps: [SpecSweep] = []
+        var sources: [StoredSpecSource] = []
         for path in specPaths {
             do {
-                let (runs, source) = try SpecFile.loadWithSource(path: path, overrides: overrides)
-                specs += runs.map { ($0, source) }
+                let (sweep, source) = try SpecFile.loadWithSource(path: path, overrides: overrides)
+                sweeps.append(sweep)
+                sources.append(source)
             } catch {
                 problems.append(error.description)
             }
         }
-        var loaded: [DataSettings: (Dataset, Dataset?)] = [:]
-        var jobs: [TrainingJob] = []
-        for (spec, source) in specs {
+        var largestRunBytes = 0
+        for sweep in sweeps {
             do {
-                if loaded[spec.data] == nil { loaded[spec.data] = try spec.loadData() }
-                var job = try TrainingJob(spec: spec, data: loaded[spec.data])
-                job.source = source
-                jobs.append(job)
+                largestRunBytes = max(largestRunBytes, try checkData(of: sweep))
             } catch {
-                problems.append("\(spec.runName): \(error.description)")
+                problems.append(error.description)
             }
         }
         guard problems.isEmpty else { throw RunPlanError(problems: problems) }
-        return RunPlan(jobs: jobs)
+        return RunPlan(sweeps: sweeps, sources: sources, largestRunBytes: largestRunBytes)
+    }
+
+    /// Loads each distinct data set of `sweep` once (each is checked as it is made) and
+    /// returns the memory its largest run needs: its points, plus its weights a few times
+    /// over (start, trained, the kernel's copy, the stored copy).
+    ///
+    /// - Throws: `ExperimentError` naming the run whose data fails, or a run too large
+    ///   for this machine's memory.
+    private static func checkData(of sweep: SpecSweep) throws(RunPlanError) -> Int {
+        var largestData = 0
+        var widest = 1
+        for position in sweep.dataBlockStarts {
+            let spec = sweep[position]
+            do {
+                let (training, validation) = try spec.loadData()
+                largestData = max(largestData, MemoryEstimate.bytes(of: training) + (validation.map(MemoryEstimate.bytes(of:)) ?? 0))
+                widest = max(widest, training.dimension)
+            } catch {
+                throw RunPlanError(problems: ["\(spec.runName): \(error.description)"])
+            }
+        }
+        let widestNetwork = (sweep.positions(varying: .hidden) + sweep.positions(varying: .startWeights))
+            .map { sweep[$0] }
+            .max { $0.model.hiddenUnits < $1.model.hiddenUnits }
+        guard let widestNetwork else { return largestData }
+        let weightBytes = MemoryEstimate.weightBytes(inputs: widest, hidden: widestNetwork.model.hiddenUnits)
+        let total = largestData.addingReportingOverflow(weightBytes)
+        let available = MemoryEstimate.physicalBytes
+        if total.overflow || total.partialValue > available / 2 {
+            throw RunPlanError(problems: [
+                "\(widestNetwork.runName): a network of \(widest) inputs × \(widestNetwork.model.hiddenUnits) hidden units "
+                    + "on these points needs about \(MemoryEstimate.describe(total.overflow ? .max : total.partialValue)) of memory, "
+                    + "more than half of this machine's \(MemoryEstimate.describe(available)); use fewer hidden units, fewer input features or fewer points",
+            ])
+        }
+        return total.partialValue
+    }
+}
+
+/// Rough memory needs, for refusing plans that cannot fit before allocating anything.
+enum MemoryEstimate {
+    /// This machine's memory.
+    static var physicalBytes: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory) }
+
+    /// A data set's features and labels.
+    static func bytes(of data: Dataset) -> Int {
+        data.count * (data.dimension + 1) * MemoryLayout<Double>.stride
+    }
+
+    /// A network's weights, times the copies a run holds at once.
+    static func weightBytes(inputs: Int, hidden: Int) -> Int {
+        let (product, overflow) = inputs.multipliedReportingOverflow(by: hidden)
+        let values = product.addingReportingOverflow(2 * hidden + 1)
+        guard !overflow, !values.overflow else { return .max }
+        let (bytes, tooMany) = values.partialValue.multipliedReportingOverflow(by: 5 * MemoryLayout<Double>.stride)
+        return tooMany ? .max : bytes
+    }
+
+    /// "3.2 GB", "512 MB".
+    static func describe(_ bytes: Int) -> String {
+        guard bytes < .max else { return "more than 9 EB" }
+        let gigabytes = Double(bytes) / 1e9
+        return gigabytes >= 1 ? "\(Format.metric(gigabytes)) GB" : "\(Int((Double(bytes) / 1e6).rounded(.up))) MB"
     }
 }
 

@@ -66,6 +66,7 @@ final class Sandbox: @unchecked Sendable {
     }
 
     /// The rows of `sql` run by sqlite3 on the sandbox database (or `file`), fields as text (NULL is "").
+    @discardableResult
     func sqlite(_ sql: String, file: String = "runner.db", sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String]] {
         let separator = "\u{1F}"
         let result = try runTool("/usr/bin/sqlite3", [
@@ -91,9 +92,9 @@ final class Sandbox: @unchecked Sendable {
 
     /// Runs `spec` (which must complete) and returns the new runs' full ids, oldest first.
     @discardableResult
-    func runSpec(_ spec: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
+    func runSpec(_ spec: String, _ options: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
         let before = Set(try existingRunIDs())
-        try succeed("run", spec, "--quiet", sourceLocation: sourceLocation)
+        try succeed(["run", spec, "--quiet"] + options, sourceLocation: sourceLocation)
         return try existingRunIDs().filter { !before.contains($0) }
     }
 

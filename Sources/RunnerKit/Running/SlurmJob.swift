@@ -1,0 +1,104 @@
+import Foundation
+
+/// The scripts that train a plan on a Slurm cluster: a job array whose task i trains
+/// shard i/N of the plan into its own SQLite file, and a merge job that runs after every
+/// task (`afterany`) and merges the shard files into the target database.
+///
+/// One file per task because SQLite's file locking is unreliable on network file systems,
+/// where a cluster's shared folders live; the shards are merged once the tasks are done.
+public struct SlurmJob: Sendable {
+    /// The `runner` binary the cluster runs, by absolute path.
+    public var runner: String
+    /// The spec files, by absolute path.
+    public var specs: [String]
+    /// Array tasks (shards).
+    public var tasks: Int
+    /// Processors per task; each task trains that many runs at once.
+    public var cpusPerTask: Int
+    public var partition: String?
+    public var timeLimit: String?
+    public var account: String?
+    /// The folder of the scripts, shard files and logs, absolute.
+    public var directory: String
+    /// The database the shards are merged into, absolute.
+    public var target: String
+    /// Names the jobs in `squeue`.
+    public var name: String
+
+    public init(
+        runner: String, specs: [String], tasks: Int, cpusPerTask: Int, partition: String?, timeLimit: String?,
+        account: String?, directory: String, target: String, name: String
+    ) {
+        self.runner = runner
+        self.specs = specs
+        self.tasks = tasks
+        self.cpusPerTask = cpusPerTask
+        self.partition = partition
+        self.timeLimit = timeLimit
+        self.account = account
+        self.directory = directory
+        self.target = target
+        self.name = name
+    }
+
+    public var arrayScriptPath: String { directory + "/array.sbatch" }
+    public var mergeScriptPath: String { directory + "/merge.sbatch" }
+    public var shardFolder: String { directory + "/shards" }
+    public var logFolder: String { directory + "/logs" }
+
+    /// The job array: task i runs `runner run SPECS --shard i/N --jobs C --db shards/i.db`.
+    public var arrayScript: String {
+        let specs = specs.map(Self.quoted).joined(separator: " ")
+        return header(jobName: name, output: "\(logFolder)/task-%a.out", extra: [
+            "--array=0-\(tasks - 1)", "--cpus-per-task=\(cpusPerTask)",
+        ]) + """
+            # Task i trains the runs of the plan at positions ≡ i mod \(tasks) into its own SQLite file.
+            # Resubmitting a failed or preempted task (sbatch --array=i \(Self.quoted(arrayScriptPath)))
+            # skips the runs its shard file already holds as finished.
+            exec \(Self.quoted(runner)) run \(specs) --quiet \\
+                --shard "${SLURM_ARRAY_TASK_ID}/\(tasks)" --jobs "${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}" \\
+                --db \(Self.quoted(shardFolder))/"${SLURM_ARRAY_TASK_ID}.db"
+
+            """
+    }
+
+    /// The merge job, run after every task of the array has ended, whatever its state.
+    public var mergeScript: String {
+        header(jobName: name + "-merge", output: "\(logFolder)/merge.out", extra: []) + """
+            # Merges every shard file into the target; running it again later changes nothing
+            # but what the shards gained since.
+            shopt -s nullglob
+            shards=(\(Self.quoted(shardFolder))/*.db)
+            if [ ${#shards[@]} -eq 0 ]; then
+                echo "no shard files in \(shardFolder): did every task fail? See \(logFolder)/task-*.out" >&2
+                exit 1
+            fi
+            exec \(Self.quoted(runner)) merge "${shards[@]}" --db \(Self.quoted(target))
+
+            """
+    }
+
+    private func header(jobName: String, output: String, extra: [String]) -> String {
+        var options = ["--job-name=\(jobName)", "--output=\(output)"] + extra
+        if let partition { options.append("--partition=\(partition)") }
+        if let timeLimit { options.append("--time=\(timeLimit)") }
+        if let account { options.append("--account=\(account)") }
+        return "#!/bin/bash\n# Written by `runner slurm`; see the README's \"Scaling out\".\n"
+            + options.map { "#SBATCH \($0)\n" }.joined() + "set -euo pipefail\n"
+    }
+
+    /// Writes both scripts and creates the shard and log folders.
+    public func write() throws {
+        for folder in [directory, shardFolder, logFolder] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        try arrayScript.write(toFile: arrayScriptPath, atomically: true, encoding: .utf8)
+        try mergeScript.write(toFile: mergeScriptPath, atomically: true, encoding: .utf8)
+    }
+
+    /// `text` as one shell word.
+    public static func quoted(_ text: String) -> String {
+        text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }
+            ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

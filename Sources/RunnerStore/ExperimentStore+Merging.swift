@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+
+/// What merging one source database changed in the target.
+public struct MergeSummary: Sendable, Equatable {
+    /// The source database.
+    public var source: String
+    /// Runs the target lacked, copied with their epochs, weights and data sets.
+    public var added = 0
+    /// Runs the target held in an older state (still running, fewer epochs), brought up to date.
+    public var updated = 0
+    /// Runs the target already held as the source has them.
+    public var unchanged = 0
+    /// Data sets copied (the others were already there, by their SHA-256 id).
+    public var datasetsAdded = 0
+    /// Runs not copied because their short id belongs to another run of the target.
+    public var conflicting: [String] = []
+
+    /// Whether the merge changed nothing.
+    public var changedNothing: Bool { added == 0 && updated == 0 && datasetsAdded == 0 }
+}
+
+extension ExperimentStore {
+    /// Checks that `sourcePath` can be merged: a runner database of this schema (not newer,
+    /// not outdated), intact by `PRAGMA integrity_check`, and not this store's own file.
+    /// Opens it read-only and changes nothing.
+    public func checkMergeSource(_ sourcePath: String) throws(StoreError) {
+        guard FileManager.default.fileExists(atPath: sourcePath) else { throw .noDatabase(path: sourcePath) }
+        guard URL(fileURLWithPath: sourcePath).resolvingSymlinksInPath().path != URL(fileURLWithPath: path).resolvingSymlinksInPath().path else {
+            throw .database(path: sourcePath, message: "it is the target database itself; name another --db to merge into")
+        }
+        let source = try ExperimentStore(path: sourcePath, access: .readOnly)
+        defer { source.close() }
+        let problems = try source.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        guard problems == ["ok"] else {
+            throw .notADatabase(path: sourcePath, detail: "it is damaged: PRAGMA integrity_check reports \(problems.prefix(3).joined(separator: "; "))")
+        }
+    }
+
+    /// Copies into this store every run of the database at `sourcePath` that it lacks (by
+    /// run id), with its epochs, weights and data sets (deduplicated by their id), and brings
+    /// up to date the runs it holds in an older state: still `running` where the source has
+    /// them finished, or with fewer epochs. One transaction; the source is opened read-only.
+    ///
+    /// A copied run keeps its `created_at`, moved on by whole milliseconds if another run of
+    /// this store already has that instant, so `created_at` stays unique and runs from all
+    /// sources sort by when they were created.
+    ///
+    /// Call `checkMergeSource` first: this assumes a readable runner database.
+    public func merge(from sourcePath: String) throws(StoreError) -> MergeSummary {
+        guard access == .readWrite else { throw .openedReadOnly(path: path) }
+        var summary = MergeSummary(source: sourcePath)
+        try Self.mapErrors(path: path) {
+            try connection.writeWithoutTransaction { db in
+                try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [Self.readOnlyURI(sourcePath)])
+                defer { try? db.execute(sql: "DETACH DATABASE source") }
+                try db.inTransaction(.immediate) {
+                    summary = try mergeAttachedSource(summary, db)
+                    return .commit
+                }
+            }
+        }
+        return summary
+    }
+
+    /// A `file:` URI that opens `path` read-only.
+    private static func readOnlyURI(_ path: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?mode=ro"
+    }
+
+    private func mergeAttachedSource(_ start: MergeSummary, _ db: Database) throws -> MergeSummary {
+        var summary = start
+        let runColumns = try commonColumns("runs", db)
+        let columnList = runColumns.joined(separator: ", ")
+
+        let datasetColumns = try commonColumns("datasets", db).joined(separator: ", ")
+        let pointColumns = try commonColumns("dataset_points", db).joined(separator: ", ")
+        let newDatasets = try String.fetchAll(db, sql: "SELECT id FROM source.datasets WHERE id NOT IN (SELECT id FROM main.datasets)")
+        for id in newDatasets {
+            try db.execute(sql: "INSERT INTO main.datasets (\(datasetColumns)) SELECT \(datasetColumns) FROM source.datasets WHERE id = ?", arguments: [id])
+            try db.execute(sql: "INSERT INTO main.dataset_points (\(pointColumns)) SELECT \(pointColumns) FROM source.dataset_points WHERE dataset_id = ?", arguments: [id])
+        }
+        summary.datasetsAdded = newDatasets.count
+        // Spec sources, like data sets, are the same row wherever they are: by their SHA-256 id.
+        let sourceColumns = try commonColumns("spec_sources", db).joined(separator: ", ")
+        try db.execute(sql: "INSERT OR IGNORE INTO main.spec_sources (\(sourceColumns)) SELECT \(sourceColumns) FROM source.spec_sources")
+
+        let epochColumns = try commonColumns("epochs", db).joined(separator: ", ")
+        let weightColumns = try commonColumns("weights", db).joined(separator: ", ")
+        let tagColumns = try commonColumns("run_tags", db).joined(separator: ", ")
+        let sourceRuns = try Row.fetchCursor(db, sql: """
+            SELECT s.id, s.short_id, s.status, s.created_at,
+                   (SELECT count(*) FROM source.epochs e WHERE e.run_id = s.id) AS source_epochs,
+                   m.id IS NOT NULL AS present, m.status AS target_status,
+                   (SELECT count(*) FROM main.epochs e WHERE e.run_id = m.id) AS target_epochs
+            FROM source.runs s LEFT JOIN main.runs m ON m.id = s.id
+            ORDER BY s.created_at
+            """)
+        while let row = try sourceRuns.next() {
+            let id: String = row["id"]
+            if row["present"] as Bool {
+                let targetRunning = row["target_status"] as String == RunStatus.running.rawValue
+                let sourceRunning = row["status"] as String == RunStatus.running.rawValue
+                guard (targetRunning && !sourceRunning) || row["source_epochs"] as Int > row["target_epochs"] as Int else {
+                    summary.unchanged += 1
+                    continue
+                }
+                // Everything but the instant it was recorded here comes from the newer copy.
+                let updated = runColumns.filter { $0 != "id" && $0 != "created_at" }.joined(separator: ", ")
+                try db.execute(sql: """
+                    UPDATE main.runs SET (\(updated)) = (SELECT \(updated) FROM source.runs WHERE id = ?) WHERE id = ?
+                    """, arguments: [id, id])
+                summary.updated += 1
+            } else {
+                let shortID: String = row["short_id"]
+                if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM main.runs WHERE short_id = ?)", arguments: [shortID])! {
+                    summary.conflicting.append(id)
+                    continue
+                }
+                try db.execute(sql: "INSERT INTO main.runs (\(columnList)) SELECT \(columnList) FROM source.runs WHERE id = ?", arguments: [id])
+                try db.execute(sql: "UPDATE main.runs SET created_at = ? WHERE id = ?",
+                               arguments: [try uniqueCreationInstant(row["created_at"], excluding: id, db), id])
+                summary.added += 1
+            }
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO main.epochs (\(epochColumns)) SELECT \(epochColumns) FROM source.epochs WHERE run_id = ?
+                """, arguments: [id])
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO main.weights (\(weightColumns)) SELECT \(weightColumns) FROM source.weights WHERE run_id = ?
+                """, arguments: [id])
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO main.run_tags (\(tagColumns)) SELECT \(tagColumns) FROM source.run_tags WHERE run_id = ?
+                """, arguments: [id])
+        }
+        return summary
+    }
+
+    /// `created_at`, or the first millisecond after it that no other run of the target has.
+    private func uniqueCreationInstant(_ createdAt: String, excluding id: String, _ db: Database) throws -> String {
+        var stamp = createdAt
+        while try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM main.runs WHERE created_at = ? AND id <> ?)", arguments: [stamp, id])! {
+            guard let date = Timestamp.date(from: stamp) else { return stamp }
+            stamp = Timestamp.string(from: date.addingTimeInterval(0.0015))
+        }
+        return stamp
+    }
+
+    /// The columns `table` has in both the target and the source, in the target's order.
+    private func commonColumns(_ table: String, _ db: Database) throws -> [String] {
+        let target = try db.columns(in: table, in: "main").map(\.name)
+        let source = Set(try db.columns(in: table, in: "source").map(\.name))
+        return target.filter(source.contains)
+    }
+}

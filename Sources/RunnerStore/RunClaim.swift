@@ -1,0 +1,40 @@
+import Foundation
+
+/// What `ExperimentStore.claimRun` found for a run about to train.
+public enum RunClaim: Sendable, Equatable {
+    /// The run was inserted as `running`: train it.
+    case started(RunIdentity)
+    /// The same experiment already finished in this database (completed or diverged).
+    case finished(RunIdentity)
+    /// The same experiment is being trained right now by a live process.
+    case inProgress(RunIdentity, TrainingProcess)
+}
+
+/// Which run ids a process may give out.
+///
+/// The short id (the first 8 hex digits) must be unique in a database. Shards of one study
+/// write separate files that are merged later, so each shard takes ids from its own residue
+/// class: shard I of N only gives out short ids whose value is ≡ I mod N, and shards never
+/// collide when merged.
+public struct RunIDSpace: Sendable, Equatable {
+    /// The residue class of short ids, `index` mod `count`.
+    public var index: Int
+    public var count: Int
+
+    /// Every id.
+    public static let all = RunIDSpace(index: 0, count: 1)
+
+    public init(index: Int, count: Int) {
+        precondition(count >= 1 && (0..<count).contains(index), "shard \(index)/\(count) out of range")
+        self.index = index
+        self.count = count
+    }
+
+    /// A random lowercase UUID in this space.
+    func randomID() -> String {
+        while true {
+            let id = UUID().uuidString.lowercased()
+            if Int(id.prefix(8), radix: 16)! % count == index { return id }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import RunnerStore
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Copy the runs of other runner databases (shards, another machine's results) into this one.",
+        discussion: """
+            Every run the target lacks is copied with its epochs, weights and data sets; a run the \
+            target holds in an older state (still running, fewer epochs) is brought up to date, so \
+            merging while shards still train and again at the end works. Merging the same sources \
+            again changes nothing. Sources are opened read-only; each is checked first (a runner \
+            database of this schema, intact) and merged in one transaction.
+
+            Example:
+              runner merge slurm/practical-sweep/shards/*.db --db sweep.db
+            """)
+
+    @Argument(help: ArgumentHelp("Runner databases to copy runs from.", valueName: "source.db"))
+    var sources: [String]
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let store = try ExperimentStore(path: database.path)
+        defer { store.close() }
+        // Every source is checked before anything is written.
+        for source in sources {
+            try store.checkMergeSource(source)
+        }
+        for source in sources {
+            let summary = try store.merge(from: source)
+            write(describe(summary) + "\n")
+            if !summary.conflicting.isEmpty {
+                note("runner: \(summary.conflicting.count) run(s) of \(source) were not copied: their short ids belong to other runs of \(database.path) (\(summary.conflicting.prefix(5).joined(separator: ", ")))")
+            }
+        }
+    }
+
+    private func describe(_ summary: MergeSummary) -> String {
+        let runs = summary.added + summary.updated + summary.unchanged
+        if summary.changedNothing {
+            return "\(summary.source): nothing to merge, its \(runs) run\(runs == 1 ? " is" : "s are") already in \(database.path)"
+        }
+        var text = "\(summary.source): \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged"
+        if summary.datasetsAdded > 0 { text += " (\(summary.datasetsAdded) data set\(summary.datasetsAdded == 1 ? "" : "s") added)" }
+        return text
+    }
+}

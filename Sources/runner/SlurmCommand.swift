@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import RunnerKit
+
+struct SlurmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slurm",
+        abstract: "Train the given specs on a Slurm cluster: a job array of shards, then a merge job.",
+        discussion: """
+            Validates every spec, then writes under --dir an sbatch script for a job array of \
+            --tasks tasks, task i training shard i/N of the plan into its own SQLite file \
+            (SQLite's locking is unreliable on the network file systems clusters share), and a \
+            merge job that runs after every task and merges the shards into --db. With --submit \
+            it submits both.
+
+            Example:
+              runner slurm experiments/practical-sweep.json --tasks 4 --submit
+              runner slurm big-study.json --tasks 200 --cpus-per-task 8 --partition cpu --time 2:00:00 --db study.db
+            """)
+
+    @Argument(help: ArgumentHelp("Experiment spec files (JSON); see docs/spec.md.", valueName: "spec"))
+    var specs: [String]
+
+    @Option(help: ArgumentHelp("Array tasks: the plan is split into this many shards.", valueName: "n"))
+    var tasks: Int
+
+    @Option(help: ArgumentHelp("Processors per task; each task trains this many runs at once.", valueName: "c"))
+    var cpusPerTask = 1
+
+    @Option(help: ArgumentHelp("Slurm partition (default: the cluster's).", valueName: "name"))
+    var partition: String?
+
+    @Option(help: ArgumentHelp("Time limit per task, in Slurm's format (e.g. 30:00 or 1-12:00:00).", valueName: "limit"))
+    var time: String?
+
+    @Option(help: ArgumentHelp("Slurm account to charge.", valueName: "name"))
+    var account: String?
+
+    @Option(help: ArgumentHelp("Folder for the scripts, shard files and logs (default: slurm/<group>).", valueName: "path"))
+    var dir: String?
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Flag(help: "Submit the array and the merge job with sbatch.")
+    var submit = false
+
+    func validate() throws {
+        if tasks < 1 { throw ValidationError("--tasks must be at least 1, got \(tasks).") }
+        if cpusPerTask < 1 { throw ValidationError("--cpus-per-task must be at least 1, got \(cpusPerTask).") }
+        for (name, value) in [("--partition", partition), ("--time", time), ("--account", account)] {
+            if let value, value.isEmpty || value.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" }) {
+                throw ValidationError("\(name) must be one word without spaces or quotes, got '\(value)'.")
+            }
+        }
+    }
+
+    func run() throws {
+        if submit && Self.onPath("sbatch") == nil {
+            throw CLIError("sbatch is not on the PATH: run `runner slurm --submit` on a Slurm login node, or leave out --submit to only write the scripts.")
+        }
+        let plan: RunPlan
+        do {
+            plan = try RunPlan.load(specPaths: specs)
+        } catch {
+            throw CLIError("\(error)\nNothing was written or submitted.")
+        }
+        guard let runner = Bundle.main.executableURL?.resolvingSymlinksInPath().path else {
+            throw CLIError("cannot tell where this runner binary is; run it by its full path")
+        }
+        let group = plan.sweeps.first?.first?.group ?? "runs"
+        let job = SlurmJob(
+            runner: runner, specs: specs.map(Self.absolute), tasks: tasks, cpusPerTask: cpusPerTask,
+            partition: partition, timeLimit: time, account: account,
+            directory: Self.absolute(dir ?? "slurm/\(group.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }.map(String.init).joined())"),
+            target: Self.absolute(database.path), name: "runner-\(group)")
+        try job.write()
+        if tasks > plan.count {
+            note("runner: the plan has \(plan.count) runs, so \(tasks - plan.count) of the \(tasks) tasks have nothing to train")
+        }
+        guard submit else {
+            write("""
+                wrote \(job.arrayScriptPath) (\(tasks) tasks, \(plan.count) runs)
+                wrote \(job.mergeScriptPath)
+                submit them with:
+                  jobid=$(sbatch --parsable \(SlurmJob.quoted(job.arrayScriptPath))) && sbatch --dependency=afterany:$jobid \(SlurmJob.quoted(job.mergeScriptPath))
+
+                """)
+            return
+        }
+        let array = try Self.sbatch([job.arrayScriptPath])
+        let merge = try Self.sbatch(["--dependency=afterany:\(array)", job.mergeScriptPath])
+        write("""
+            submitted array job \(array) (\(tasks) tasks, \(plan.count) runs) and merge job \(merge) (after every task)
+            watch:          squeue -j \(array),\(merge)
+            logs:           \(job.logFolder)/
+            merge by hand:  \(SlurmJob.quoted(runner)) merge \(SlurmJob.quoted(job.shardFolder))/*.db --db \(SlurmJob.quoted(job.target))
+
+            """)
+    }
+
+    /// Submits with `sbatch --parsable` and returns the job id.
+    private static func sbatch(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: onPath("sbatch")!)
+        process.arguments = ["--parsable"] + arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let complaint = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let id = printed.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        guard process.terminationStatus == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
+            throw CLIError("sbatch \(arguments.joined(separator: " ")) failed: \(complaint.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return id
+    }
+
+    /// The full path of `command` on $PATH, if it is there.
+    static func onPath(_ command: String) -> String? {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .map { "\($0)/\(command)" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    private static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}

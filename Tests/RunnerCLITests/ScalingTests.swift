@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+
+/// A 12-run sweep: 2 hidden sizes × 2 learning rates × 3 seeds.
+private let sweepSpec = Spec.small(name: "grid", points: "60", epochs: "8", hidden: "[3, 5]", learningRate: "[0.05, 0.2]", seed: "[1, 2, 3]")
+
+extension Sandbox {
+    /// Every run of `file` by name: status, every epoch's metrics to the last digit and every weight's bits.
+    func fingerprints(file: String = "runner.db") throws -> [String: String] {
+        let rows = try sqlite("""
+            SELECT r.name, r.status,
+              (SELECT group_concat(epoch || ':' || printf('%.17g|%.17g|%.17g|%.17g', train_loss, train_accuracy,
+                                   validation_loss, validation_accuracy), ',')
+                 FROM (SELECT * FROM epochs e WHERE e.run_id = r.id ORDER BY epoch)),
+              (SELECT group_concat(tensor || row || '.' || col || '=' || bits, ',')
+                 FROM (SELECT * FROM weights w WHERE w.run_id = r.id ORDER BY tensor, row, col))
+            FROM runs r
+            """, file: file)
+        return Dictionary(rows.map { ($0[0], $0[1...].joined(separator: " ")) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The SHA-256 of a file in the sandbox, to show it did not change.
+    func digest(_ name: String) throws -> String {
+        try runTool("/usr/bin/sha256sum", [url.appendingPathComponent(name).path]).stdout
+    }
+}
+
+@Suite("scaling out: jobs, skipping, shards and merge", .serialized)
+struct ScalingTests {
+    @Test("--jobs 3 gives every run the bits of --jobs 1")
+    func jobsAreBitIdentical() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("grid", sweepSpec)
+        try sandbox.succeed("run", spec, "--jobs", "1", "--db", "one.db")
+        let parallel = try sandbox.succeed("run", spec, "--jobs", "3", "--db", "three.db")
+        let one = try sandbox.fingerprints(file: "one.db")
+        #expect(one.count == 12 && one.values.allSatisfy { $0.hasPrefix("completed 1:") && $0.contains("bo0.0=") })
+        #expect(try sandbox.fingerprints(file: "three.db") == one)
+        #expect(parallel.stdout.split(separator: "\n").count == 12, "a summary line per run: \(parallel.stdout)")
+        #expect(try sandbox.sqlite("SELECT count(DISTINCT created_at), count(*) FROM runs", file: "three.db") == [["12", "12"]])
+    }
+
+    @Test("a finished experiment is skipped, --rerun trains it again, an interrupted one is trained again")
+    func skipping() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("grid", sweepSpec)
+        try sandbox.succeed("run", spec, "--quiet")
+        let again = try sandbox.succeed("run", spec)
+        #expect(again.stderr.contains("skipped 12 runs already in runner.db (--rerun to train them again)"), "\(again.stderr)")
+        #expect(again.stdout.isEmpty)
+        #expect(try sandbox.count("SELECT count(*) FROM runs") == 12)
+
+        // A run recorded as interrupted is trained again; its old row stays as history.
+        try sandbox.sqlite("""
+            UPDATE runs SET status = 'interrupted', error_message = 'interrupted by SIGINT (Ctrl-C)'
+            WHERE name = 'grid hidden=3 learning_rate=0.05 seed=1'
+            """)
+        let resumed = try sandbox.succeed("run", spec)
+        #expect(resumed.stderr.contains("skipped 11 runs"), "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("grid hidden=3 learning_rate=0.05 seed=1  completed"))
+        #expect(try sandbox.count("SELECT count(*) FROM runs") == 13)
+
+        try sandbox.succeed("run", spec, "--rerun", "--quiet")
+        #expect(try sandbox.count("SELECT count(*) FROM runs WHERE status = 'completed'") == 24)
+    }
+
+    @Test("two processes on one sweep and one database share the work: each run trained once")
+    func processesShareTheWork() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("grid", Spec.small(name: "grid", points: "200", epochs: "40", hidden: "[3, 5]", learningRate: "[0.05, 0.2]", seed: "[1, 2, 3]"))
+        let first = try sandbox.start("run", spec, "--jobs", "1")
+        let second = try sandbox.start("run", spec, "--jobs", "1")
+        let results = [first.wait(timeout: 120), second.wait(timeout: 120)]
+        #expect(results.allSatisfy { $0.status == 0 && !$0.timedOut }, "\(results)")
+        #expect(try sandbox.sqlite("SELECT count(*), count(DISTINCT spec_hash) FROM runs WHERE status = 'completed'") == [["12", "12"]])
+        #expect(try sandbox.count("SELECT count(*) FROM runs") == 12, "no run trained twice")
+    }
+
+    @Test("shards cover the plan once and merge into the bits of a local run; merging again changes nothing")
+    func shardsAndMerge() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("grid", sweepSpec)
+        try sandbox.succeed("run", spec, "--db", "local.db", "--quiet")
+        for index in 0..<3 {
+            try sandbox.succeed("run", spec, "--shard", "\(index)/3", "--jobs", "2", "--db", "shard-\(index).db", "--quiet")
+            // Shard i trains positions i, i+3, i+6, i+9 and gives out short ids ≡ i mod 3.
+            let ids = try sandbox.sqlite("SELECT short_id FROM runs", file: "shard-\(index).db").map { $0[0] }
+            #expect(ids.count == 4 && ids.allSatisfy { Int($0, radix: 16)! % 3 == index })
+        }
+        let before = try (0..<3).map { try sandbox.digest("shard-\($0).db") }
+        let merged = try sandbox.succeed("merge", "shard-0.db", "shard-1.db", "shard-2.db", "--db", "merged.db")
+        #expect(merged.stdout.contains("shard-0.db: 4 added, 0 updated, 0 unchanged (2 data sets added)"), "\(merged.stdout)")
+        #expect(merged.stdout.contains("shard-2.db: 4 added, 0 updated, 0 unchanged\n"), "the data sets are shared: \(merged.stdout)")
+        #expect(try sandbox.fingerprints(file: "merged.db") == sandbox.fingerprints(file: "local.db"))
+        #expect(try sandbox.sqlite("SELECT count(DISTINCT created_at), count(*) FROM runs", file: "merged.db") == [["12", "12"]])
+        #expect(try sandbox.sqlite("PRAGMA integrity_check", file: "merged.db") == [["ok"]])
+        #expect(try (0..<3).map { try sandbox.digest("shard-\($0).db") } == before, "sources are never changed")
+
+        let again = try sandbox.succeed("merge", "shard-0.db", "--db", "merged.db")
+        #expect(again.stdout == "shard-0.db: nothing to merge, its 4 runs are already in merged.db\n")
+        // What is merged counts as done: running the sweep on the merged file trains nothing.
+        #expect(try sandbox.succeed("run", spec, "--db", "merged.db").stderr.contains("skipped 12 runs"))
+    }
+
+    @Test("merging a shard that was still training, then the finished one, brings its runs up to date")
+    func mergeUpdatesOlderRuns() throws {
+        let sandbox = try Sandbox()
+        try sandbox.succeed("run", try sandbox.spec("grid", sweepSpec), "--db", "shard.db", "--quiet")
+        // The state a merge sees while the shard trains: a run still running, with 3 of its 8 epochs.
+        try sandbox.sqlite("VACUUM INTO '\(sandbox.url.path)/midway.db'", file: "shard.db")
+        try sandbox.sqlite("""
+            PRAGMA foreign_keys = ON;
+            UPDATE runs SET status = 'running', finished_at = NULL, final_train_loss = NULL, final_train_accuracy = NULL,
+                final_validation_loss = NULL, final_validation_accuracy = NULL WHERE name = 'grid hidden=5 learning_rate=0.2 seed=3';
+            DELETE FROM epochs WHERE epoch > 3 AND run_id = (SELECT id FROM runs WHERE status = 'running');
+            DELETE FROM weights WHERE run_id = (SELECT id FROM runs WHERE status = 'running');
+            """, file: "midway.db")
+        try sandbox.succeed("merge", "midway.db", "--db", "target.db")
+        #expect(try sandbox.sqlite("SELECT status, (SELECT count(*) FROM epochs WHERE run_id = runs.id) FROM runs WHERE name LIKE '%hidden=5 learning_rate=0.2 seed=3'", file: "target.db") == [["running", "3"]])
+        let update = try sandbox.succeed("merge", "shard.db", "--db", "target.db")
+        #expect(update.stdout.contains("shard.db: 0 added, 1 updated, 11 unchanged"), "\(update.stdout)")
+        #expect(try sandbox.fingerprints(file: "target.db") == sandbox.fingerprints(file: "shard.db"))
+    }
+
+    @Test("bad sources are refused before anything is written")
+    func badMergeSources() throws {
+        let sandbox = try Sandbox()
+        try sandbox.succeed("run", try sandbox.spec("tiny"), "--db", "good.db", "--quiet")
+        try sandbox.succeed("run", try sandbox.spec("other", Spec.small(name: "other", seed: "9")), "--quiet")
+        let target = sandbox.databaseSnapshot()
+        try sandbox.write("notes.db", "these are not runs")
+        try sandbox.sqlite("VACUUM INTO '\(sandbox.url.path)/newer.db'", file: "good.db")
+        try sandbox.sqlite("INSERT INTO schema_migrations VALUES (999, 'future', 'x', '2030-01-01T00:00:00.000Z')", file: "newer.db")
+        try sandbox.sqlite("CREATE TABLE t (x)", file: "other-program.db")
+        let cases: [(String, String)] = [
+            ("missing.db", "no database at missing.db"),
+            ("notes.db", "notes.db is not a usable SQLite database"),
+            ("newer.db", "newer.db was written by a newer runner"),
+            ("other-program.db", "other-program.db is not a usable SQLite database"),
+            ("runner.db", "it is the target database itself"),
+        ]
+        for (source, message) in cases {
+            let result = try sandbox.runner("merge", "good.db", source)
+            #expect(result.status != 0 && result.stderr.contains(message), "\(source): \(result)")
+            #expect(result.stdout.isEmpty, "good.db is not merged either: \(result.stdout)")
+            #expect(sandbox.databaseSnapshot() == target, "\(source): the target is unchanged")
+        }
+    }
+
+    @Test("bad --jobs and --shard values are one-line errors and write nothing")
+    func badOptions() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("tiny")
+        for (options, message) in [
+            (["--jobs", "0"], "--jobs must be at least 1"),
+            (["--shard", "3/3"], "--shard 3/3: shards of 3 are numbered 0 to 2"),
+            (["--shard", "x"], "--shard expects i/n with whole numbers"),
+            (["--shard", "1/0"], "--shard 1/0"),
+        ] {
+            let result = try RunnerProcess.run(["run", spec] + options, in: sandbox.url)
+            #expect(result.status != 0 && result.stderr.contains(message), "\(options): \(result)")
+            #expect(!FileManager.default.fileExists(atPath: sandbox.database.path))
+        }
+    }
+
+    @Test("a plan too large for memory is refused before anything runs")
+    func tooLargeForMemory() throws {
+        let sandbox = try Sandbox()
+        let features = (0..<20_000).map { _ in "0.5" }.joined(separator: ",")
+        try sandbox.write("wide.csv", (0..<3).map { "\(features),\($0 % 2 == 0 ? 1 : -1)" }.joined(separator: "\n") + "\n")
+        try sandbox.spec("wide", #"{"data": {"train_csv": "wide.csv", "validation_fraction": null}, "model": {"hidden": 100000}}"#)
+        let result = try sandbox.runner("run", "wide.json")
+        #expect(result.status == 1 && result.stderr.contains("20000 inputs × 100000 hidden units") && result.stderr.contains("of memory"), "\(result)")
+        #expect(!result.stderr.contains("Fatal error"))
+        #expect(!FileManager.default.fileExists(atPath: sandbox.database.path))
+    }
+}
