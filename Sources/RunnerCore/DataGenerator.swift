@@ -10,6 +10,7 @@ public enum DataGenerator: String, CaseIterable, Sendable {
     /// Haykin's double moon, scaled to radius 1: two half rings of width 0.6,
     /// the lower one shifted right by 1 and up by 0.5 (Haykin's d = −5 at his
     /// scale), so that the moons interlock and no straight line separates them.
+    /// Not the practical's moons: those are `practicalMoon`.
     case doubleMoon = "double_moon"
     /// scikit-learn's `make_moons`: unit half circles, the lower one at (1, 0.5).
     case moons
@@ -21,6 +22,11 @@ public enum DataGenerator: String, CaseIterable, Sendable {
     case gaussians
     /// TensorFlow Playground's two interleaved spirals, scaled to radius 1.
     case spiral
+    /// The practical's double moon (its `generate_double_moon.m`): half rings
+    /// of radius 2, the −1 class at angles U[−π/2, π/2) around (0, 0), the +1
+    /// class at U[π/2, 3π/2) around (0.8, −1.8), each coordinate moved by a
+    /// uniform jitter 0.6·U[0, 1) (any `noise` is added on top).
+    case practicalMoon = "practical_moon"
 
     /// The noise a generator uses when none is given.
     public var defaultNoise: Double {
@@ -31,6 +37,7 @@ public enum DataGenerator: String, CaseIterable, Sendable {
         case .xor: 0.05
         case .gaussians: 0.5
         case .spiral: 0.05
+        case .practicalMoon: 0
         }
     }
 
@@ -53,7 +60,7 @@ public enum DataGenerator: String, CaseIterable, Sendable {
         return data.subset(order)
     }
 
-    /// The noiseless position of point `index` of the `count` points of class `label`.
+    /// The position of point `index` of the `count` points of class `label`, before the Gaussian noise.
     private func position(label: Double, index: Int, of count: Int, random: inout RandomSource) -> (Double, Double) {
         let fraction = count > 1 ? Double(index) / Double(count - 1) : 0
         switch self {
@@ -81,6 +88,12 @@ public enum DataGenerator: String, CaseIterable, Sendable {
             let radius = Double(index) / Double(count)
             let angle = 1.75 * 2 * .pi * radius + (label > 0 ? 0 : .pi)
             return (radius * PortableMath.sin(angle), radius * PortableMath.cos(angle))
+        case .practicalMoon:
+            let (start, centreX, centreY) = label < 0 ? (-Double.pi / 2, 0.0, 0.0) : (Double.pi / 2, 0.8, -1.8)
+            let angle = random.uniform(start, start + .pi)
+            let x = 2 * PortableMath.cos(angle) + centreX + 0.6 * random.nextUnit()
+            let y = 2 * PortableMath.sin(angle) + centreY + 0.6 * random.nextUnit()
+            return (x, y)
         }
     }
 }

@@ -54,29 +54,45 @@ extension Parameters {
             }
         }
         let sample = data.subset(smoothPoints)
-        var analytic = Array(repeating: 0.0, count: values.count)
-        for i in 0..<sample.count {
-            let (_, gradient) = self.gradient(at: Array(sample.point(i)), label: sample.labels[i])
-            for p in analytic.indices { analytic[p] += gradient.values[p] / Double(sample.count) }
-        }
-        var perturbed = self
-        var numeric = Array(repeating: 0.0, count: values.count)
-        for p in values.indices where sample.count > 0 {
-            perturbed.values[p] = values[p] + step
-            let above = perturbed.evaluate(on: sample).loss
-            perturbed.values[p] = values[p] - step
-            let below = perturbed.evaluate(on: sample).loss
-            perturbed.values[p] = values[p]
-            numeric[p] = (above - below) / (2 * step)
-        }
-        let ranges = [("Wi", 0..<layout.bi), ("bi", layout.bi..<layout.wo), ("Wo", layout.wo..<layout.bo), ("bo", layout.bo..<values.count)]
+        let zeros = Array(repeating: 0.0, count: values.count)
+        let (analytic, numeric) = sample.count > 0 ? gradients(on: sample, step: step) : (analytic: zeros, numeric: zeros)
         return GradientCheckReport(
-            largestRelativeError: ranges.map { name, range in
+            largestRelativeError: tensorRanges.map { name, range in
                 let scale = range.map { max(abs(analytic[$0]), abs(numeric[$0])) }.max() ?? 0
                 let difference = range.map { abs(analytic[$0] - numeric[$0]) }.max() ?? 0
                 return (name, scale > 0 ? difference / scale : 0)
             },
             pointsUsed: sample.count,
             pointsNearKinks: data.count - sample.count)
+    }
+
+    /// The gradient of the mean loss on `data` (at least one point), analytic and by
+    /// central differences with step `step`, in the parameters' layout.
+    ///
+    /// On one example this is the practical's QB2: `gradient_nn` next to `gradient_nn_approx`.
+    public func gradients(on data: Dataset, step: Double = Parameters.gradientCheckStep) -> (analytic: [Double], numeric: [Double]) {
+        precondition(data.dimension == inputDimension && data.count > 0, "at least one point that matches the network")
+        var analytic = Array(repeating: 0.0, count: values.count)
+        for i in 0..<data.count {
+            let (_, gradient) = self.gradient(at: Array(data.point(i)), label: data.labels[i])
+            for p in analytic.indices { analytic[p] += gradient.values[p] / Double(data.count) }
+        }
+        var perturbed = self
+        var numeric = Array(repeating: 0.0, count: values.count)
+        for p in values.indices {
+            perturbed.values[p] = values[p] + step
+            let above = perturbed.evaluate(on: data).loss
+            perturbed.values[p] = values[p] - step
+            let below = perturbed.evaluate(on: data).loss
+            perturbed.values[p] = values[p]
+            numeric[p] = (above - below) / (2 * step)
+        }
+        return (analytic, numeric)
+    }
+
+    /// The tensors' names and their ranges in `values`: `Wi`, `bi`, `Wo`, `bo`.
+    public var tensorRanges: [(name: String, range: Range<Int>)] {
+        let layout = Layout(self)
+        return [("Wi", 0..<layout.bi), ("bi", layout.bi..<layout.wo), ("Wo", layout.wo..<layout.bo), ("bo", layout.bo..<values.count)]
     }
 }

@@ -5,9 +5,9 @@ extension ExperimentSpec {
     /// The training points and, unless the spec has none, the validation points.
     ///
     /// A generator draws its points with `RandomSource(seed: data.seed)` and
-    /// the same source then splits off the validation fraction; CSV data is
-    /// read from its files and split with a fresh source of the data seed.
-    /// The same spec always gives the same data.
+    /// the same source then splits off the validation fraction, or draws the
+    /// `validation_points`; CSV data is read from its files and split with a
+    /// fresh source of the data seed. The same spec always gives the same data.
     public func loadData() throws(ExperimentError) -> (training: Dataset, validation: Dataset?) {
         var random = RandomSource(seed: data.seed)
         let all: Dataset
@@ -35,6 +35,11 @@ extension ExperimentSpec {
             }
             let (training, validation) = all.split(validationFraction: fraction, using: &random)
             return (training, validation)
+        case .generated(let points):
+            guard case .generator(let generator, _, let noise) = data.source, points >= 2 else {
+                throw ExperimentError("validation_points needs a generator and at least 2 points, found \(points) points for \(dataSetDescription)")
+            }
+            return (all, generator.generate(points: points, noise: noise, random: &random))
         case .csv(let path):
             let validation = try Self.readCSV(path, role: "validation")
             guard validation.dimension == all.dimension else {

@@ -76,7 +76,7 @@ public struct DataSettings: Codable, Equatable, Hashable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case generator, points, noise, trainCSV = "train_csv", seed
-        case validationCSV = "validation_csv", validationFraction = "validation_fraction"
+        case validationCSV = "validation_csv", validationFraction = "validation_fraction", validationPoints = "validation_points"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -93,6 +93,8 @@ public struct DataSettings: Codable, Equatable, Hashable, Sendable {
         }
         if let path = try container.decodeIfPresent(String.self, forKey: .validationCSV) {
             validation = .csv(path: path)
+        } else if let points = try container.decodeIfPresent(Int.self, forKey: .validationPoints) {
+            validation = .generated(points: points)
         } else if let fraction = try container.decodeIfPresent(Double.self, forKey: .validationFraction) {
             validation = .fraction(fraction)
         } else {
@@ -115,6 +117,7 @@ public struct DataSettings: Codable, Equatable, Hashable, Sendable {
         case .none: try container.encodeNil(forKey: .validationFraction)
         case .fraction(let fraction): try container.encode(fraction, forKey: .validationFraction)
         case .csv(let path): try container.encode(path, forKey: .validationCSV)
+        case .generated(let points): try container.encode(points, forKey: .validationPoints)
         }
     }
 }
@@ -135,6 +138,9 @@ public enum ValidationSource: Equatable, Hashable, Sendable {
     case fraction(Double)
     /// A separate CSV file, by absolute path.
     case csv(path: String)
+    /// An independent draw of this many points from the training data's
+    /// generator: the data seed's source goes on after the training points.
+    case generated(points: Int)
 }
 
 /// The network's size and starting weights.

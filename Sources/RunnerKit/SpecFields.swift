@@ -35,6 +35,7 @@ struct SpecField: Sendable {
     static let trainCSV = SpecField(.data, "train_csv", .path(.csv))
     static let validationCSV = SpecField(.data, "validation_csv", .path(.csv))
     static let validationFraction = SpecField(.data, "validation_fraction", .number(SpecNumberRange(lower: 0, lowerInclusive: false, upper: 1, allowsNull: true)))
+    static let validationPoints = SpecField(.data, "validation_points", .integer(2...10_000_000))
     static let hidden = SpecField(.model, "hidden", .integer(1...100_000))
     static let initialization = SpecField(.model, "init", .choice(Initialization.allCases.map(\.rawValue)))
     static let startWeights = SpecField(.model, "start_weights", .path(.startWeights))
@@ -47,7 +48,7 @@ struct SpecField: Sendable {
 
     /// Every field, in sweep order: data, then model, then training.
     static let all: [SpecField] = [
-        generator, points, noise, dataSeed, trainCSV, validationCSV, validationFraction,
+        generator, points, noise, dataSeed, trainCSV, validationCSV, validationFraction, validationPoints,
         hidden, initialization, startWeights,
         learningRate, epochs, trainingSeed, order, batchSize, weightDecay,
     ]

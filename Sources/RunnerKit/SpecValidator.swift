@@ -215,6 +215,9 @@ struct SpecValidator {
         exclusive(.trainCSV, .points, "'points' applies only to a generator; remove it")
         exclusive(.trainCSV, .noise, "'noise' applies only to a generator; remove it")
         exclusive(.validationCSV, .validationFraction, "the validation set comes either from 'validation_csv' or from a fraction of the training data; remove one of them")
+        exclusive(.trainCSV, .validationPoints, "'validation_points' draws from the generator, and CSV data has none; use 'validation_csv' or 'validation_fraction'")
+        exclusive(.validationCSV, .validationPoints, "the validation set comes either from 'validation_csv' or from the generator; remove one of them")
+        exclusive(.validationPoints, .validationFraction, "the validation set is either drawn anew ('validation_points') or split off the training points ('validation_fraction'); remove one of them")
         exclusive(.startWeights, .initialization, "explicit start weights are not drawn at random; remove 'init'")
     }
 
@@ -390,6 +393,8 @@ struct SpecValidator {
         let validation: ValidationSource
         if let path = text(.validationCSV) {
             validation = .csv(path: path)
+        } else if let points = integer(.validationPoints) {
+            validation = .generated(points: points)
         } else if values[SpecField.validationFraction.dotted] == .null {
             validation = .none
         } else {

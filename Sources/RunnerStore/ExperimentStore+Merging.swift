@@ -23,18 +23,39 @@ public struct MergeSummary: Sendable, Equatable {
 extension ExperimentStore {
     /// Checks that `sourcePath` can be merged: a runner database of this schema (not newer,
     /// not outdated), intact by `PRAGMA integrity_check`, and not this store's own file.
-    /// Opens it read-only and changes nothing.
+    /// Reads it read-only and changes nothing.
     public func checkMergeSource(_ sourcePath: String) throws(StoreError) {
-        guard FileManager.default.fileExists(atPath: sourcePath) else { throw .noDatabase(path: sourcePath) }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: sourcePath, isDirectory: &isFolder) else { throw .noDatabase(path: sourcePath) }
+        guard !isFolder.boolValue else { throw .notADatabase(path: sourcePath, detail: "it is a folder") }
         guard URL(fileURLWithPath: sourcePath).resolvingSymlinksInPath().path != URL(fileURLWithPath: path).resolvingSymlinksInPath().path else {
             throw .database(path: sourcePath, message: "it is the target database itself; name another --db to merge into")
         }
-        let source = try ExperimentStore(path: sourcePath, access: .readOnly)
-        defer { source.close() }
-        let problems = try source.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
-        guard problems == ["ok"] else {
-            throw .notADatabase(path: sourcePath, detail: "it is damaged: PRAGMA integrity_check reports \(problems.prefix(3).joined(separator: "; "))")
+        try Self.mapErrors(path: sourcePath) {
+            try DatabaseQueue().writeWithoutTransaction { db in
+                try Self.attach(sourcePath, db) {
+                    let migrator = Migrator(migrations: Migration.bundled, path: sourcePath)
+                    let pending = try migrator.pendingMigrations(db, schema: "source")
+                    guard pending.count < Migration.bundled.count else {
+                        throw StoreError.notADatabase(path: sourcePath, detail: "it holds no runner runs")
+                    }
+                    guard pending.isEmpty else {
+                        throw StoreError.outdatedSchema(path: sourcePath, missingVersions: pending.map(\.version))
+                    }
+                    let problems = try String.fetchAll(db, sql: "PRAGMA source.integrity_check")
+                    guard problems == ["ok"] else {
+                        throw StoreError.notADatabase(path: sourcePath, detail: "it is damaged: PRAGMA integrity_check reports \(problems.prefix(3).joined(separator: "; "))")
+                    }
+                }
+            }
         }
+    }
+
+    /// Runs `body` with `path` attached read-only as the schema `source`.
+    private static func attach<T>(_ path: String, _ db: Database, _ body: () throws -> T) throws -> T {
+        try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [readOnlyURI(path)])
+        defer { try? db.execute(sql: "DETACH DATABASE source") }
+        return try body()
     }
 
     /// Copies into this store every run of the database at `sourcePath` that it lacks (by
@@ -52,23 +73,27 @@ extension ExperimentStore {
         var summary = MergeSummary(source: sourcePath)
         try Self.mapErrors(path: path) {
             try connection.writeWithoutTransaction { db in
-                try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [Self.readOnlyURI(sourcePath)])
-                defer { try? db.execute(sql: "DETACH DATABASE source") }
-                try db.inTransaction(.immediate) {
-                    summary = try mergeAttachedSource(summary, db)
-                    return .commit
+                try Self.attach(sourcePath, db) {
+                    try db.inTransaction(.immediate) {
+                        summary = try mergeAttachedSource(summary, db)
+                        return .commit
+                    }
                 }
             }
         }
         return summary
     }
 
-    /// A `file:` URI that opens `path` read-only.
+    /// A `file:` URI that opens `path` read-only. Without a `-wal` file no process is writing
+    /// to it, and it is opened as immutable, so that SQLite creates no `-wal` or `-shm` file
+    /// beside it either; with one (a shard still training), it is read as a live database.
     private static func readOnlyURI(_ path: String) -> String {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "?#%")
-        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?mode=ro"
+        let quiescent = !FileManager.default.fileExists(atPath: absolute + "-wal")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute)
+            + (quiescent ? "?mode=ro&immutable=1" : "?mode=ro")
     }
 
     private func mergeAttachedSource(_ start: MergeSummary, _ db: Database) throws -> MergeSummary {
@@ -126,7 +151,7 @@ extension ExperimentStore {
                 summary.added += 1
             }
             try db.execute(sql: """
-                INSERT OR IGNORE INTO main.epochs (\(epochColumns)) SELECT \(epochColumns) FROM source.epochs WHERE run_id = ?
+                INSERT OR IGNORE INTO main.epochs (\(epochColumns)) SELECT \(epochColumns) FROM source.epochs WHERE run_id = ? ORDER BY epoch
                 """, arguments: [id])
             try db.execute(sql: """
                 INSERT OR IGNORE INTO main.weights (\(weightColumns)) SELECT \(weightColumns) FROM source.weights WHERE run_id = ?

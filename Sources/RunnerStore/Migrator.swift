@@ -23,7 +23,7 @@ struct Migrator {
     /// Checks the schema and, for `.readWrite`, sets WAL mode and applies missing migrations,
     /// each in its own `BEGIN IMMEDIATE` transaction.
     func prepare(_ connection: DatabaseQueue, access: ExperimentStore.Access) throws {
-        let pending = try connection.read(pendingMigrations)
+        let pending = try connection.read { db in try pendingMigrations(db) }
         if access == .readOnly {
             guard pending.isEmpty else {
                 throw StoreError.outdatedSchema(path: path, missingVersions: pending.map(\.version))
@@ -50,15 +50,16 @@ struct Migrator {
 
     /// The migrations not applied yet; throws if the applied ones are unknown or altered,
     /// or if the database holds tables but no record of migrations (another program's file).
-    func pendingMigrations(_ db: Database) throws -> [Migration] {
-        guard try db.tableExists("schema_migrations") else {
-            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")! == 0 else {
+    /// `schema` names an attached database to check instead of the main one.
+    func pendingMigrations(_ db: Database, schema: String = "main") throws -> [Migration] {
+        guard try db.tableExists("schema_migrations", in: schema) else {
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM \(schema).sqlite_master")! == 0 else {
                 throw StoreError.notADatabase(
                     path: path, detail: "it holds tables but no schema_migrations table, so runner did not create it")
             }
             return migrations
         }
-        let applied = try Row.fetchAll(db, sql: "SELECT version, name, checksum FROM schema_migrations ORDER BY version")
+        let applied = try Row.fetchAll(db, sql: "SELECT version, name, checksum FROM \(schema).schema_migrations ORDER BY version")
         let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
         let unknown = applied.map { $0["version"] as Int }.filter { known[$0] == nil }
         guard unknown.isEmpty else {

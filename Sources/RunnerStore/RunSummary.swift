@@ -43,6 +43,11 @@ public struct RunSummary: Sendable, Equatable {
     public var errorMessage: String?
     /// SHA-256 hex of the spec (`spec_hash`).
     public var specHash: String
+    /// First epoch from which the training error is 0 and stays 0; nil if the last
+    /// recorded epoch misclassifies a training point (`converged_at_epoch`).
+    public var convergedAtEpoch: Int?
+    /// SGD updates made by the end of that epoch (`converged_at_step`).
+    public var convergedAtStep: Int?
 }
 
 extension RunSummary: FetchableRecord, TableRecord {
@@ -69,6 +74,8 @@ extension RunSummary: FetchableRecord, TableRecord {
         divergedAtEpoch = row["diverged_at_epoch"]
         errorMessage = row["error_message"]
         specHash = row["spec_hash"]
+        convergedAtEpoch = row["converged_at_epoch"]
+        convergedAtStep = row["converged_at_step"]
     }
 }
 

@@ -1,11 +1,6 @@
 import Foundation
 import Testing
 
-/// The top-level `migrations/` folder of the source tree.
-private let migrationsFolder = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("migrations")
-
 @Suite("concurrency: processes sharing one database", .serialized)
 struct ConcurrencyTests {
     @Test("8 runs started at once into a brand-new database all complete")
@@ -32,8 +27,7 @@ struct ConcurrencyTests {
         for run in runs {
             #expect(run[1] == "completed" && run[2] == "\(epochs)" && run[3] == "\(epochs)" && run[4] == "17", "\(run)")
         }
-        let migrations = try FileManager.default.contentsOfDirectory(atPath: migrationsFolder.path).filter { $0.hasSuffix(".sql") }
-        #expect(try sandbox.sqlite("SELECT count(*) FROM schema_migrations", file: "shared.db") == [["\(migrations.count)"]], "each migration applied once")
+        #expect(try sandbox.sqlite("SELECT count(*) FROM schema_migrations", file: "shared.db") == [["\(Project.migrationCount)"]], "each migration applied once")
         #expect(try sandbox.sqlite("PRAGMA integrity_check", file: "shared.db") == [["ok"]])
     }
 

@@ -120,7 +120,7 @@ struct CompareCommandTests {
         let sandbox = try Fixture.sandbox()
         // CSV carries mean and standard deviation as separate, full-precision numbers.
         let (headers, records) = try compare(sandbox, "--group", "grid", "--aggregate")
-        #expect(headers == ["hidden", "runs"] + ["train_loss", "train_acc", "val_loss", "val_acc", "best_val_acc"].flatMap { ["\($0)_mean", "\($0)_std"] })
+        #expect(headers == ["hidden", "runs", "converged"] + ["train_loss", "train_acc", "val_loss", "val_acc", "best_val_acc", "converged_epoch"].flatMap { ["\($0)_mean", "\($0)_std"] })
         #expect(records.map { $0["hidden"] } == ["2", "3"])
         #expect(records.map { $0["runs"] } == ["2", "2"])
         for record in records {

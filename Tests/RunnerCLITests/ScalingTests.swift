@@ -95,6 +95,7 @@ struct ScalingTests {
         #expect(try sandbox.sqlite("SELECT count(DISTINCT created_at), count(*) FROM runs", file: "merged.db") == [["12", "12"]])
         #expect(try sandbox.sqlite("PRAGMA integrity_check", file: "merged.db") == [["ok"]])
         #expect(try (0..<3).map { try sandbox.digest("shard-\($0).db") } == before, "sources are never changed")
+        #expect(sandbox.contents("shard-0.db-wal") == nil && sandbox.contents("shard-0.db-shm") == nil, "nor given a WAL")
 
         let again = try sandbox.succeed("merge", "shard-0.db", "--db", "merged.db")
         #expect(again.stdout == "shard-0.db: nothing to merge, its 4 runs are already in merged.db\n")
@@ -132,12 +133,16 @@ struct ScalingTests {
         try sandbox.sqlite("VACUUM INTO '\(sandbox.url.path)/newer.db'", file: "good.db")
         try sandbox.sqlite("INSERT INTO schema_migrations VALUES (999, 'future', 'x', '2030-01-01T00:00:00.000Z')", file: "newer.db")
         try sandbox.sqlite("CREATE TABLE t (x)", file: "other-program.db")
+        var damaged = try #require(sandbox.contents("good.db"))
+        damaged.replaceSubrange(4096..<7096, with: Data(repeating: 0xA5, count: 3000))
+        try damaged.write(to: sandbox.url.appendingPathComponent("damaged.db"))
         let cases: [(String, String)] = [
             ("missing.db", "no database at missing.db"),
             ("notes.db", "notes.db is not a usable SQLite database"),
             ("newer.db", "newer.db was written by a newer runner"),
             ("other-program.db", "other-program.db is not a usable SQLite database"),
             ("runner.db", "it is the target database itself"),
+            ("damaged.db", "damaged.db is not a usable SQLite database"),
         ]
         for (source, message) in cases {
             let result = try sandbox.runner("merge", "good.db", source)

@@ -34,7 +34,7 @@ import Testing
         Case(json: #"{"data": {"points": 1}}"#, path: "$.data.points", message: "expected an integer >= 2, found 1"),
         Case(json: #"{"data": {"seed": 0.5}}"#, path: "$.data.seed", message: "expected an integer >= 0, found 0.5 (not a whole number)"),
         Case(json: #"{"data": {"generator": "moon"}}"#, path: "$.data.generator", message: "did you mean 'moons'?"),
-        Case(json: #"{"data": {"generator": 3}}"#, path: "$.data.generator", message: "expected one of double_moon, moons, circles, xor, gaussians, spiral (a string), found 3"),
+        Case(json: #"{"data": {"generator": 3}}"#, path: "$.data.generator", message: "expected one of double_moon, moons, circles, xor, gaussians, spiral, practical_moon (a string), found 3"),
         Case(json: #"{"data": {"train_csv": ""}}"#, path: "$.data.train_csv", message: "expected the path of a CSV file, found an empty string"),
         Case(json: #"{"name": 3}"#, path: "$.name", message: "expected a string, found 3"),
         Case(json: #"{"name": "  "}"#, path: "$.name", message: "expected a non-empty name"),

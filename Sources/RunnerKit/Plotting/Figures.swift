@@ -75,6 +75,9 @@ public struct Figures {
 
     /// The network's output over the data's range with the training points on top.
     ///
+    /// A data set with a customary window (the practical's moons: [−4, 6] × [−5, 3])
+    /// is drawn over that window, widened if a point lies outside it.
+    ///
     /// Of more than `pointLimit` points, every k-th is drawn (the title says so);
     /// the misclassified count in the title is over all of them.
     ///
@@ -87,7 +90,13 @@ public struct Figures {
                 x: training.features[2 * i], y: training.features[2 * i + 1], label: Int(training.labels[i]),
                 misclassified: training.labels[i] * outputs[i] <= 0)
         }
-        let range = DecisionBoundaryChart.paddedRange(of: points)
+        let range = DataGenerator(rawValue: run.hyperparameters.dataset)?.boundaryWindow.map { window in
+            let finite = points.filter { $0.x.isFinite && $0.y.isFinite }
+            func covering(_ range: ClosedRange<Double>, _ values: [Double]) -> ClosedRange<Double> {
+                min(range.lowerBound, values.min() ?? range.lowerBound)...max(range.upperBound, values.max() ?? range.upperBound)
+            }
+            return (x: covering(window.x, finite.map(\.x)), y: covering(window.y, finite.map(\.y)))
+        } ?? DecisionBoundaryChart.paddedRange(of: points)
         let nodes = BoundaryGrid(xRange: range.x, yRange: range.y, nx: resolution, ny: resolution, values: [])
         let inputs = (0..<resolution).flatMap { row in (0..<resolution).flatMap { [nodes.x(column: $0), nodes.y(row: row)] } }
         let grid = BoundaryGrid(
@@ -185,6 +194,14 @@ extension Figures {
             return "\(run.shortID) \(run.name.dropFirst(group.count + 1))"
         }
         return "\(run.shortID) \(run.name)"
+    }
+}
+
+extension DataGenerator {
+    /// The window its decision boundaries are customarily drawn over, if it has one:
+    /// the practical's `plot_decision_boundary.m` uses x ∈ [−4, 6], y ∈ [−5, 3].
+    var boundaryWindow: (x: ClosedRange<Double>, y: ClosedRange<Double>)? {
+        self == .practicalMoon ? (-4...6, -5...3) : nil
     }
 }
 

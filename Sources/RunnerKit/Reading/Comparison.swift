@@ -72,7 +72,7 @@ public struct Comparison {
         let headers = ["id", "name"] + (tagged ? ["tags"] : []) + differing.map(RunSettings.name(of:))
             + RunListing.statusHeaders(separate: separateColumns) + [
             "train_loss", "train_acc", "val_loss", "val_acc",
-            "best_train_loss", "best_train_acc", "best_val_loss", "best_val_acc", "best_epoch", "seconds",
+            "best_train_loss", "best_train_acc", "best_val_loss", "best_val_acc", "best_epoch", "converged", "seconds",
         ]
         let rows = entries.map { entry -> [Cell] in
             let run = entry.summary
@@ -85,6 +85,7 @@ public struct Comparison {
                     .number(entry.bestTrainLoss, Format.metric), .number(entry.bestTrainAccuracy, Format.accuracy),
                     .number(entry.bestValidationLoss, Format.metric), .number(entry.bestValidationAccuracy, Format.accuracy),
                     .number(entry.bestValidationEpoch) { String($0) },
+                    .number(run.convergedAtEpoch) { String($0) },
                     .number(run.durationSeconds) { String(format: "%.2f", $0) },
                 ]
         }
@@ -123,9 +124,11 @@ public struct Comparison {
         return entry.summary.createdAt > other.summary.createdAt
     }
 
-    /// One row per setting (see `replicateGroups`): the number of runs and the
-    /// mean ± sample standard deviation of each final metric over them. This
-    /// is how a sweep over several seeds is read.
+    /// One row per setting (see `replicateGroups`): the number of runs, how many
+    /// of them converged (zero training error to the end), and the mean ± sample
+    /// standard deviation of each final metric over them (of the convergence
+    /// epoch, over the runs that converged). This is how a sweep over several
+    /// seeds is read.
     ///
     /// - Parameter separateColumns: Mean and standard deviation as two number
     ///   columns each (`val_acc_mean`, `val_acc_std`), for CSV and JSON; otherwise
@@ -138,11 +141,13 @@ public struct Comparison {
             ("val_loss", { $0.summary.finalValidationLoss }, Format.metric),
             ("val_acc", { $0.summary.finalValidationAccuracy }, Format.accuracy),
             ("best_val_acc", { $0.bestValidationAccuracy }, Format.accuracy),
+            ("converged_epoch", { $0.summary.convergedAtEpoch.map(Double.init) }, Format.metric),
         ]
         let metricHeaders = metrics.flatMap { name, _, _ in separateColumns ? ["\(name)_mean", "\(name)_std"] : [name] }
-        let headers = settings.map(RunSettings.name(of:)) + ["runs"] + metricHeaders
+        let headers = settings.map(RunSettings.name(of:)) + ["runs", "converged"] + metricHeaders
         let rows = replicateGroups().map { setting, members -> [Cell] in
-            settings.map { settingCell(setting[$0] ?? "") } + [Cell(String(members.count), isNumber: true)]
+            settings.map { settingCell(setting[$0] ?? "") }
+                + [members.count, members.filter { $0.summary.convergedAtEpoch != nil }.count].map { Cell(String($0), isNumber: true) }
                 + metrics.flatMap { _, value, format -> [Cell] in
                     let values = members.compactMap(value)
                     let statistics = values.isEmpty ? nil : Statistics.meanAndStandardDeviation(values)

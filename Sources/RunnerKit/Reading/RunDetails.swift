@@ -7,6 +7,8 @@ public struct RunDetails {
     public let run: Run
     public let epochs: [EpochRecord]
     public let weights: [WeightTensor]
+    /// The run as `run_summary` shows it (for what it derives from the epochs).
+    public let summary: RunSummary
     /// Its tags, by key.
     public let tags: [RunTag]
     /// The spec file it came from, when recorded.
@@ -17,6 +19,7 @@ public struct RunDetails {
         run = try store.run(reference)
         epochs = try store.epochs(of: run.id)
         weights = try store.weights(of: run.id)
+        summary = try store.summaries(of: [run.id])[0]
         tags = try store.tags(ofRuns: [run.id])[run.id] ?? []
         source = try store.specSource(of: run.id)
     }
@@ -36,6 +39,7 @@ public struct RunDetails {
         lines.append("  data        \(key.dataset): \(key.trainSize) training and \(key.validationSize) validation points, d = \(key.inputDimension)")
         lines.append("  network     h = \(key.hiddenUnits), init \(key.initialization)")
         lines.append("  training    lr \(Format.parameter(key.learningRate)), \(key.epochs) epochs, seed \(key.seed), order \(key.visitOrder), batch \(key.batchSize), weight decay \(Format.parameter(key.weightDecay))")
+        if !epochs.isEmpty { lines.append("  converged   \(convergenceLine)") }
         if let message = run.errorMessage { lines.append("  message     \(message)") }
         if !tags.isEmpty { lines.append("  tags        \(RunListing.tagsCell(tags).text)") }
         if let note = run.note { lines.append("  note        \(note)") }
@@ -72,6 +76,12 @@ public struct RunDetails {
             text += ", \(epochs.count) epoch\(epochs.count == 1 ? "" : "s") in \(Format.duration(finished.timeIntervalSince(run.startedAt)))"
         }
         return text
+    }
+
+    private var convergenceLine: String {
+        guard let epoch = summary.convergedAtEpoch else { return "no: the last epoch misclassifies training points" }
+        let step = summary.convergedAtStep.map { " (step \($0))" } ?? ""
+        return "at epoch \(epoch)\(step): zero training error from then on"
     }
 
     private var prettySpec: String {

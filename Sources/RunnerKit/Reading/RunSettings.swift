@@ -12,7 +12,7 @@ public struct RunSettings: Equatable, Sendable {
     static let columns: [(path: String, name: String)] = [
         ("data.generator", "data"), ("data.train_csv", "train_csv"), ("data.validation_csv", "validation_csv"),
         ("data.points", "points"), ("data.noise", "noise"), ("data.seed", "data_seed"),
-        ("data.validation_fraction", "val_fraction"), ("model.hidden", "hidden"), ("model.init", "init"),
+        ("data.validation_fraction", "val_fraction"), ("data.validation_points", "val_points"), ("model.hidden", "hidden"), ("model.init", "init"),
         ("model.start_weights", "start_weights"), ("training.learning_rate", "lr"), ("training.epochs", "epochs"),
         ("training.order", "order"), ("training.batch_size", "batch"), ("training.weight_decay", "decay"),
         ("training.seed", "seed"), (storedPointsPath, "data_id"),

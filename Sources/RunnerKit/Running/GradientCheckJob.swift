@@ -29,4 +29,32 @@ public struct GradientCheckJob {
             })
         return (table, reports.allSatisfy { $0.1.passed() })
     }
+
+    /// The practical's QB2: the gradient of the loss on training example `index` at the
+    /// start weights, analytic next to central differences, component by component, and
+    /// whether every tensor agrees to 1e-6 (relative, max norm; false on a ReLU kink).
+    public func exampleComparison(index: Int, step: Double = Parameters.gradientCheckStep) -> (table: Table, passed: Bool) {
+        precondition((0..<job.training.count).contains(index), "an index of the training points")
+        let parameters = job.startParameters
+        let example = job.training.subset([index])
+        let (analytic, numeric) = parameters.gradients(on: example, step: step)
+        let h = parameters.hiddenUnits
+        let rows = parameters.tensorRanges.flatMap { name, range in
+            range.map { p -> [Cell] in
+                let offset = p - range.lowerBound
+                let position = switch name {
+                case "Wi": "[\(offset / h),\(offset % h)]"
+                case "bo": ""
+                default: "[\(offset)]"
+                }
+                return [
+                    Cell(name), Cell(position), .number(analytic[p]) { String(format: "% .10f", $0) },
+                    .number(numeric[p]) { String(format: "% .10f", $0) },
+                    .number(abs(analytic[p] - numeric[p])) { String(format: "%.1e", $0) },
+                ]
+            }
+        }
+        let table = Table(headers: ["tensor", "index", "analytic", "finite_difference", "difference"], rows: rows)
+        return (table, parameters.gradientCheck(on: example, step: step).passed())
+    }
 }

@@ -68,6 +68,8 @@ public final class RunExecutor: @unchecked Sendable {
     public static let storedPointLimit = 100_000
 
     private let lock = NSLock()
+    /// Held while a worker picks and claims its next run.
+    private let claiming = NSLock()
     private var pending: StrideToIterator<Int>?
     private var summary = ExecutionSummary()
     private var failure: (any Error)?
@@ -103,12 +105,14 @@ public final class RunExecutor: @unchecked Sendable {
             finished.enter()
             let worker = Thread { [self] in
                 defer { finished.leave() }
-                while let position = nextPosition() {
-                    do {
-                        try train(plan[position], source: plan.source(at: position), options: options, data: data, onResult: onResult)
-                    } catch {
-                        lock.withLock { if failure == nil { failure = error } }
+                do {
+                    while let (job, identity) = try claimNext(of: plan, options: options, data: data) {
+                        let result = try train(job, identity: identity)
+                        lock.withLock { summary.results.append(result) }
+                        progress.runFinished(identity.shortID) { onResult(result) }
                     }
+                } catch {
+                    lock.withLock { if failure == nil { failure = error } }
                 }
             }
             worker.stackSize = 8 << 20
@@ -120,6 +124,22 @@ public final class RunExecutor: @unchecked Sendable {
             var summary = summary
             summary.notStarted = total - summary.results.count - summary.alreadyFinished - summary.inProgressElsewhere
             return summary
+        }
+    }
+
+    /// The next run of the plan to train, claimed, or nil when none is left or runs should
+    /// stop. Claims are made one at a time, so runs are recorded in plan order whatever
+    /// the jobs; runs whose experiment is already done are counted and passed over.
+    private func claimNext(of plan: RunPlan, options: ExecutionOptions, data: DataCache) throws -> (TrainingJob, RunIdentity)? {
+        try claiming.withLock {
+            while let position = nextPosition() {
+                var job = try TrainingJob(spec: plan[position], data: try data.data(for: plan[position]))
+                job.source = plan.source(at: position)
+                if let identity = try claim(job, rerun: options.rerun, ids: options.shard) {
+                    return (job, identity)
+                }
+            }
+            return nil
         }
     }
 
@@ -135,34 +155,24 @@ public final class RunExecutor: @unchecked Sendable {
     ///
     /// - Returns: Its result, or nil when it was skipped (see `RunRecorder.claim`).
     public func execute(_ job: TrainingJob, rerun: Bool = true, ids: RunIDSpace = .all) throws -> RunResult? {
-        let identity: RunIdentity
-        switch try recorder.claim(newRun(for: job), rerun: rerun, ids: ids) {
-        case .finished:
-            lock.withLock { summary.alreadyFinished += 1 }
-            progress.runSkipped()
-            return nil
-        case .inProgress:
-            lock.withLock { summary.inProgressElsewhere += 1 }
-            progress.runSkipped()
-            return nil
-        case .started(let started):
-            identity = started
-        }
+        guard let identity = try claim(job, rerun: rerun, ids: ids) else { return nil }
         let result = try train(job, identity: identity)
         lock.withLock { summary.results.append(result) }
         return result
     }
 
-    /// Claims and trains one run of the plan; skipped runs are counted.
-    private func train(
-        _ spec: ExperimentSpec, source: StoredSpecSource, options: ExecutionOptions, data: DataCache,
-        onResult: @Sendable (RunResult) -> Void
-    ) throws {
-        var job = try TrainingJob(spec: spec, data: try data.data(for: spec))
-        job.source = source
-        if let result = try execute(job, rerun: options.rerun, ids: options.shard) {
-            progress.runFinished(result.identity.shortID) { onResult(result) }
+    /// Claims `job` in the store; nil, counted, when it is skipped.
+    private func claim(_ job: TrainingJob, rerun: Bool, ids: RunIDSpace) throws -> RunIdentity? {
+        switch try recorder.claim(newRun(for: job), rerun: rerun, ids: ids) {
+        case .finished:
+            lock.withLock { summary.alreadyFinished += 1 }
+        case .inProgress:
+            lock.withLock { summary.inProgressElsewhere += 1 }
+        case .started(let identity):
+            return identity
         }
+        progress.runSkipped()
+        return nil
     }
 
     /// Trains a claimed run and finishes it in the store.

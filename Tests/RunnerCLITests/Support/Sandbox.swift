@@ -79,15 +79,15 @@ final class Sandbox: @unchecked Sendable {
     }
 
     /// The single value `sql` selects.
-    func scalar(_ sql: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let rows = try sqlite(sql, sourceLocation: sourceLocation)
+    func scalar(_ sql: String, file: String = "runner.db", sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let rows = try sqlite(sql, file: file, sourceLocation: sourceLocation)
         #expect(rows.count == 1 && rows.first?.count == 1, "\(sql) gave \(rows)", sourceLocation: sourceLocation)
         return rows.first?.first ?? ""
     }
 
     /// The number `sql` counts.
-    func count(_ sql: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
-        Int(try scalar(sql, sourceLocation: sourceLocation)) ?? -1
+    func count(_ sql: String, file: String = "runner.db", sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+        Int(try scalar(sql, file: file, sourceLocation: sourceLocation)) ?? -1
     }
 
     /// Runs `spec` (which must complete) and returns the new runs' full ids, oldest first.

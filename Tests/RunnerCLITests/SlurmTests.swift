@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// Whether a Slurm cluster answers here (`.ci/run` starts one with scripts/slurm-local.sh).
+private let clusterAnswers: Bool = {
+    guard let sinfo = ["/usr/bin/sinfo", "/usr/local/bin/sinfo"].first(where: FileManager.default.isExecutableFile(atPath:)),
+          let result = try? runTool(sinfo, ["-h", "-o", "%T"])
+    else { return false }
+    return result.status == 0 && ["idle", "mixed", "allocated"].contains { result.stdout.contains($0) }
+}()
+
+/// The project's practical sweep (72 runs), as the README submits it.
+private let practicalSweep = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("experiments/practical-sweep.json")
+
+@Suite("runner slurm on a real cluster", .serialized)
+struct SlurmTests {
+    @Test(
+        "the practical sweep as a 4-task array and a merge job: 72 runs, each once, with the bits of a local run",
+        .enabled(if: clusterAnswers, "no Slurm cluster answers (sinfo); start one with `scripts/slurm-local.sh start`, as .ci/run does"))
+    func practicalSweepOnTheCluster() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.write("practical-sweep.json", String(contentsOf: practicalSweep, encoding: .utf8))
+        let submitted = try sandbox.succeed("slurm", spec, "--tasks", "4", "--db", "cluster.db", "--submit")
+        let jobs = submitted.stdout.split(separator: " ").compactMap { Int($0) }
+        try #require(jobs.count >= 2, "array and merge job ids: \(submitted.stdout)")
+        #expect(submitted.stdout.contains("(4 tasks, 72 runs)"))
+
+        // Meanwhile, the same sweep locally.
+        try sandbox.succeed("run", spec, "--db", "local.db", "--quiet")
+
+        let deadline = Date().addingTimeInterval(600)
+        while Date() < deadline {
+            let queue = try runTool("/usr/bin/squeue", ["-h", "-j", "\(jobs[0]),\(jobs[1])"])
+            if queue.status == 0 && queue.stdout.isEmpty { break }
+            Thread.sleep(forTimeInterval: 1)
+        }
+        let folder = "slurm/practical-sweep"
+        let merge = String(decoding: sandbox.contents("\(folder)/logs/merge.out") ?? Data(), as: UTF8.self)
+        // srun and sbatch can report success for a task that never ran: the outputs are the proof.
+        #expect(merge.split(separator: "\n").count == 4 && merge.contains("shards/0.db: 18 added"), "merge log: \(merge)")
+        #expect(try sandbox.sqlite("SELECT count(*), count(DISTINCT spec_hash), sum(status = 'completed') FROM runs", file: "cluster.db") == [["72", "72", "72"]])
+        #expect(try sandbox.fingerprints(file: "cluster.db") == sandbox.fingerprints(file: "local.db"))
+        for task in 0..<4 {
+            let shard = "\(folder)/shards/\(task).db"
+            #expect(try sandbox.sqlite("PRAGMA integrity_check", file: shard) == [["ok"]])
+            #expect(try sandbox.count("SELECT count(*) FROM runs WHERE status = 'completed'", file: shard) == 18)
+        }
+        // A resubmitted task finds its shard done and trains nothing.
+        let again = try sandbox.succeed("run", spec, "--shard", "2/4", "--db", "\(folder)/shards/2.db")
+        #expect(again.stderr.contains("skipped 18 runs"), "\(again.stderr)")
+    }
+
+    @Test("without --submit the scripts are written with absolute paths; --submit without sbatch is a clear error")
+    func scriptsAndMissingSbatch() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("grid", Spec.small(name: "grid", seed: "[1, 2, 3]"))
+        let written = try sandbox.succeed("slurm", spec, "--tasks", "2", "--cpus-per-task", "2", "--time", "10:00", "--dir", "jobs")
+        #expect(written.stdout.contains("wrote \(sandbox.url.path)/jobs/array.sbatch (2 tasks, 3 runs)"), "\(written.stdout)")
+        let array = String(decoding: sandbox.contents("jobs/array.sbatch") ?? Data(), as: UTF8.self)
+        #expect(array.contains("#SBATCH --array=0-1\n#SBATCH --cpus-per-task=2\n#SBATCH --time=10:00\n"), "\(array)")
+        #expect(array.contains("\(RunnerBinary.url.resolvingSymlinksInPath().path) run \(sandbox.url.path)/grid.json --quiet"), "\(array)")
+        #expect(array.contains(#"--shard "${SLURM_ARRAY_TASK_ID}/2""#) && array.contains("--db \(sandbox.url.path)/jobs/shards/"), "\(array)")
+        let merge = String(decoding: sandbox.contents("jobs/merge.sbatch") ?? Data(), as: UTF8.self)
+        #expect(merge.contains("merge \"${shards[@]}\" --db \(sandbox.url.path)/runner.db"), "\(merge)")
+
+        let noSbatch = try sandbox.runner("slurm", spec, "--tasks", "2", "--dir", "other", "--submit", environment: ["PATH": "/nonexistent"])
+        #expect(noSbatch.status != 0 && noSbatch.stderr.contains("sbatch is not on the PATH"), "\(noSbatch)")
+        #expect(sandbox.contents("other/array.sbatch") == nil, "nothing written")
+
+        try sandbox.write("bad.json", #"{"model": {"hidden": 0}}"#)
+        let bad = try sandbox.runner("slurm", spec, "bad.json", "--tasks", "2", "--dir", "third")
+        #expect(bad.status != 0 && bad.stderr.contains("Nothing was written or submitted"), "\(bad)")
+        #expect(sandbox.contents("third/array.sbatch") == nil)
+    }
+}
