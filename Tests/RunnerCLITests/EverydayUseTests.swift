@@ -250,6 +250,22 @@ struct DeleteTests {
     }
 }
 
+@Suite("merge carries what 0005 added")
+struct MergeLabelsTests {
+    @Test("merging a database copies its runs' tags, notes and spec sources")
+    func mergeLabels() throws {
+        let sandbox = try Sandbox()
+        try sandbox.succeed("run", try sandbox.spec("labelled"), "--quiet", "--db", "shard.db")
+        let id = try #require(try sandbox.sqlite("SELECT short_id FROM runs", file: "shard.db").first?[0])
+        try sandbox.succeed("tag", id, "baseline=yes", "--db", "shard.db")
+        try sandbox.succeed("note", id, "from the shard", "--db", "shard.db")
+        try sandbox.succeed("merge", "shard.db", "--db", "merged.db")
+        let query = "SELECT r.note, t.key || '=' || t.value, s.path FROM runs r JOIN run_tags t ON t.run_id = r.id JOIN spec_sources s ON s.id = r.spec_source_id"
+        #expect(try sandbox.sqlite(query, file: "merged.db") == sandbox.sqlite(query, file: "shard.db"))
+        #expect(try sandbox.sqlite(query, file: "merged.db").count == 1)
+    }
+}
+
 @Suite("choosing runs and small fixes")
 struct SelectionTests {
     @Test("repeated selectors combine; one that matches nothing is named")
