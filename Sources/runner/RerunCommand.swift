@@ -48,7 +48,7 @@ struct RerunCommand: ParsableCommand {
             for (original, job) in zip(originals, jobs) where interruption.signalReceived == nil {
                 guard let result = try executor.execute(job) else { continue }
                 trained += 1
-                progress.runFinished(result.identity.shortID) { write(RunCommand.summaryLine(result, quiet: quiet)) }
+                progress.runFinished(result.identity.shortID) { write(RunCommand.summaryLine(result)) }
                 try store.setTags([RunTag(key: "rerun_of", value: original.shortID)], on: [result.identity.id])
                 let same = try store.weights(of: result.identity.id).map(\.values.bitPatterns) == store.weights(of: original.id).map(\.values.bitPatterns)
                 write("  \(same ? "same final weights as" : "final weights differ from") \(original.shortID), bit for bit\n")

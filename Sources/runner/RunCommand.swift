@@ -88,8 +88,7 @@ struct RunCommand: ParsableCommand {
             defer { withExtendedLifetime(suspension) {} }
             let recorder = RunRecorder(store: store)
             let executor = RunExecutor(recorder: recorder, progress: progress, interruption: interruption)
-            let quiet = quiet
-            let outcome = Result { try executor.execute(plan, options: options) { write(Self.summaryLine($0, quiet: quiet)) } }
+            let outcome = Result { try executor.execute(plan, options: options) { write(Self.summaryLine($0)) } }
             // Every epoch already handed to the recorder is committed, even after a failure.
             let closing = Result { try recorder.close() }
             progress.clear()
@@ -123,11 +122,12 @@ struct RunCommand: ParsableCommand {
             : Terminal.isTerminal(STDERR_FILENO) ? TerminalProgress() as any ProgressReporter : LineProgress()
     }
 
-    /// "1a2b3c4d  name  completed  100 epochs  train_acc 0.962  val_acc 0.950  0.21 s"
-    static func summaryLine(_ result: RunResult, quiet: Bool) -> String {
+    /// "1a2b3c4d  name  completed  100 epochs  train_acc 0.962  val_acc 0.950  0.21 s", fitted to
+    /// the terminal's width when standard output is one.
+    static func summaryLine(_ result: RunResult) -> String {
         var status = result.status.rawValue
         if let epoch = result.divergedAtEpoch { status += " at epoch \(epoch)" }
-        var parts = [result.identity.shortID, result.name, Terminal.colored(status, status: result.status), result.epochsCompleted == 1 ? "1 epoch" : "\(result.epochsCompleted) epochs"]
+        var parts = [result.identity.shortID, result.name, status, result.epochsCompleted == 1 ? "1 epoch" : "\(result.epochsCompleted) epochs"]
         if let last = result.finalEpoch {
             parts.append("train_loss \(Format.metric(last.training.loss))  train_acc \(Format.accuracy(last.training.accuracy))")
             if let validation = last.validation {
@@ -135,7 +135,12 @@ struct RunCommand: ParsableCommand {
             }
         }
         parts.append(Format.duration(result.seconds))
-        return parts.joined(separator: "  ") + "\n"
+        let lines = Terminal.isTerminal(STDOUT_FILENO)
+            ? TerminalSize.fit(parts, flexible: 1, width: TerminalSize.columns(of: STDOUT_FILENO) - 1)
+            : [parts.joined(separator: "  ")]
+        // Colour once the widths are settled: its escape codes take no columns.
+        return lines.joined(separator: "\n").replacingOccurrences(
+            of: "  \(status)", with: "  " + Terminal.colored(status, status: result.status), options: [], range: nil) + "\n"
     }
 
     private func shellQuoted(_ text: String) -> String {

@@ -125,13 +125,13 @@ public final class TerminalProgress: ProgressReporter, @unchecked Sendable {
             lines = Array(lines.prefix(rows - 1)) + ["… and \(hidden) more runs in flight"]
         }
         var text = erasure()
-        text += lines.map { String(Self.fitted($0, width: width)) }.joined(separator: "\n")
+        text += lines.joined(separator: "\n")
         drawnLines = lines.count - 1
         FileHandle.standardError.write(Data(text.utf8))
     }
 
     private func headline(now: Date) -> String {
-        var parts = ["[\(done + skipped)/\(total)] runs"]
+        var parts = ["[\(done + skipped)/\(total)] runs done"]
         if skipped > 0 { parts.append("\(skipped) skipped") }
         parts.append("\(flights.count) in flight")
         if done > 0 && total > done + skipped {
@@ -141,28 +141,30 @@ public final class TerminalProgress: ProgressReporter, @unchecked Sendable {
         return parts.joined(separator: "  ")
     }
 
+    /// The run's line: the fields that fit `width`, most useful first (the epoch, the
+    /// validation loss, the time left, ...), in a fixed order; the name takes what is left.
     private func line(for flight: Flight, now: Date, width: Int) -> String {
         let epochs = flight.run.epochs
         let epoch = flight.report?.epoch ?? 0
         let seconds = now.timeIntervalSince(flight.started)
-        var numbers = "\(epoch)/\(epochs)"
-        if epoch > 0, seconds > 0 {
-            let rate = Double(epoch) / seconds
-            numbers += "  \(Format.rate(rate)) ep/s  \(Format.duration(Double(epochs - epoch) / rate)) left"
+        let rate = epoch > 0 && seconds > 0 ? Double(epoch) / seconds : nil
+        let filled = 12 * epoch / max(epochs, 1)
+        // (position on the line, text), by priority.
+        var fields: [(Int, String)] = [(0, flight.run.shortID), (3, "\(epoch)/\(epochs)")]
+        if let validation = flight.report?.validation { fields.append((8, "val_loss \(Format.metric(validation.loss))")) }
+        if let rate { fields.append((5, "\(Format.duration(Double(epochs - epoch) / rate)) left")) }
+        if let report = flight.report { fields.append((6, "loss \(Format.metric(report.training.loss))")) }
+        fields.append((1, String(Self.fitted(flight.run.name, width: 28))))
+        if let report = flight.report { fields.append((7, "acc \(Format.accuracy(report.training.accuracy))")) }
+        if let rate { fields.append((4, "\(Format.rate(rate)) ep/s")) }
+        fields.append((2, String(repeating: "█", count: filled) + String(repeating: "░", count: 12 - filled)))
+        var shown: [(Int, String)] = []
+        var used = 0
+        for field in fields where used + field.1.count + 2 <= width {
+            shown.append(field)
+            used += field.1.count + 2
         }
-        if let report = flight.report {
-            numbers += "  loss \(Format.metric(report.training.loss))  acc \(Format.accuracy(report.training.accuracy))"
-            if let validation = report.validation {
-                numbers += "  val_loss \(Format.metric(validation.loss))"
-            }
-        }
-        let barWidth = 12
-        let filled = barWidth * epoch / max(epochs, 1)
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
-        // The name gives way first: numbers are never cut.
-        let fixed = flight.run.shortID.count + bar.count + numbers.count + 4
-        let name = Self.fitted(flight.run.name, width: max(0, width - fixed))
-        return "\(flight.run.shortID) \(name) \(bar) \(numbers)"
+        return shown.sorted { $0.0 < $1.0 }.map(\.1).joined(separator: "  ")
     }
 
     /// Moves the cursor back over the lines drawn and clears them.
@@ -175,11 +177,12 @@ public final class TerminalProgress: ProgressReporter, @unchecked Sendable {
         drawnLines = 0
     }
 
-    /// `text` cut to `width` characters, with "…" where it was cut.
+    /// `text` cut to its last `width` characters, with "…" where it was cut: the end of a
+    /// run's name holds the swept values that tell it from its neighbours.
     static func fitted(_ text: String, width: Int) -> Substring {
         guard text.count > width else { return Substring(text) }
-        guard width > 1 else { return text.prefix(max(0, width)) }
-        return Substring(text.prefix(width - 1) + "…")
+        guard width > 1 else { return text.suffix(max(0, width)) }
+        return Substring("…" + text.suffix(width - 1))
     }
 }
 
@@ -253,5 +256,30 @@ public enum TerminalSize {
 
     private static func environment(_ name: String) -> Int? {
         ProcessInfo.processInfo.environment[name].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+    }
+}
+
+extension TerminalSize {
+    /// `parts` joined by two spaces within `width` columns: the part at `flexible` (a name)
+    /// is shortened from its start when that makes one line of it (its end holds the swept
+    /// values that tell runs apart); otherwise the line breaks between parts, continuation
+    /// lines indented, so no part (no number) is ever split.
+    public static func fit(_ parts: [String], flexible: Int, width: Int) -> [String] {
+        var parts = parts
+        let others = parts.indices.filter { $0 != flexible }.reduce(0) { $0 + parts[$1].count + 2 }
+        if width - others >= 16 {
+            parts[flexible] = String(TerminalProgress.fitted(parts[flexible], width: width - others))
+        }
+        var lines: [String] = []
+        var line = ""
+        for part in parts {
+            if !line.isEmpty && line.count + 2 + part.count > width {
+                lines.append(line)
+                line = "  " + part
+            } else {
+                line += line.isEmpty ? part : "  " + part
+            }
+        }
+        return lines + [line]
     }
 }
