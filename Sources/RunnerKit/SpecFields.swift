@@ -54,7 +54,8 @@ struct SpecField: Sendable {
     ]
 
     /// The keys allowed at the top level, besides the sections.
-    static let topLevelKeys = ["name", "group", "description"]
+    /// `run_name` and `swept` are what the resolved spec of one run records; see docs/spec.md.
+    static let topLevelKeys = ["name", "group", "description", "run_name", "swept"]
 
     static func keys(of section: SpecSection) -> [String] {
         all.filter { $0.section == section }.map(\.key)
@@ -201,7 +202,7 @@ func wholeNumber(_ literal: String) -> Int? {
 ///
 /// Compares case-insensitively and ignores `_`, `-` and spaces, so
 /// `learningRate`, `Learning-Rate` and `learning_rat` all find `learning_rate`.
-func closestMatch(to word: String, among candidates: [String]) -> String? {
+public func closestMatch(to word: String, among candidates: [String]) -> String? {
     let aliases = [
         "lr": "learning_rate", "rate": "learning_rate", "eta": "learning_rate",
         "h": "hidden", "hidden_units": "hidden", "hidden_size": "hidden", "units": "hidden",
@@ -226,18 +227,23 @@ func closestMatch(to word: String, among candidates: [String]) -> String? {
     return best.distance <= allowed ? best.candidate : nil
 }
 
-/// The Levenshtein distance: insertions, deletions and substitutions.
+/// The edit distance counting insertions, deletions, substitutions and swaps of two
+/// neighbouring characters (`lsit` is one edit from `list`).
 func editDistance(_ a: [Character], _ b: [Character]) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
+    var beforePrevious = Array(0...b.count)
+    var previous = beforePrevious
     var current = previous
     for i in 1...a.count {
         current[0] = i
         for j in 1...b.count {
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                current[j] = min(current[j], beforePrevious[j - 2] + 1)
+            }
         }
-        swap(&previous, &current)
+        (beforePrevious, previous, current) = (previous, current, beforePrevious)
     }
     return previous[b.count]
 }

@@ -12,16 +12,23 @@ public enum SpecFile {
     /// Relative file paths inside the spec are resolved against the spec
     /// file's folder; the default name is the file name without `.json`.
     ///
+    /// `overrides` change the document before it is validated (see `SpecOverride`).
+    ///
     /// - Returns: The runs in grid order (see `docs/spec.md`).
     /// - Throws: Every problem in the file at once.
-    public static func load(path: String) throws(SpecValidationError) -> SpecSweep {
+    public static func load(path: String, overrides: [SpecOverride] = []) throws(SpecValidationError) -> SpecSweep {
+        try parse(read(path: path), path: path, overrides: overrides)
+    }
+
+    /// The bytes of the spec file at `path`.
+    static func read(path: String) throws(SpecValidationError) -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
             throw SpecValidationError(file: path, errors: [
                 SpecError(file: path, jsonPath: "$", message: "cannot read the spec file \(absolute): \(ExperimentSpec.readFailure(absolute))"),
             ])
         }
-        return try parse(data, path: path)
+        return data
     }
 
     /// Validates and expands spec text.
@@ -31,11 +38,14 @@ public enum SpecFile {
     ///   - path: The file's name for messages and the default `name`; it need not exist.
     ///   - baseDirectory: The folder relative paths are resolved against;
     ///     by default the folder of `path`.
-    public static func parse(_ data: Data, path: String, baseDirectory: String? = nil) throws(SpecValidationError) -> SpecSweep {
+    ///   - overrides: Values that replace or add to the document's, validated like it.
+    public static func parse(
+        _ data: Data, path: String, baseDirectory: String? = nil, overrides: [SpecOverride] = []
+    ) throws(SpecValidationError) -> SpecSweep {
         let base = baseDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? URL(fileURLWithPath: path).deletingLastPathComponent()
         var validator = SpecValidator(file: path, baseDirectory: base.standardizedFileURL.path)
-        let runs = validator.run(Array(data))
+        let runs = validator.run(Array(data), overrides: overrides)
         guard validator.errors.isEmpty else {
             let sorted = validator.errors.enumerated().sorted { a, b in
                 let keyA = (a.element.line ?? 0, a.element.column ?? 0, a.offset)

@@ -12,6 +12,8 @@ struct SpecJSONNode: Sendable {
     /// 1-based line and column (in characters) of the value's first character.
     var line: Int
     var column: Int
+    /// The `--set` argument the value comes from, when it does not come from the file.
+    var origin: String? = nil
 }
 
 enum SpecJSONValue: Sendable {
@@ -41,6 +43,8 @@ struct SpecJSONMember: Sendable {
     var keyLine: Int
     var keyColumn: Int
     var node: SpecJSONNode
+    /// The `--set` argument that added the key, when it is not in the file.
+    var origin: String? = nil
 }
 
 /// A syntax error, located to the character.

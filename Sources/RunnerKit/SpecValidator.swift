@@ -28,21 +28,32 @@ struct SpecValidator {
     private var fileFacts: [String: FileFacts?] = [:]
     /// The fields the spec writes, valid or not.
     private var present: Set<String> = []
+    /// The `run_name` of a spec of one run, if it gives one.
+    private var fixedRunName: String?
+    /// The `swept` record of a spec of one run, if it gives one.
+    private var sweptRecord: [SweptParameter]?
 
     init(file: String, baseDirectory: String) {
         self.file = file
         self.baseDirectory = baseDirectory
     }
 
-    mutating func report(_ path: String, _ message: String, at position: (line: Int, column: Int)? = nil) {
-        errors.append(SpecError(file: file, jsonPath: path, message: message, line: position?.line, column: position?.column))
+    /// Records a problem at `position` in the file or, for a value from the command line,
+    /// in the `--set` argument `origin`.
+    mutating func report(_ path: String, _ message: String, at position: (line: Int, column: Int)? = nil, origin: String? = nil) {
+        if let origin {
+            errors.append(SpecError(file: "--set \(origin)", jsonPath: path, message: message))
+        } else {
+            errors.append(SpecError(file: file, jsonPath: path, message: message, line: position?.line, column: position?.column))
+        }
     }
 
     mutating func report(_ path: String, _ message: String, node: SpecJSONNode) {
-        report(path, message, at: (node.line, node.column))
+        report(path, message, at: (node.line, node.column), origin: node.origin)
     }
 
-    mutating func run(_ bytes: [UInt8]) -> SpecSweep {
+    /// Validates a spec document, after applying `overrides` to it, and returns its runs.
+    mutating func run(_ bytes: [UInt8], overrides: [SpecOverride] = []) -> SpecSweep {
         let root: SpecJSONNode
         do {
             root = try SpecJSONReader.parse(bytes)
@@ -50,15 +61,20 @@ struct SpecValidator {
             report("$", "invalid JSON: \(error.message)", at: (error.line, error.column))
             return .empty
         }
-        guard case .object(let members) = root.value else {
+        guard case .object(var members) = root.value else {
             report("$", "expected a JSON object {…} at the top level, found \(root.value.found)", node: root)
             return .empty
+        }
+        for override in overrides {
+            apply(override, to: &members, path: override.path[...], parent: "$")
         }
         let top = checkedMembers(members, path: "$", allowed: SpecField.topLevelKeys + SpecSection.allCases.map(\.rawValue))
 
         let name = text(top["name"], path: "$.name", singleLine: true) ?? SpecFile.defaultName(forPath: file)
         let group = text(top["group"], path: "$.group", singleLine: true) ?? name
         let description = text(top["description"], path: "$.description", singleLine: false)
+        fixedRunName = text(top["run_name"], path: "$.run_name", singleLine: true)
+        sweptRecord = top["swept"].flatMap { sweptParameters($0) }
 
         var given: [String: GivenField] = [:]
         for section in SpecSection.allCases {
@@ -78,6 +94,7 @@ struct SpecValidator {
         checkExclusions(top)
         checkFiles(&given)
         checkGridSize(given)
+        checkSingleRunKeys(top, sweeps: given.values.contains { $0.swept })
         guard errors.isEmpty else { return .empty }
         return SpecSweep(validator: self, fields: SpecField.all.compactMap { given[$0.dotted] }, name: name, group: group, description: description)
     }
@@ -92,12 +109,12 @@ struct SpecValidator {
             let memberPath = path + "." + member.key
             let position = (member.keyLine, member.keyColumn)
             if let line = firstLine[member.key] {
-                report(memberPath, "duplicate key \(quoted(member.key)); it already appears on line \(line)", at: position)
+                report(memberPath, "duplicate key \(quoted(member.key)); it already appears on line \(line)", at: position, origin: member.origin)
                 continue
             }
             firstLine[member.key] = member.keyLine
             guard allowed.contains(member.key) else {
-                report(memberPath, unknownKeyMessage(member.key, path: path, allowed: allowed), at: position)
+                report(memberPath, unknownKeyMessage(member.key, path: path, allowed: allowed), at: position, origin: member.origin)
                 continue
             }
             result[member.key] = member.node
@@ -328,7 +345,8 @@ struct SpecValidator {
     }
 
     /// The run at `counters` (an index into each field's values): its values, swept
-    /// parameters and name, resolved.
+    /// parameters and name (those of `run_name` and `swept` when a spec of one run gives
+    /// them), resolved.
     func run(at counters: [Int], of fields: [GivenField], name: String, group: String, description: String?) -> ExperimentSpec {
         var values: [String: SpecFieldValue] = [:]
         var swept: [SweptParameter] = []
@@ -341,7 +359,8 @@ struct SpecValidator {
                 swept.append(SweptParameter(field: entry.field.dotted, key: entry.field.shortKey, value: display))
             }
         }
-        let runName = ([name] + swept.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+        if let sweptRecord { swept = sweptRecord }
+        let runName = fixedRunName ?? ([name] + swept.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
         return resolved(values, name: name, runName: runName, group: group, description: description, swept: swept)
     }
 

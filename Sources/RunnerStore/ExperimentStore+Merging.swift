@@ -109,9 +109,13 @@ extension ExperimentStore {
             try db.execute(sql: "INSERT INTO main.dataset_points (\(pointColumns)) SELECT \(pointColumns) FROM source.dataset_points WHERE dataset_id = ?", arguments: [id])
         }
         summary.datasetsAdded = newDatasets.count
+        // Spec sources, like data sets, are the same row wherever they are: by their SHA-256 id.
+        let sourceColumns = try commonColumns("spec_sources", db).joined(separator: ", ")
+        try db.execute(sql: "INSERT OR IGNORE INTO main.spec_sources (\(sourceColumns)) SELECT \(sourceColumns) FROM source.spec_sources")
 
         let epochColumns = try commonColumns("epochs", db).joined(separator: ", ")
         let weightColumns = try commonColumns("weights", db).joined(separator: ", ")
+        let tagColumns = try commonColumns("run_tags", db).joined(separator: ", ")
         let sourceRuns = try Row.fetchCursor(db, sql: """
             SELECT s.id, s.short_id, s.status, s.created_at,
                    (SELECT count(*) FROM source.epochs e WHERE e.run_id = s.id) AS source_epochs,
@@ -151,6 +155,9 @@ extension ExperimentStore {
                 """, arguments: [id])
             try db.execute(sql: """
                 INSERT OR IGNORE INTO main.weights (\(weightColumns)) SELECT \(weightColumns) FROM source.weights WHERE run_id = ?
+                """, arguments: [id])
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO main.run_tags (\(tagColumns)) SELECT \(tagColumns) FROM source.run_tags WHERE run_id = ?
                 """, arguments: [id])
         }
         return summary

@@ -6,11 +6,18 @@ extension ExperimentStore {
     public func runs(matching filter: RunFilter = RunFilter()) throws(StoreError) -> [RunSummary] {
         try read { db in
             var request = RunSummary.all()
-            if let status = filter.status {
-                request = request.filter(Column("status") == status)
+            if !filter.statuses.isEmpty {
+                request = request.filter(filter.statuses.contains(Column("status")))
             }
-            if let group = filter.group {
-                request = request.filter(Column("group_name") == group)
+            if !filter.groups.isEmpty {
+                request = request.filter(filter.groups.contains(Column("group_name")))
+            }
+            if !filter.tags.isEmpty {
+                request = request.filter(sql: """
+                    EXISTS (SELECT 1 FROM run_tags t JOIN json_each(?) w
+                            ON t.key = json_extract(w.value, '$[0]') AND t.value = json_extract(w.value, '$[1]')
+                            WHERE t.run_id = run_summary.id)
+                    """, arguments: [filter.tagsJSON])
             }
             if let text = filter.text {
                 // Escape LIKE's wildcards so "lr_0.1" or "50%" match literally.
@@ -31,7 +38,7 @@ extension ExperimentStore {
 
     /// The summaries of the runs of `group`, newest first.
     public func runs(inGroup group: String) throws(StoreError) -> [RunSummary] {
-        try runs(matching: RunFilter(group: group))
+        try runs(matching: RunFilter(groups: [group]))
     }
 
     /// The summaries of the referenced runs, in the order given, for side-by-side comparison.

@@ -70,7 +70,8 @@ extension ExperimentStore {
             divergedAtEpoch: nil, errorMessage: nil,
             programVersion: run.programVersion, host: run.process.host, pid: run.process.pid,
             trainingDataID: try data.training.map { try insert($0, db) },
-            validationDataID: try data.validation.map { try insert($0, db) })
+            validationDataID: try data.validation.map { try insert($0, db) },
+            specSourceID: try run.specSource.map { try insert($0, db) }, note: nil)
         try record.insert(db)
         return RunIdentity(id: record.id, shortID: record.shortID)
     }

@@ -18,13 +18,17 @@ public struct NewRun: Sendable, Equatable {
     public var trainingData: StoredDataset?
     /// The points it is validated on, if any.
     public var validationData: StoredDataset?
+    /// The spec file it comes from, if it comes from one.
+    public var specSource: StoredSpecSource?
 
     public init(
         name: String, groupName: String? = nil, specJSON: String,
         hyperparameters: Hyperparameters, programVersion: String,
         process: TrainingProcess = .current,
-        trainingData: StoredDataset? = nil, validationData: StoredDataset? = nil
+        trainingData: StoredDataset? = nil, validationData: StoredDataset? = nil,
+        specSource: StoredSpecSource? = nil
     ) {
+        self.specSource = specSource
         self.trainingData = trainingData
         self.validationData = validationData
         self.name = name

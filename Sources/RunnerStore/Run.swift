@@ -49,6 +49,10 @@ public struct Run: Sendable, Equatable {
     public var trainingDataID: String?
     /// The data set it was validated on (`validation_data_id`), if any.
     public var validationDataID: String?
+    /// The spec file it came from (`spec_source_id`); nil for runs recorded before spec files were stored.
+    public var specSourceID: String?
+    /// The user's note on it (`note`), set with `runner note`.
+    public var note: String?
 }
 
 extension Run: FetchableRecord, PersistableRecord {
@@ -78,6 +82,8 @@ extension Run: FetchableRecord, PersistableRecord {
         pid = row["pid"]
         trainingDataID = row["training_data_id"]
         validationDataID = row["validation_data_id"]
+        specSourceID = row["spec_source_id"]
+        note = row["note"]
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -104,6 +110,8 @@ extension Run: FetchableRecord, PersistableRecord {
         container["pid"] = pid
         container["training_data_id"] = trainingDataID
         container["validation_data_id"] = validationDataID
+        container["spec_source_id"] = specSourceID
+        container["note"] = note
     }
 }
 

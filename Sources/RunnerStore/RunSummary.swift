@@ -79,21 +79,30 @@ extension RunSummary: FetchableRecord, TableRecord {
     }
 }
 
-/// Which runs `ExperimentStore.runs(matching:)` lists.
+/// Which runs `ExperimentStore.runs(matching:)` lists: a run passes when it has one of the
+/// statuses (if any are given), one of the groups (if any) and one of the tags (if any).
 public struct RunFilter: Sendable, Equatable {
-    /// Only runs in this state.
-    public var status: RunStatus?
+    /// Only runs in one of these states.
+    public var statuses: [RunStatus]
     /// Only runs whose name or group contains this text (case-insensitive).
     public var text: String?
-    /// Only runs of exactly this group.
-    public var group: String?
+    /// Only runs of exactly one of these groups.
+    public var groups: [String]
+    /// Only runs with one of these tags.
+    public var tags: [RunTag]
     /// At most this many runs, newest first.
     public var limit: Int?
 
-    public init(status: RunStatus? = nil, text: String? = nil, group: String? = nil, limit: Int? = nil) {
-        self.status = status
+    public init(statuses: [RunStatus] = [], text: String? = nil, groups: [String] = [], tags: [RunTag] = [], limit: Int? = nil) {
+        self.statuses = statuses
         self.text = text
-        self.group = group
+        self.groups = groups
+        self.tags = tags
         self.limit = limit
+    }
+
+    /// The tags as a JSON array of [key, value] pairs, for binding.
+    var tagsJSON: String {
+        jsonText(tags.map { [$0.key, $0.value] })
     }
 }

@@ -24,6 +24,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case referenceTooShort(reference: String)
     /// The run is already finished, so it cannot be finished again.
     case runNotRunning(id: String, status: RunStatus)
+    /// A run cannot be deleted while its process is still training it.
+    case runStillRunning(shortID: String)
     /// A read-only query contained a statement that would change something.
     case writeRefused(statement: String)
     /// A read-only query contained more than one statement.
@@ -63,6 +65,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "\"\(reference)\" is too short to name a run; give at least 4 characters of its id"
         case let .runNotRunning(id, status):
             "run \(id) is already \(status.rawValue); it cannot be finished again"
+        case let .runStillRunning(shortID):
+            "run \(shortID) is still running; stop it (Ctrl-C in its terminal) or wait for it to end, then delete it"
         case let .writeRefused(statement):
             "refused to run a statement that could change the database: \(statement)\nQueries are read-only; use SELECT (or WITH ... SELECT)."
         case .multipleStatements:

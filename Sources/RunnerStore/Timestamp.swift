@@ -3,9 +3,9 @@ import Foundation
 /// The store's text form of instants: ISO-8601 UTC with milliseconds, `2026-11-29T04:30:00.123Z`.
 ///
 /// The text sorts chronologically, and SQLite's date functions understand it.
-enum Timestamp {
+public enum Timestamp {
     /// The text of `date`, truncated to the millisecond.
-    static func string(from date: Date) -> String {
+    public static func string(from date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         var seconds = time_t(milliseconds.floorDivided(by: 1000))
         var parts = tm()

@@ -32,7 +32,7 @@ struct CompareCommand: ParsableCommand {
         let store = try database.openForReading()
         let comparison = try Comparison(store: store, runs: selection.summaries(in: store))
         let forMachines = output.format == .csv || output.format == .json
-        var table = aggregate ? comparison.aggregatedTable(separateColumns: forMachines) : comparison.table()
+        var table = aggregate ? comparison.aggregatedTable(separateColumns: forMachines) : comparison.table(separateColumns: forMachines)
         if let sort { table = try table.sorted(by: sort, descending: descending) }
         write(table.rendered(as: output.format))
     }

@@ -37,7 +37,9 @@ struct GradcheckCommand: ParsableCommand {
 
     func run() throws {
         // Only the first run of a sweep is checked: prepare just that one.
-        guard let first = try SpecFile.load(path: spec).first else { return }
+        let runs = try SpecFile.load(path: spec)
+        guard let first = runs.first else { return }
+        note(runs.count == 1 ? "checking \(first.runName)" : "checking \(first.runName), the first of the sweep's \(runs.count) runs")
         let job = try TrainingJob(spec: first)
         if let example, example >= job.training.count {
             throw CLIError("--example \(example) is past the last training point: the spec has \(job.training.count), numbered from 0; choose a smaller N")

@@ -12,33 +12,55 @@ struct ListCommand: ParsableCommand {
             Example:
               runner list --status diverged
               runner list --group practical-sweep --limit 100 --format csv
+              runner list --tag baseline=yes --group a --group b
+              runner show $(runner list --name practical-default --limit 1 -q)
             """)
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOption
 
-    @Option(name: .long, help: "Only runs with this status.")
-    var status: RunStatus?
+    @Option(name: .long, help: "Only runs with this status. Repeatable: any of them.")
+    var status: [RunStatus] = []
 
     @Option(name: .long, help: ArgumentHelp("Only runs whose name or group contains this text.", valueName: "text"))
     var name: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only runs of exactly this group.", valueName: "name"))
-    var group: String?
+    @Option(name: .long, help: ArgumentHelp("Only runs of exactly this group. Repeatable: any of them.", valueName: "name"))
+    var group: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Only runs with this tag. Repeatable: any of them.", valueName: "key=value"))
+    var tag: [String] = []
 
     @Option(name: .long, parsing: .unconditional, help: "At most this many runs.")
     var limit: Int = 20
 
+    @Flag(name: .shortAndLong, help: "Print only the short ids, one per line (for $(runner list -q ...) in a shell).")
+    var quiet = false
+
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit needs a positive number, got \(limit).") }
+        _ = try parsedTags(tag)
     }
 
     func run() throws {
         let store = try database.openForReading()
-        let runs = try store.runs(matching: RunFilter(status: status, text: name, group: group, limit: limit))
+        let tags = try parsedTags(tag)
+        // A group or tag that no run has is a mistake, not an empty answer.
+        for group in group where try store.runs(matching: RunFilter(groups: [group], limit: 1)).isEmpty {
+            throw RunChoiceError.emptyGroup(group)
+        }
+        for tag in tags where try store.runs(matching: RunFilter(tags: [tag], limit: 1)).isEmpty {
+            throw RunChoiceError.noTaggedRuns(tag)
+        }
+        let runs = try store.runs(matching: RunFilter(statuses: status, text: name, groups: group, tags: tags, limit: limit))
         if runs.isEmpty {
             note("no runs match in \(store.path)")
         }
-        write(RunListing.table(runs).rendered(as: output.format))
+        if quiet {
+            write(runs.map { $0.shortID + "\n" }.joined())
+            return
+        }
+        let forMachines = output.format == .csv || output.format == .json
+        write(RunListing.table(runs, tags: try store.tags(ofRuns: runs.map(\.id)), separateColumns: forMachines).rendered(as: output.format))
     }
 }

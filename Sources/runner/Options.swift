@@ -18,6 +18,15 @@ struct DatabaseOptions: ParsableArguments {
     func openForReading() throws -> ExperimentStore {
         try ExperimentStore.openForReading(path: path)
     }
+
+    /// The store for a command that changes existing runs (tag, note, delete, rerun):
+    /// the file must exist; abandoned runs are marked first, as for reading.
+    func openForChanging() throws -> ExperimentStore {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noDatabase(path: path) }
+        let store = try ExperimentStore(path: path)
+        try store.reapAbandonedRuns()
+        return store
+    }
 }
 
 /// The output format of commands that print rows.
@@ -30,38 +39,56 @@ extension OutputFormat: ExpressibleByArgument {}
 extension ExportContent: ExpressibleByArgument {}
 extension SweepAxis: ExpressibleByArgument {}
 
-/// Which runs a command works on: ids, a group, or the most recent ones.
+/// Which runs a command works on: ids, groups, tags, statuses, the most recent ones,
+/// or several of these at once (their union).
 struct RunSelection: ParsableArguments {
     @Argument(help: "Run ids, full or any unique prefix of 4 or more characters.")
     var runs: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("All runs of this group (a sweep).", valueName: "name"))
-    var group: String?
+    @Option(name: .long, help: ArgumentHelp("All runs of this group (a sweep). Repeatable.", valueName: "name"))
+    var group: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("All runs with this tag. Repeatable.", valueName: "key=value"))
+    var tag: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("All runs with this status. Repeatable.", valueName: "status"))
+    var status: [RunStatus] = []
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The N most recent runs.", valueName: "N"))
     var last: Int?
 
     func validate() throws {
-        let given = [!runs.isEmpty, group != nil, last != nil].filter { $0 }.count
-        if given > 1 {
-            throw ValidationError("Give run ids, --group or --last, not several of them.")
-        }
         if let last, last < 1 {
             throw ValidationError("--last needs a positive number of runs, got \(last).")
         }
+        _ = try parsedTags(tag)
     }
 
-    /// What the arguments choose.
+    /// What the arguments choose; runs of every selector given, each once.
     var choice: RunChoice {
-        if !runs.isEmpty { return .ids(runs) }
-        if let group { return .group(group) }
-        if let last { return .last(last) }
-        return .latestGroup
+        // validate() has checked the tags.
+        RunChoice(ids: runs, groups: group, tags: (try? parsedTags(tag)) ?? [], statuses: status, last: last)
+    }
+
+    /// For commands that change runs, which never default to the latest group.
+    func requireChoice(toDo verb: String) throws {
+        if choice.isEmpty {
+            throw ValidationError("Name the runs to \(verb): run ids, --group, --tag, --status or --last.")
+        }
     }
 
     /// The selected runs; see `RunChoice`.
     func summaries(in store: ExperimentStore) throws -> [RunSummary] {
         try choice.summaries(in: store)
+    }
+}
+
+/// `key=value` arguments of --tag as tags; a bad one is a usage error.
+func parsedTags(_ arguments: [String]) throws -> [RunTag] {
+    do {
+        return try arguments.map(RunTag.init(parsing:))
+    } catch {
+        throw ValidationError("--tag \(error)")
     }
 }
 

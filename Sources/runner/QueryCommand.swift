@@ -27,7 +27,13 @@ struct QueryCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOption
 
-    func run() throws {
+    /// Checked here rather than in run(), so that a mistake prints this command's usage.
+    func validate() throws {
+        _ = try bindings()
+    }
+
+    /// The --param values by name.
+    private func bindings() throws -> [String: String] {
         var bindings: [String: String] = [:]
         for parameter in parameters {
             guard let equals = parameter.firstIndex(of: "="), equals != parameter.startIndex else {
@@ -35,6 +41,11 @@ struct QueryCommand: ParsableCommand {
             }
             bindings[String(parameter[..<equals])] = String(parameter[parameter.index(after: equals)...])
         }
+        return bindings
+    }
+
+    func run() throws {
+        let bindings = try bindings()
         let statement = sql == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : sql
         // A query changes nothing, not even the status of abandoned runs.
         let store = try ExperimentStore.openForReading(path: database.path, reapingAbandonedRuns: false)

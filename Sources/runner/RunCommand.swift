@@ -19,10 +19,16 @@ struct RunCommand: ParsableCommand {
               runner run experiments/practical-default.json
               runner run experiments/practical-sweep.json --db sweep.db --jobs 8
               runner run experiments/practical-sweep.json --shard 0/4 --db shard-0.db
+              runner run experiments/moons.json --set training.learning_rate=0.1 --set model.hidden=[5,7]
             """)
 
     @Argument(help: ArgumentHelp("Experiment spec files (JSON); see docs/spec.md.", valueName: "spec"))
     var specs: [String]
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Set a spec field for this run, e.g. training.learning_rate=0.1 (JSON value; a list sweeps). Repeatable.",
+        valueName: "path=value"))
+    var overrides: [String] = []
 
     @OptionGroup var database: DatabaseOptions
 
@@ -64,15 +70,14 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let plan: RunPlan
         do {
-            plan = try RunPlan.load(specPaths: specs)
+            plan = try RunPlan.load(specPaths: specs, overrides: overrides.map(SpecOverride.init(parsing:)))
         } catch {
             throw CLIError("\(error)\nNothing was run and the database was not changed.")
         }
         let options = ExecutionOptions(jobs: jobs ?? ProcessorAffinity.availableCores, shard: try shard.map(Self.shardSpace) ?? .all, rerun: rerun)
         let store = try ExperimentStore(path: database.path)
         defer { store.close() }
-        let progress: any ProgressReporter = quiet ? SilentProgress() as any ProgressReporter
-            : Terminal.isTerminal(STDERR_FILENO) ? TerminalProgress() as any ProgressReporter : LineProgress()
+        let progress = Self.progress(quiet: quiet)
         // Writes wait for other processes' locks as long as they are held, saying so on stderr.
         let summary = try store.waitingForLocks(.patient(reportAfter: 5) { wait in
             progress.clear()
@@ -83,7 +88,7 @@ struct RunCommand: ParsableCommand {
             defer { withExtendedLifetime(suspension) {} }
             let recorder = RunRecorder(store: store)
             let executor = RunExecutor(recorder: recorder, progress: progress, interruption: interruption)
-            let outcome = Result { try executor.execute(plan, options: options) { write(summaryLine($0)) } }
+            let outcome = Result { try executor.execute(plan, options: options) { write(Self.summaryLine($0)) } }
             // Every epoch already handed to the recorder is committed, even after a failure.
             let closing = Result { try recorder.close() }
             progress.clear()
@@ -111,9 +116,15 @@ struct RunCommand: ParsableCommand {
         }
     }
 
+    /// Progress on standard error: none when quiet, a live display on a terminal, plain lines elsewhere.
+    static func progress(quiet: Bool) -> any ProgressReporter {
+        quiet ? SilentProgress() as any ProgressReporter
+            : Terminal.isTerminal(STDERR_FILENO) ? TerminalProgress() as any ProgressReporter : LineProgress()
+    }
+
     /// "1a2b3c4d  name  completed  100 epochs  train_acc 0.962  val_acc 0.950  0.21 s", fitted to
     /// the terminal's width when standard output is one.
-    private func summaryLine(_ result: RunResult) -> String {
+    static func summaryLine(_ result: RunResult) -> String {
         var status = result.status.rawValue
         if let epoch = result.divergedAtEpoch { status += " at epoch \(epoch)" }
         var parts = [result.identity.shortID, result.name, status, result.epochsCompleted == 1 ? "1 epoch" : "\(result.epochsCompleted) epochs"]

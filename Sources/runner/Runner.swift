@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RunnerKit
 
 @main
@@ -14,5 +15,21 @@ struct Runner: ParsableCommand {
             RunCommand.self, ListCommand.self, ShowCommand.self, CompareCommand.self,
             QueryCommand.self, ExportCommand.self, PlotCommand.self, ReportCommand.self, GradcheckCommand.self,
             MergeCommand.self, SlurmCommand.self,
+            RerunCommand.self, TagCommand.self, NoteCommand.self, DeleteCommand.self,
         ])
+
+    /// Parses and runs the command, first catching a misspelt subcommand, which
+    /// the argument parser would report without a suggestion.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let word = arguments.first, !word.hasPrefix("-"), word != "help" {
+            let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+            if !names.contains(word) {
+                let hint = closestMatch(to: word, among: names).map { "; did you mean '\($0)'?" } ?? ""
+                note("Error: unknown command '\(word)'\(hint)\nThe commands are: \(names.joined(separator: ", ")). See 'runner --help'.")
+                Foundation.exit(ExitCode.validationFailure.rawValue)
+            }
+        }
+        main(arguments)
+    }
 }

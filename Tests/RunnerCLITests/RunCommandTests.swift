@@ -116,7 +116,10 @@ struct RunCommandTests {
         #expect(shown.contains("diverged at epoch \(run[2])"))
         #expect(shown.split(separator: "\n").allSatisfy { $0.count < 200 }, "huge weights are printed compactly: \(shown)")
         let listed = try parseCSVRecords(try sandbox.succeed("list", "--format", "csv").stdout).records
-        #expect(listed.first?["status"] == "diverged@\(run[2])")
+        #expect(listed.first?["status"] == "diverged" && listed.first?["diverged_at_epoch"] == run[2], "separate fields: \(listed)")
+        let json = try parseJSONRecords(try sandbox.succeed("list", "--format", "json").stdout)
+        #expect(json.first?["status"] as? String == "diverged" && (json.first?["diverged_at_epoch"] as? NSNumber)?.stringValue == run[2])
+        #expect(try sandbox.succeed("list").stdout.contains("diverged@\(run[2])"), "a table keeps them together")
     }
 
     @Test("$RUNNER_DB and --db choose the database")

@@ -24,7 +24,7 @@ struct ReadingTests {
         let (store, runs) = try storeWithRuns(folder)
         // Then each filter selects the expected ones, newest first
         #expect(try store.runs().map(\.id) == runs.reversed().map(\.id))
-        #expect(try store.runs(matching: RunFilter(status: .running)).map(\.id) == [runs[2].id, runs[1].id])
+        #expect(try store.runs(matching: RunFilter(statuses: [.running])).map(\.id) == [runs[2].id, runs[1].id])
         #expect(try store.runs(matching: RunFilter(text: "MOONS")).map(\.id) == [runs[1].id, runs[0].id])
         #expect(try store.runs(matching: RunFilter(text: "rat")).map(\.id) == [runs[2].id])
         #expect(try store.runs(matching: RunFilter(text: "moons_h")).isEmpty)

@@ -161,11 +161,7 @@ public struct Figures {
         }
         let parameters = try Parameters(storedTensors: tensors)
         if let id = try store.run(run.id).trainingDataID, let points = try datasets.dataset(id, from: store) {
-            var training = Dataset(dimension: points.dimension)
-            for i in points.labels.indices {
-                training.append(points.features[(i * points.dimension)..<((i + 1) * points.dimension)], label: points.labels[i])
-            }
-            return (parameters, training)
+            return (parameters, Dataset(points))
         }
         let stored = try store.run(run.id)
         do {

@@ -28,6 +28,8 @@ public struct Comparison {
         public var bestValidationAccuracy: Double?
         /// The first epoch that reached `bestValidationAccuracy`.
         public var bestValidationEpoch: Int?
+        /// Its tags, by key.
+        public var tags: [RunTag]
     }
 
     /// The runs, in the order given.
@@ -36,6 +38,7 @@ public struct Comparison {
     /// Reads the spec and epochs of each of `runs`.
     public init(store: ExperimentStore, runs: [RunSummary]) throws(StoreError) {
         var entries: [Entry] = []
+        let tags = try store.tags(ofRuns: runs.map(\.id))
         for run in runs {
             let epochs = try store.epochs(of: run.id)
             let bestValidation = epochs.filter { $0.validationAccuracy != nil }
@@ -49,7 +52,8 @@ public struct Comparison {
                 bestTrainAccuracy: epochs.map(\.trainAccuracy).max(),
                 bestValidationLoss: epochs.compactMap(\.validationLoss).min(),
                 bestValidationAccuracy: bestValidation?.validationAccuracy,
-                bestValidationEpoch: bestValidation?.epoch))
+                bestValidationEpoch: bestValidation?.epoch,
+                tags: tags[run.id] ?? []))
         }
         self.entries = entries
     }
@@ -59,19 +63,23 @@ public struct Comparison {
         RunSettings.differing(entries.map(\.settings))
     }
 
-    /// One row per run: id, name, differing settings, status and metrics.
-    public func table() -> Table {
+    /// One row per run: id, name, tags (when a run has any), differing settings, status and
+    /// metrics. With `separateColumns` (for CSV and JSON) a diverged run's epoch gets a column
+    /// of its own instead of following its status.
+    public func table(separateColumns: Bool = false) -> Table {
         let differing = differingSettings
-        let headers = ["id", "name"] + differing.map(RunSettings.name(of:)) + [
-            "status", "train_loss", "train_acc", "val_loss", "val_acc",
+        let tagged = entries.contains { !$0.tags.isEmpty }
+        let headers = ["id", "name"] + (tagged ? ["tags"] : []) + differing.map(RunSettings.name(of:))
+            + RunListing.statusHeaders(separate: separateColumns) + [
+            "train_loss", "train_acc", "val_loss", "val_acc",
             "best_train_loss", "best_train_acc", "best_val_loss", "best_val_acc", "best_epoch", "converged", "seconds",
         ]
         let rows = entries.map { entry -> [Cell] in
             let run = entry.summary
-            return [Cell(run.shortID), Cell(run.name)]
+            return [Cell(run.shortID), Cell(run.name)] + (tagged ? [RunListing.tagsCell(entry.tags)] : [])
                 + differing.map { settingCell(entry.settings.display($0, among: entries.map(\.settings))) }
+                + RunListing.statusCells(run, separate: separateColumns)
                 + [
-                    Cell(RunListing.statusText(run)),
                     .number(run.finalTrainLoss, Format.metric), .number(run.finalTrainAccuracy, Format.accuracy),
                     .number(run.finalValidationLoss, Format.metric), .number(run.finalValidationAccuracy, Format.accuracy),
                     .number(entry.bestTrainLoss, Format.metric), .number(entry.bestTrainAccuracy, Format.accuracy),

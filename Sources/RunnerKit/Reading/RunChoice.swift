@@ -1,50 +1,85 @@
 import RunnerStore
 
-/// Which runs a reading command works on: named ones, a group, the most
-/// recent ones, or by default the group of the most recent run.
-public enum RunChoice: Sendable, Equatable {
-    /// Runs by full id or unique prefix, in the order given.
-    case ids([String])
-    /// Every run of a group (a sweep).
-    case group(String)
+/// Which runs a command works on: named ones, whole groups, runs with a tag or a
+/// status, the most recent ones, or all of these together (their union). With
+/// nothing chosen, reading commands take the group of the most recent run.
+public struct RunChoice: Sendable, Equatable {
+    /// Runs by full id or unique prefix.
+    public var ids: [String]
+    /// Every run of these groups (sweeps).
+    public var groups: [String]
+    /// Every run with one of these tags.
+    public var tags: [RunTag]
+    /// Every run in one of these states.
+    public var statuses: [RunStatus]
     /// The N most recent runs.
-    case last(Int)
-    /// The group of the most recent run (or that run alone, if it has none).
-    case latestGroup
+    public var last: Int?
 
-    /// The chosen runs: in the order given for ids, otherwise oldest first.
+    public init(ids: [String] = [], groups: [String] = [], tags: [RunTag] = [], statuses: [RunStatus] = [], last: Int? = nil) {
+        self.ids = ids
+        self.groups = groups
+        self.tags = tags
+        self.statuses = statuses
+        self.last = last
+    }
+
+    /// True when no selector is given.
+    public var isEmpty: Bool {
+        ids.isEmpty && groups.isEmpty && tags.isEmpty && statuses.isEmpty && last == nil
+    }
+
+    /// The chosen runs, each once: the ids in the order given, then the other runs oldest first.
+    /// With nothing chosen, the group of the most recent run (or that run alone, if it has none).
     ///
-    /// - Throws: `RunChoiceError` when the choice selects nothing, or a
+    /// - Throws: `RunChoiceError` naming a selector that matches no run, or a
     ///   `StoreError` for an unknown or ambiguous id.
     public func summaries(in store: ExperimentStore) throws -> [RunSummary] {
-        switch self {
-        case .ids(let references):
-            return try store.summaries(of: references)
-        case .group(let name):
-            let runs = try store.runs(inGroup: name)
-            guard !runs.isEmpty else { throw RunChoiceError.emptyGroup(name) }
-            return runs.reversed()
-        case .last(let count):
-            return try store.runs(matching: RunFilter(limit: count)).reversed()
-        case .latestGroup:
+        if isEmpty {
             guard let latest = try store.runs(matching: RunFilter(limit: 1)).first else {
                 throw RunChoiceError.noRuns(path: store.path)
             }
             guard let group = latest.groupName else { return [latest] }
             return try store.runs(inGroup: group).reversed()
         }
+        var named = try store.summaries(of: ids)
+        var others: [RunSummary] = []
+        func add(_ runs: [RunSummary], orElse error: RunChoiceError) throws {
+            guard !runs.isEmpty else { throw error }
+            others += runs
+        }
+        for group in groups {
+            try add(store.runs(inGroup: group), orElse: .emptyGroup(group))
+        }
+        for tag in tags {
+            try add(store.runs(matching: RunFilter(tags: [tag])), orElse: .noTaggedRuns(tag))
+        }
+        for status in statuses {
+            try add(store.runs(matching: RunFilter(statuses: [status])), orElse: .noRunsWithStatus(status))
+        }
+        if let last {
+            try add(store.runs(matching: RunFilter(limit: last)), orElse: .noRuns(path: store.path))
+        }
+        named += others.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        var seen = Set<String>()
+        return named.filter { seen.insert($0.id).inserted }
     }
 }
 
 /// Why a choice of runs selects nothing.
 public enum RunChoiceError: Error, Equatable, CustomStringConvertible {
     case emptyGroup(String)
+    case noTaggedRuns(RunTag)
+    case noRunsWithStatus(RunStatus)
     case noRuns(path: String)
 
     public var description: String {
         switch self {
         case .emptyGroup(let name):
             "no runs in group '\(name)'; `runner list` shows the groups there are"
+        case .noTaggedRuns(let tag):
+            "no runs are tagged \(tag); `runner list` shows each run's tags"
+        case .noRunsWithStatus(let status):
+            "no runs are \(status.rawValue); `runner list` shows each run's status"
         case .noRuns(let path):
             "the database \(path) has no runs yet; start one with `runner run SPEC`"
         }

@@ -9,13 +9,19 @@ public struct RunDetails {
     public let weights: [WeightTensor]
     /// The run as `run_summary` shows it (for what it derives from the epochs).
     public let summary: RunSummary
+    /// Its tags, by key.
+    public let tags: [RunTag]
+    /// The spec file it came from, when recorded.
+    public let source: StoredSpecSource?
 
-    /// Reads the run `reference` (full id or unique prefix) with its epochs and weights.
+    /// Reads the run `reference` (full id or unique prefix) with its epochs, weights, tags and spec source.
     public init(store: ExperimentStore, reference: String) throws(StoreError) {
         run = try store.run(reference)
         epochs = try store.epochs(of: run.id)
         weights = try store.weights(of: run.id)
         summary = try store.summaries(of: [run.id])[0]
+        tags = try store.tags(ofRuns: [run.id])[run.id] ?? []
+        source = try store.specSource(of: run.id)
     }
 
     /// At most this many epoch rows are printed; the rest are summarised.
@@ -35,6 +41,15 @@ public struct RunDetails {
         lines.append("  training    lr \(Format.parameter(key.learningRate)), \(key.epochs) epochs, seed \(key.seed), order \(key.visitOrder), batch \(key.batchSize), weight decay \(Format.parameter(key.weightDecay))")
         if !epochs.isEmpty { lines.append("  converged   \(convergenceLine)") }
         if let message = run.errorMessage { lines.append("  message     \(message)") }
+        if !tags.isEmpty { lines.append("  tags        \(RunListing.tagsCell(tags).text)") }
+        if let note = run.note { lines.append("  note        \(note)") }
+        if let source {
+            let git = source.gitCommit.map { " (git \($0.prefix(12))\(source.gitDirty == true ? ", uncommitted changes" : ""))" } ?? ""
+            lines.append("  spec file   \(source.path)\(git)")
+            if !source.overrides.isEmpty {
+                lines.append("  overrides   \(source.overrides.map { "--set \($0)" }.joined(separator: " "))")
+            }
+        }
         lines.append("")
         lines.append("Spec (resolved)")
         lines.append(prettySpec.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))

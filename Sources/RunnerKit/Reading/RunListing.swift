@@ -2,14 +2,18 @@ import RunnerStore
 
 /// The tables `runner list` prints.
 public enum RunListing {
-    /// One row per run: ids, name, group, status, key hyperparameters and final metrics.
-    public static func table(_ runs: [RunSummary]) -> Table {
-        Table(
-            headers: ["id", "name", "group", "status", "hidden", "lr", "epochs", "seed", "data", "train_acc", "val_acc", "created"],
+    /// One row per run: ids, name, group, tags, status, key hyperparameters and final metrics.
+    /// With `separateColumns` (for CSV and JSON, whose columns never change) a diverged run's
+    /// epoch gets a column of its own, and the tags column is there even when no run has tags.
+    public static func table(_ runs: [RunSummary], tags: [String: [RunTag]] = [:], separateColumns: Bool = false) -> Table {
+        let tagged = separateColumns || tags.values.contains { !$0.isEmpty }
+        return Table(
+            headers: ["id", "name", "group"] + (tagged ? ["tags"] : []) + statusHeaders(separate: separateColumns)
+                + ["hidden", "lr", "epochs", "seed", "data", "train_acc", "val_acc", "created"],
             rows: runs.map { run in
                 let key = run.hyperparameters
-                return [
-                    Cell(run.shortID), Cell(run.name), Cell(run.groupName ?? ""), Cell(statusText(run)),
+                return [Cell(run.shortID), Cell(run.name), Cell(run.groupName ?? "")] + (tagged ? [tagsCell(tags[run.id] ?? [])] : [])
+                    + statusCells(run, separate: separateColumns) + [
                     Cell(String(key.hiddenUnits), isNumber: true), Cell(Format.parameter(key.learningRate), isNumber: true),
                     Cell(String(key.epochs), isNumber: true), Cell(String(key.seed), isNumber: true), Cell(key.dataset),
                     .number(run.finalTrainAccuracy, Format.accuracy), .number(run.finalValidationAccuracy, Format.accuracy),
@@ -18,9 +22,22 @@ public enum RunListing {
             })
     }
 
-    /// The status, with the epoch for a diverged run ("diverged@12").
-    static func statusText(_ run: RunSummary) -> String {
-        if let epoch = run.divergedAtEpoch { return "\(run.status.rawValue)@\(epoch)" }
-        return run.status.rawValue
+    /// `status`, and `diverged_at_epoch` when separate.
+    static func statusHeaders(separate: Bool) -> [String] {
+        separate ? ["status", "diverged_at_epoch"] : ["status"]
+    }
+
+    /// The status, with the epoch for a diverged run: "diverged@12" in one cell, or
+    /// "diverged" and 12 in two when separate.
+    static func statusCells(_ run: RunSummary, separate: Bool) -> [Cell] {
+        guard separate else {
+            return [Cell(run.divergedAtEpoch.map { "\(run.status.rawValue)@\($0)" } ?? run.status.rawValue)]
+        }
+        return [Cell(run.status.rawValue), .number(run.divergedAtEpoch) { String($0) }]
+    }
+
+    /// Tags as `key=value`, sorted by key and separated by ", ".
+    static func tagsCell(_ tags: [RunTag]) -> Cell {
+        Cell(tags.map(\.description).joined(separator: ", "))
     }
 }

@@ -133,7 +133,8 @@ public final class RunExecutor: @unchecked Sendable {
     private func claimNext(of plan: RunPlan, options: ExecutionOptions, data: DataCache) throws -> (TrainingJob, RunIdentity)? {
         try claiming.withLock {
             while let position = nextPosition() {
-                let job = try TrainingJob(spec: plan[position], data: try data.data(for: plan[position]))
+                var job = try TrainingJob(spec: plan[position], data: try data.data(for: plan[position]))
+                job.source = plan.source(at: position)
                 if let identity = try claim(job, rerun: options.rerun, ids: options.shard) {
                     return (job, identity)
                 }
@@ -237,7 +238,8 @@ public final class RunExecutor: @unchecked Sendable {
                 validationSize: job.validation?.count ?? 0),
             programVersion: RunnerVersion.current,
             trainingData: job.training.count <= Self.storedPointLimit ? StoredDataset(job.training) : nil,
-            validationData: job.validation.flatMap { $0.count <= Self.storedPointLimit ? StoredDataset($0) : nil })
+            validationData: job.validation.flatMap { $0.count <= Self.storedPointLimit ? StoredDataset($0) : nil },
+            specSource: job.source)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import RunnerCore
+import RunnerStore
 
 /// One resolved run, ready to train: its data loaded and its start weights made.
 public struct TrainingJob: Sendable {
@@ -13,6 +14,8 @@ public struct TrainingJob: Sendable {
     public let startParameters: Parameters
     /// The training seed's generator after drawing the start weights: it draws the visiting order next.
     public let random: RandomSource
+    /// The spec file the run comes from, recorded with it.
+    public var source: StoredSpecSource?
 
     /// Loads the data of `spec` (unless given) and makes its start weights
     /// with `RandomSource(seed: training.seed)`, in the order docs/spec.md describes.
@@ -48,6 +51,8 @@ public struct TrainingJob: Sendable {
 public struct RunPlan: Sendable {
     /// Each spec file's runs, in the order the files were given.
     public let sweeps: [SpecSweep]
+    /// Each spec file as it was read, for the runs' records; parallel to `sweeps`.
+    public let sources: [StoredSpecSource]
     /// The most memory one run of the plan is estimated to need, in bytes.
     public let largestRunBytes: Int
 
@@ -56,23 +61,38 @@ public struct RunPlan: Sendable {
 
     /// The run at `position` in plan order: the files in order, each in its sweep order.
     public subscript(position: Int) -> ExperimentSpec {
+        let (sweep, index) = locate(position)
+        return sweeps[sweep][index]
+    }
+
+    /// The spec file the run at `position` comes from.
+    public func source(at position: Int) -> StoredSpecSource {
+        sources[locate(position).sweep]
+    }
+
+    /// Which sweep holds the run at `position`, and where in it.
+    private func locate(_ position: Int) -> (sweep: Int, index: Int) {
         var rest = position
-        for sweep in sweeps {
-            if rest < sweep.count { return sweep[rest] }
+        for (index, sweep) in sweeps.enumerated() {
+            if rest < sweep.count { return (index, rest) }
             rest -= sweep.count
         }
         preconditionFailure("run \(position) of a plan of \(count)")
     }
 
-    /// Loads, validates and expands `specPaths`, reading each distinct data set once.
+    /// Loads, validates and expands `specPaths` (each with `overrides`, see `SpecOverride`),
+    /// reading each distinct data set once.
     ///
     /// - Throws: `RunPlanError` with every problem of every file.
-    public static func load(specPaths: [String]) throws(RunPlanError) -> RunPlan {
+    public static func load(specPaths: [String], overrides: [SpecOverride] = []) throws(RunPlanError) -> RunPlan {
         var problems: [String] = []
         var sweeps: [SpecSweep] = []
+        var sources: [StoredSpecSource] = []
         for path in specPaths {
             do {
-                sweeps.append(try SpecFile.load(path: path))
+                let (sweep, source) = try SpecFile.loadWithSource(path: path, overrides: overrides)
+                sweeps.append(sweep)
+                sources.append(source)
             } catch {
                 problems.append(error.description)
             }
@@ -86,7 +106,7 @@ public struct RunPlan: Sendable {
             }
         }
         guard problems.isEmpty else { throw RunPlanError(problems: problems) }
-        return RunPlan(sweeps: sweeps, largestRunBytes: largestRunBytes)
+        return RunPlan(sweeps: sweeps, sources: sources, largestRunBytes: largestRunBytes)
     }
 
     /// Loads each distinct data set of `sweep` once (each is checked as it is made) and

@@ -1,0 +1,319 @@
+import Foundation
+import Testing
+
+extension Sandbox {
+    /// The exact bits of a run's final weights, in a fixed order.
+    func weightBits(_ id: String) throws -> [String] {
+        try sqlite("SELECT tensor || row || ',' || col || ':' || bits FROM weights WHERE run_id = '\(id)' ORDER BY tensor, row, col").map { $0[0] }
+    }
+
+    /// How many rows each table of the store holds.
+    func tableCounts() throws -> [String: Int] {
+        let tables = ["runs", "epochs", "weights", "run_tags", "datasets", "dataset_points", "spec_sources"]
+        return Dictionary(uniqueKeysWithValues: try tables.map { ($0, try count("SELECT count(*) FROM \($0)")) })
+    }
+}
+
+@Suite("a stored run is a recipe")
+struct RecipeTests {
+    @Test("an exported spec runs again, with the same name, group and weight bits")
+    func exportRoundTrip() throws {
+        let sandbox = try Sandbox()
+        let ids = try sandbox.runSpec(try sandbox.spec("grid", Spec.small(name: "grid", hidden: "[2, 3]")))
+        #expect(ids.count == 2)
+        let original = try sandbox.scalar("SELECT id FROM runs WHERE name = 'grid hidden=3'")
+        let spec = try sandbox.succeed("export", original, "--what", "spec").stdout
+        try sandbox.write("again.json", spec)
+        // The same experiment is in the database already: --rerun trains it anyway.
+        let skipped = try sandbox.succeed("run", "again.json", "--quiet")
+        #expect(skipped.stderr.contains("skipped 1 run already in"), "\(skipped)")
+        try sandbox.succeed("run", "again.json", "--quiet", "--rerun")
+        let again = try sandbox.existingRunIDs().filter { !ids.contains($0) }
+        #expect(again.count == 1)
+        #expect(try sandbox.weightBits(again[0]) == sandbox.weightBits(original))
+        #expect(!(try sandbox.weightBits(original)).isEmpty)
+        let rows = try sandbox.sqlite("SELECT name, group_name, spec_hash FROM runs WHERE id IN ('\(original)', '\(again[0])')")
+        #expect(rows.count == 2 && rows[0] == rows[1], "same name, group and resolved spec: \(rows)")
+        #expect(rows[0][0] == "grid hidden=3")
+    }
+
+    @Test("run_name and swept describe one run: with a list they are an error")
+    func singleRunKeys() throws {
+        let sandbox = try Sandbox()
+        let spec = """
+            {"run_name": "x", "swept": [{"field": "model.hidden", "key": "hidden", "value": "3"}], "model": {"hidden": [2, 3]}}
+            """
+        let result = try sandbox.runner("run", try sandbox.write("both.json", spec))
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("both.json:1:14: $.run_name: 'run_name' describes a single run, but this spec sweeps"), "\(result.stderr)")
+        #expect(result.stderr.contains("$.swept: 'swept' describes a single run"))
+        let wrong = try sandbox.runner("run", try sandbox.write("wrong.json", #"{"swept": [{"field": "model.hiden", "key": "hidden", "value": "3"}]}"#))
+        #expect(wrong.stderr.contains("$.swept[0].field: expected the path of a spec field such as training.learning_rate, found \"model.hiden\"; did you mean 'model.hidden'?"), "\(wrong.stderr)")
+        #expect(sandbox.contents("runner.db") == nil, "nothing was written")
+    }
+
+    @Test("rerun trains a run again on its stored points, even when its CSV is gone")
+    func rerun() throws {
+        let sandbox = try Sandbox()
+        var csv = ""
+        for i in 0..<40 {
+            let x = Double(i) / 10
+            csv += "\(x),\(sin(x * 3)),\(i % 3 == 0 ? 1 : -1)\n"
+        }
+        try sandbox.write("points.csv", csv)
+        let spec = try sandbox.write("csv.json", #"{"data": {"train_csv": "points.csv"}, "model": {"hidden": 3}, "training": {"epochs": 4}}"#)
+        let original = try #require(try sandbox.runSpec(spec).first)
+        try FileManager.default.removeItem(at: sandbox.url.appendingPathComponent("points.csv"))
+        let result = try sandbox.succeed("rerun", String(original.prefix(8)), "--quiet")
+        #expect(result.stdout.contains("same final weights as \(original.prefix(8)), bit for bit"), "\(result.stdout)")
+        let rerun = try #require(try sandbox.existingRunIDs().last)
+        #expect(rerun != original)
+        #expect(try sandbox.weightBits(rerun) == sandbox.weightBits(original))
+        #expect(try sandbox.scalar("SELECT value FROM run_tags WHERE run_id = '\(rerun)' AND key = 'rerun_of'") == String(original.prefix(8)))
+        #expect(try sandbox.count("SELECT count(DISTINCT spec_source_id) FROM runs") == 1, "the rerun keeps the original's spec source")
+        let none = try sandbox.runner("rerun")
+        #expect(none.status != 0 && none.stderr.contains("Name the runs to train again"), "\(none)")
+        let unknown = try sandbox.runner("rerun", "ffffffff")
+        #expect(unknown.status != 0 && unknown.stderr.contains("no run matches \"ffffffff\""), "\(unknown)")
+    }
+
+    @Test("a run records its spec file's path and text, and the git commit")
+    func specSource() throws {
+        let sandbox = try Sandbox()
+        func git(_ arguments: String...) throws {
+            let result = try runTool("/usr/bin/git", ["-C", sandbox.url.path, "-c", "user.name=t", "-c", "user.email=t@t"] + arguments)
+            try #require(result.status == 0, "git \(arguments): \(result)")
+        }
+        let text = Spec.small(name: "tracked")
+        let outside = try sandbox.runSpec(try sandbox.spec("tracked", text))
+        #expect(try sandbox.sqlite("SELECT path, text, overrides, git_commit, git_dirty FROM spec_sources s JOIN runs r ON r.spec_source_id = s.id WHERE r.id = '\(outside[0])'")
+            == [[sandbox.url.appendingPathComponent("tracked.json").standardizedFileURL.path, text, "[]", "", ""]])
+
+        try git("init", "-q")
+        try sandbox.write(".gitignore", "runner.db*\n")
+        try git("add", "tracked.json", ".gitignore")
+        try git("commit", "-q", "-m", "spec")
+        let head = try runTool("/usr/bin/git", ["-C", sandbox.url.path, "rev-parse", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try sandbox.succeed("run", "tracked.json", "--quiet", "--rerun")
+        let clean = [try #require(try sandbox.existingRunIDs().last)]
+        #expect(try sandbox.sqlite("SELECT git_commit, git_dirty FROM spec_sources s JOIN runs r ON r.spec_source_id = s.id WHERE r.id = '\(clean[0])'") == [[head, "0"]])
+        try sandbox.spec("tracked", Spec.small(name: "tracked", epochs: "2"))
+        let dirty = try sandbox.runSpec("tracked.json")
+        #expect(try sandbox.sqlite("SELECT git_commit, git_dirty FROM spec_sources s JOIN runs r ON r.spec_source_id = s.id WHERE r.id = '\(dirty[0])'") == [[head, "1"]])
+        try git("checkout", "-q", "tracked.json")
+        let untracked = try sandbox.runSpec(try sandbox.spec("new"))
+        #expect(try sandbox.sqlite("SELECT git_dirty FROM spec_sources s JOIN runs r ON r.spec_source_id = s.id WHERE r.id = '\(untracked[0])'") == [["1"]], "an uncommitted spec counts as dirty")
+        let shown = try sandbox.succeed("show", String(clean[0].prefix(8))).stdout
+        #expect(shown.contains("spec file   \(sandbox.url.appendingPathComponent("tracked.json").standardizedFileURL.path) (git \(head.prefix(12)))"), "\(shown)")
+    }
+}
+
+@Suite("runner run --set")
+struct OverrideTests {
+    @Test("overrides a value, sweeps a list, and is recorded")
+    func overrides() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("base")
+        let one = try sandbox.runner("run", spec, "--quiet", "--set", "training.learning_rate=0.1", "--set", "$.data.generator=circles")
+        #expect(one.status == 0, "\(one)")
+        #expect(try sandbox.sqlite("SELECT learning_rate, dataset, json_extract(spec_json, '$.training.learning_rate') FROM runs") == [["0.1", "circles", "0.1"]])
+        #expect(try sandbox.scalar("SELECT overrides FROM spec_sources") == #"["training.learning_rate=0.1","$.data.generator=circles"]"#)
+        try sandbox.succeed("run", spec, "--quiet", "--set", "model.hidden=[5,7]", "--set", "training.epochs=2")
+        #expect(try sandbox.sqlite("SELECT name, hidden_units, epochs FROM runs WHERE epochs = 2 ORDER BY name") == [["base hidden=5", "5", "2"], ["base hidden=7", "7", "2"]])
+    }
+
+    @Test("bad overrides fail like the file would, naming the argument and JSON path")
+    func badOverrides() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("base")
+        let cases: [(String, String)] = [
+            ("training.lerning_rate=0.1", "--set training.lerning_rate=0.1: $.training.lerning_rate: unknown key \"lerning_rate\" in 'training'; did you mean 'learning_rate'?"),
+            ("training.learning_rate=-1", "--set training.learning_rate=-1: $.training.learning_rate: expected a finite number > 0, found -1"),
+            ("model.hidden=[5,7", "--set model.hidden=[5,7: invalid JSON value:"),
+            ("model.init=hee", "--set model.init=hee: $.model.init: expected one of he, xavier, uniform, found \"hee\"; did you mean 'he'?"),
+            ("trainig.epochs=3", "--set trainig.epochs=3: $.trainig: unknown key \"trainig\" at the top level; did you mean 'training'?"),
+            ("training.epochs.x=3", "--set training.epochs.x=3: $.training.epochs: cannot set 'x' inside 5; 'epochs' holds no object"),
+            ("epochs", "--set epochs: expected path=value, e.g. --set training.learning_rate=0.1"),
+        ]
+        for (argument, message) in cases {
+            let result = try sandbox.runner("run", spec, "--set", argument)
+            #expect(result.status != 0 && result.stderr.contains(message), "\(argument): \(result.stderr)")
+            #expect(result.stderr.contains("Nothing was run and the database was not changed."))
+        }
+        #expect(sandbox.contents("runner.db") == nil)
+    }
+}
+
+@Suite("tags and notes")
+struct TagTests {
+    @Test("tag, filter by tag, show tags, remove them; notes")
+    func tags() throws {
+        let sandbox = try Fixture.sandbox()
+        let runs = try FixtureRuns(sandbox)
+        let (a, b) = (runs.shortIDs[0], runs.shortIDs[1])
+        try sandbox.succeed("tag", a, b, "baseline=yes", "data=v2")
+        try sandbox.succeed("tag", b, "baseline=no")
+        #expect(try sandbox.sqlite("SELECT r.short_id, t.key, t.value FROM run_tags t JOIN runs r ON r.id = t.run_id ORDER BY r.short_id = '\(a)' DESC, t.key")
+            == [[a, "baseline", "yes"], [a, "data", "v2"], [b, "baseline", "no"], [b, "data", "v2"]])
+        let listed = try parseCSVRecords(try sandbox.succeed("list", "--tag", "baseline=yes", "--format", "csv").stdout).records
+        #expect(listed.map { $0["id"] } == [a] && listed.first?["tags"] == "baseline=yes, data=v2")
+        let union = try parseCSVRecords(try sandbox.succeed("list", "--tag", "baseline=yes", "--tag", "baseline=no", "--format", "csv").stdout).records
+        #expect(union.map { $0["id"] } == [a, b])
+        let compared = try parseCSVRecords(try sandbox.succeed("compare", "--tag", "data=v2", "--format", "csv").stdout)
+        #expect(Set(compared.records.compactMap { $0["id"] }) == [a, b] && compared.headers.contains("tags"))
+        try sandbox.succeed("report", "--tag", "data=v2", "--out", "tagged.html")
+        #expect(String(decoding: sandbox.contents("tagged.html") ?? Data(), as: UTF8.self).contains("baseline=no, data=v2"))
+        let missing = try sandbox.runner("list", "--tag", "baseline=maybe")
+        #expect(missing.status != 0 && missing.stderr.contains("no runs are tagged baseline=maybe"), "\(missing)")
+
+        try sandbox.succeed("tag", a, "--remove", "baseline")
+        #expect(try sandbox.count("SELECT count(*) FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE r.short_id = '\(a)'") == 1)
+        try sandbox.succeed("note", a, "lr too high")
+        #expect(try sandbox.succeed("show", a).stdout.contains("  note        lr too high"))
+        #expect(try sandbox.succeed("show", a).stdout.contains("  tags        data=v2"))
+        try sandbox.succeed("note", a, "")
+        #expect(try sandbox.scalar("SELECT note IS NULL FROM runs WHERE short_id = '\(a)'") == "1")
+    }
+
+    @Test("bad tags and unknown ids: one line, database unchanged")
+    func badInput() throws {
+        let sandbox = try Fixture.sandbox()
+        let id = try FixtureRuns(sandbox).shortIDs[0]
+        let before = sandbox.databaseSnapshot()
+        let cases: [([String], String)] = [
+            (["tag", id, "best"], "Give at least one tag as key=value"),
+            (["tag", id, "a=1", "b"], "'b' follows a tag but is not key=value"),
+            (["tag", id, "=1"], "'' cannot be a tag key"),
+            (["tag", id, "a="], "'a=' has no value after '='"),
+            (["tag", "ffffffff", "a=1"], "no run matches \"ffffffff\""),
+            (["tag", id, "ffffffff", "a=1"], "no run matches \"ffffffff\""),
+            (["note", "ffffffff", "x"], "no run matches \"ffffffff\""),
+            (["list", "--tag", "nokey"], "'nokey' is not a tag: write key=value"),
+        ]
+        for (arguments, message) in cases {
+            let result = try RunnerProcess.run(arguments, in: sandbox.url)
+            #expect(result.status != 0 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("Fatal"), "no crash")
+        }
+        #expect(sandbox.databaseSnapshot() == before)
+    }
+}
+
+@Suite("runner delete")
+struct DeleteTests {
+    @Test("dry run, refusal without a terminal, then delete with what goes with the runs")
+    func delete() throws {
+        let sandbox = try Fixture.sandbox()
+        let runs = try FixtureRuns(sandbox)
+        try sandbox.succeed("tag", runs.grid[0][1], "doomed=yes")
+        let before = sandbox.databaseSnapshot()
+        let dry = try sandbox.succeed("delete", "--group", "grid", "--dry-run")
+        #expect(dry.stderr.contains("dry run: would delete 4 runs, 12 epochs, 44 weights, 1 tag, 0 data sets, 1 spec source; nothing was changed"), "\(dry.stderr)")
+        #expect(runs.grid.allSatisfy { dry.stdout.contains($0[1]) }, "the runs are listed: \(dry.stdout)")
+        #expect(sandbox.databaseSnapshot() == before)
+        let refused = try sandbox.runner("delete", "--group", "grid")
+        #expect(refused.status != 0 && refused.stderr.contains("standard input is not a terminal; add --yes"), "\(refused)")
+        let unselected = try sandbox.runner("delete", "--yes")
+        #expect(unselected.status != 0 && unselected.stderr.contains("Name the runs to delete"), "\(unselected)")
+        #expect(sandbox.databaseSnapshot() == before)
+
+        // The grid and solo runs share their data sets (4h + 1 weights each): they stay while solo uses them.
+        try sandbox.succeed("delete", "--group", "grid", "--yes")
+        #expect(try sandbox.tableCounts() == ["runs": 1, "epochs": 5, "weights": 17, "run_tags": 0, "datasets": 2, "dataset_points": 60, "spec_sources": 1])
+        let last = try sandbox.succeed("delete", runs.solo[1], "--yes")
+        #expect(last.stderr.contains("deleted 1 run, 5 epochs, 17 weights, 0 tags, 2 data sets, 1 spec source"), "\(last.stderr)")
+        #expect(try sandbox.tableCounts().values.allSatisfy { $0 == 0 })
+    }
+
+    @Test("a running run is never deleted, and nothing else is then")
+    func running() throws {
+        let sandbox = try Fixture.sandbox()
+        // A copy of a run that is still running, in this (living) test process.
+        try sandbox.insertRunningCopy(of: try FixtureRuns(sandbox).ids[0], as: "eeee0000-0000-4000-8000-000000000000", withEpochs: true)
+        let before = sandbox.databaseSnapshot()
+        let result = try sandbox.runner("delete", "--last", "2", "--yes")
+        #expect(result.status != 0 && result.stderr.contains("run eeee0000 is still running; stop it"), "\(result)")
+        #expect(sandbox.databaseSnapshot() == before)
+    }
+
+    @Test("a plain DELETE in sqlite3, foreign keys off, leaves nothing behind")
+    func plainDelete() throws {
+        let sandbox = try Fixture.sandbox()
+        try sandbox.succeed("tag", try FixtureRuns(sandbox).shortIDs[0], "x=1")
+        try sandbox.execute("PRAGMA foreign_keys = OFF; DELETE FROM runs WHERE group_name = 'grid';")
+        #expect(try sandbox.count("SELECT count(*) FROM epochs WHERE run_id NOT IN (SELECT id FROM runs)") == 0)
+        #expect(try sandbox.count("SELECT count(*) FROM weights WHERE run_id NOT IN (SELECT id FROM runs)") == 0)
+        #expect(try sandbox.count("SELECT count(*) FROM run_tags WHERE run_id NOT IN (SELECT id FROM runs)") == 0)
+        #expect(try sandbox.count("SELECT count(*) FROM datasets") == 2, "solo still uses them")
+        try sandbox.execute("DELETE FROM runs")
+        #expect(try sandbox.tableCounts().values.allSatisfy { $0 == 0 })
+    }
+}
+
+@Suite("merge carries what 0005 added")
+struct MergeLabelsTests {
+    @Test("merging a database copies its runs' tags, notes and spec sources")
+    func mergeLabels() throws {
+        let sandbox = try Sandbox()
+        try sandbox.succeed("run", try sandbox.spec("labelled"), "--quiet", "--db", "shard.db")
+        let id = try #require(try sandbox.sqlite("SELECT short_id FROM runs", file: "shard.db").first?[0])
+        try sandbox.succeed("tag", id, "baseline=yes", "--db", "shard.db")
+        try sandbox.succeed("note", id, "from the shard", "--db", "shard.db")
+        try sandbox.succeed("merge", "shard.db", "--db", "merged.db")
+        let query = "SELECT r.note, t.key || '=' || t.value, s.path FROM runs r JOIN run_tags t ON t.run_id = r.id JOIN spec_sources s ON s.id = r.spec_source_id"
+        #expect(try sandbox.sqlite(query, file: "merged.db") == sandbox.sqlite(query, file: "shard.db"))
+        #expect(try sandbox.sqlite(query, file: "merged.db").count == 1)
+    }
+}
+
+@Suite("choosing runs and small fixes")
+struct SelectionTests {
+    @Test("repeated selectors combine; one that matches nothing is named")
+    func union() throws {
+        let sandbox = try Fixture.sandbox()
+        let runs = try FixtureRuns(sandbox)
+        let both = try parseCSVRecords(try sandbox.succeed("compare", "--group", "grid", "--group", "solo", "--format", "csv").stdout).records
+        #expect(Set(both.compactMap { $0["id"] }) == Set(runs.shortIDs))
+        let listed = try parseCSVRecords(try sandbox.succeed("list", "--group", "grid", "--group", "solo", "--format", "csv").stdout).records
+        #expect(listed.count == 5)
+        #expect(try sandbox.succeed("list", "--group", "grid", "-q").stdout == runs.grid.map { $0[1] + "\n" }.joined(), "-q prints ids only")
+        let mixed = try parseCSVRecords(try sandbox.succeed("compare", runs.solo[1], "--last", "1", "--group", "solo", "--format", "csv").stdout).records
+        #expect(mixed.map { $0["id"] } == [runs.solo[1]], "each run once")
+        for arguments in [["compare", "--group", "grid", "--group", "nope"], ["list", "--group", "nope"], ["plot", "--group", "nope", "--out", "x.svg"]] {
+            let result = try RunnerProcess.run(arguments, in: sandbox.url)
+            #expect(result.status != 0 && result.stderr.contains("no runs in group 'nope'"), "\(arguments): \(result)")
+        }
+    }
+
+    @Test("misspelt commands get a suggestion; query's mistakes print query's usage")
+    func usage() throws {
+        let sandbox = try Fixture.sandbox()
+        let typo = try sandbox.runner("lsit")
+        #expect(typo.status != 0 && typo.stderr.contains("unknown command 'lsit'; did you mean 'list'?"), "\(typo)")
+        let query = try sandbox.runner("query", "SELECT 1", "--param", "x")
+        #expect(query.status != 0 && query.stderr.contains("--param needs the form name=value, got 'x'"), "\(query)")
+        #expect(query.stderr.contains("runner query"), "query's usage: \(query.stderr)")
+    }
+
+    @Test("show --format json has the run, its epochs and exact weights")
+    func showJSON() throws {
+        let sandbox = try Fixture.sandbox()
+        let solo = try FixtureRuns(sandbox).solo
+        let text = try sandbox.succeed("show", solo[1], "--format", "json").stdout
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["id"] as? String == solo[0] && object["status"] as? String == "completed")
+        #expect((object["epochs"] as? [Any])?.count == 5)
+        let bits = try #require(((object["weights"] as? [String: Any])?["Wo"] as? [String: Any])?["bits"] as? [NSNumber])
+        #expect(bits.map(\.stringValue) == (try sandbox.sqlite("SELECT bits FROM weights WHERE run_id = '\(solo[0])' AND tensor = 'Wo' ORDER BY row").map { $0[0] }))
+        #expect((object["spec"] as? [String: Any])?["run_name"] as? String == "solo")
+        let csv = try sandbox.runner("show", solo[1], "--format", "csv")
+        #expect(csv.status != 0 && csv.stderr.contains("use runner export"), "\(csv)")
+    }
+
+    @Test("gradcheck on a sweep names the run it checks")
+    func gradcheckNamesRun() throws {
+        let sandbox = try Sandbox()
+        let result = try sandbox.runner("gradcheck", try sandbox.spec("grid", Spec.small(name: "grid", epochs: "2", hidden: "[2, 3]")))
+        #expect(result.stderr.contains("checking grid hidden=2, the first of the sweep's 2 runs"), "\(result)")
+    }
+}
