@@ -77,9 +77,24 @@ struct SpecJSONReader {
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
+    /// The column of the last `columnHere()`, so that the columns of a long line's many
+    /// values are counted in one pass, not from the line's start each time.
+    private var lastColumn = (index: 0, column: 1)
+
     private var column: Int {
-        // Columns count characters, not bytes: skip UTF-8 continuation bytes.
-        bytes[lineStart..<index].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+        characters(from: lineStart) + 1
+    }
+
+    /// Characters, not bytes, from `start` to the current index: UTF-8 continuation bytes are skipped.
+    private func characters(from start: Int) -> Int {
+        bytes[start..<index].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+    }
+
+    /// `column`, counted on from the previous call when it was on the same line.
+    private mutating func columnHere() -> Int {
+        if lastColumn.index < lineStart || lastColumn.index > index { lastColumn = (lineStart, 1) }
+        lastColumn = (index, lastColumn.column + characters(from: lastColumn.index))
+        return lastColumn.column
     }
 
     private func error(_ message: String) -> SpecJSONSyntaxError {
@@ -106,7 +121,7 @@ struct SpecJSONReader {
 
     private mutating func value(depth: Int) throws(SpecJSONSyntaxError) -> SpecJSONNode {
         guard depth < Self.maximumDepth else { throw error("nested more than \(Self.maximumDepth) levels deep") }
-        let (startLine, startColumn) = (line, column)
+        let (startLine, startColumn) = (line, columnHere())
         guard index < bytes.count else { throw error("unexpected end of file; expected a value") }
         let result: SpecJSONValue
         switch bytes[index] {
@@ -145,7 +160,7 @@ struct SpecJSONReader {
                 }
                 throw error("unexpected \(describeCurrent()); expected a key in double quotes")
             }
-            let (keyLine, keyColumn) = (line, column)
+            let (keyLine, keyColumn) = (line, columnHere())
             let key = try string()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {

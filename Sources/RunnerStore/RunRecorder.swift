@@ -66,7 +66,9 @@ public final class RunRecorder: @unchecked Sendable {
         condition.withLock {
             while queued.count >= maximumQueued && !closing { condition.wait() }
             queued.append(epoch)
-            if queued.count >= eagerCommitSize { condition.broadcast() }
+            // The committer sleeps for a heartbeat interval while nothing is queued: wake it to
+            // commit within `commitInterval` from now; and at once when many are queued.
+            if queued.count == 1 || queued.count >= eagerCommitSize { condition.broadcast() }
         }
     }
 
