@@ -35,10 +35,14 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         let store = try database.openForReading()
-        let runs = try store.runs(matching: RunFilter(status: status, text: name, group: group, limit: limit))
+        let filter = RunFilter(status: status, text: name, group: group, limit: limit)
+        let runs = try store.runs(matching: filter)
         if runs.isEmpty {
             note("no runs match in \(store.path)")
         }
-        write(RunListing.table(runs).rendered(as: output.format))
+        write(output.fittedToTerminal(RunListing.table(runs)).rendered(as: output.format))
+        if runs.count == limit, case let total = try store.countRuns(matching: filter), total > limit {
+            note("\(limit) of \(total) runs; --limit N shows more")
+        }
     }
 }

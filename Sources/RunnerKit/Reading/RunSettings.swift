@@ -41,22 +41,37 @@ public struct RunSettings: Equatable, Sendable {
         self.values = values
     }
 
+    /// The setting at `path` as a legend names it: `h` for the hidden size, else its column name.
+    public static func shortName(of path: String) -> String {
+        path == "model.hidden" ? "h" : name(of: path)
+    }
+
     /// The column name of the setting at `path`.
     public static func name(of path: String) -> String {
         columns.first { $0.path == path }?.name ?? path
     }
 
-    /// The value of the setting at `path` as shown in a table among `others`: files by
-    /// their name (specs store absolute paths) unless two different files share it,
-    /// missing settings empty.
-    public func display(_ path: String, among others: [RunSettings] = []) -> String {
-        guard let value = values[path] else { return "" }
-        guard path.hasSuffix("_csv") || path.hasSuffix("start_weights") else { return value }
-        let name = URL(fileURLWithPath: value).lastPathComponent
-        let clash = others.contains { other in
-            other.values[path].map { $0 != value && URL(fileURLWithPath: $0).lastPathComponent == name } ?? false
+    /// The value of the setting at `path` as shown in a table: files by their
+    /// name (specs store absolute paths), missing settings empty.
+    public func display(_ path: String) -> String {
+        Self.displayed(path, in: [self])[0]
+    }
+
+    /// The value of the setting at `path` in each of `settings`, as a table
+    /// shows them side by side: files by their name unless two different files
+    /// share it, missing settings empty. Linear in the number of settings.
+    public static func displayed(_ path: String, in settings: [RunSettings]) -> [String] {
+        let values = settings.map { $0.values[path] }
+        guard path.hasSuffix("_csv") || path.hasSuffix("start_weights") else { return values.map { $0 ?? "" } }
+        let names = values.map { $0.map { URL(fileURLWithPath: $0).lastPathComponent } }
+        var files: [String: Set<String>] = [:]
+        for (value, name) in zip(values, names) {
+            if let value, let name { files[name, default: []].insert(value) }
         }
-        return clash ? value : name
+        return zip(values, names).map { value, name in
+            guard let value, let name else { return "" }
+            return files[name]!.count > 1 ? value : name
+        }
     }
 
     /// The paths whose values are not the same in all of `settings`, in column order
