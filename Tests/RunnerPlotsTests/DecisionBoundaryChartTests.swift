@@ -77,8 +77,9 @@ import Testing
     @Test func equalSpansGiveBothAxesTheSameScale() {
         let points = [LabeledPoint(x: 0, y: 0, label: 1), LabeledPoint(x: 4, y: 1, label: -1)]
         let range = DecisionBoundaryChart.paddedRange(of: points, margin: 0.1, equalSpans: true)
-        #expect(range.x == -0.4...4.4)
-        #expect(range.y == -1.9...2.9)
+        #expect(abs(range.x.lowerBound + 0.4) < 1e-12 && abs(range.x.upperBound - 4.4) < 1e-12)
+        #expect(abs(range.y.lowerBound + 1.9) < 1e-12 && abs(range.y.upperBound - 2.9) < 1e-12)
+        #expect(range.x.upperBound - range.x.lowerBound == range.y.upperBound - range.y.lowerBound)
     }
 
     @Test func validationPointsAreSquaresAndLongTitlesWrapInsideTheFigure() throws {
