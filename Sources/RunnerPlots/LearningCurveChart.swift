@@ -66,6 +66,10 @@ public struct CurveEncoding: Sendable, Equatable {
     public var markerTitle: String?
     public var markerValues: [String]
 
+    /// How many colour values, and marker values, can be told apart.
+    public static let colorLimit = Palette.ordered.count
+    public static let markerLimit = MarkerShape.allCases.count
+
     public init(colorTitle: String, colorValues: [String], ordered: Bool, markerTitle: String? = nil, markerValues: [String] = []) {
         self.colorTitle = colorTitle
         self.colorValues = colorValues

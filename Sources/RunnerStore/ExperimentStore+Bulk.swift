@@ -42,3 +42,43 @@ extension ExperimentStore {
         }
     }
 }
+
+/// The mean, lowest and highest of each metric over several runs at one epoch.
+public struct EpochSpread: Sendable, Equatable {
+    /// A metric's mean, lowest and highest value over the runs that recorded it.
+    public struct Spread: Sendable, Equatable {
+        public var mean: Double
+        public var low: Double
+        public var high: Double
+    }
+
+    public var epoch: Int
+    public var trainLoss: Spread?
+    public var trainAccuracy: Spread?
+    public var validationLoss: Spread?
+    public var validationAccuracy: Spread?
+}
+
+extension ExperimentStore {
+    /// The spread of every metric over the runs with the full ids `ids`, epoch by
+    /// epoch, computed by SQLite in one query: the curves of a setting over its seeds.
+    public func epochSpreads(of ids: [String]) throws(StoreError) -> [EpochSpread] {
+        let list = "[" + ids.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        return try read { db in
+            let metrics = ["train_loss", "train_accuracy", "validation_loss", "validation_accuracy"]
+            let columns = metrics.map { "avg(\($0)), min(\($0)), max(\($0))" }.joined(separator: ", ")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT epoch, \(columns) FROM epochs
+                WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY epoch ORDER BY epoch
+                """, arguments: [list])
+            return rows.map { row in
+                func spread(_ metric: Int) -> EpochSpread.Spread? {
+                    let base = 1 + 3 * metric
+                    guard let mean: Double = row[base], let low: Double = row[base + 1], let high: Double = row[base + 2] else { return nil }
+                    return EpochSpread.Spread(mean: mean, low: low, high: high)
+                }
+                return EpochSpread(epoch: row[0], trainLoss: spread(0), trainAccuracy: spread(1), validationLoss: spread(2), validationAccuracy: spread(3))
+            }
+        }
+    }
+}

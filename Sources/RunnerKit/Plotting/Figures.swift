@@ -60,11 +60,17 @@ public struct Figures {
     /// Loss and error per epoch of every run, overlaid, each labelled with the
     /// settings that set it apart (`h=5 lr=0.2 seed=3`).
     ///
+    /// More runs than there are colours are drawn by setting instead, when at most
+    /// two settings besides the seed differ: the mean over seeds with a band from
+    /// the lowest to the highest run, coloured by the first setting and marked by
+    /// the second (see `CurveEncoding`).
+    ///
     /// Runs without epochs (diverged in their first epoch, or just started)
     /// are left out, and the title says so; it is an error only when no run has any.
     public func learningCurves(_ runs: [RunSummary], title: String = "Learning curves") throws -> LearningCurveChart {
-        let labels = try Comparison(store: store, runs: runs).labels()
-        let curves = try zip(runs, labels).compactMap { run, label -> LearningCurveRun? in
+        let comparison = try Comparison(store: store, runs: runs)
+        if runs.count > CurveEncoding.colorLimit, let chart = try curvesBySetting(comparison, title: title) { return chart }
+        let curves = try zip(runs, comparison.labels()).compactMap { run, label -> LearningCurveRun? in
             let epochs = try store.epochs(of: run.id)
             guard !epochs.isEmpty else { return nil }
             func points(_ value: (EpochRecord) -> Double?) -> [CurvePoint] {
@@ -77,9 +83,55 @@ public struct Figures {
                 divergedAtEpoch: run.divergedAtEpoch)
         }
         guard !curves.isEmpty else { throw FigureError.noEpochs(runs: runs.map(\.shortID)) }
-        let omitted = runs.count - curves.count
-        let note = omitted == 0 ? "" : " (\(omitted) run\(omitted == 1 ? "" : "s") without epochs left out)"
-        return LearningCurveChart(title: title + note, runs: curves)
+        return LearningCurveChart(title: title + Self.omissionNote(runs.count - curves.count), runs: curves)
+    }
+
+    /// " (3 runs without epochs left out)", or nothing.
+    private static func omissionNote(_ omitted: Int) -> String {
+        omitted == 0 ? "" : " (\(omitted) run\(omitted == 1 ? "" : "s") without epochs left out)"
+    }
+
+    /// The mean curves of each setting over its seeds, coloured by one setting and
+    /// marked by another; nil when more settings differ, or too many values to tell apart.
+    func curvesBySetting(_ comparison: Comparison, title: String) throws -> LearningCurveChart? {
+        let swept = comparison.differingSettings.filter { $0 != "training.seed" }
+        guard (1...2).contains(swept.count), !comparison.spansGroups else { return nil }
+        let groups = comparison.replicateGroups()
+        func values(_ path: String) -> [String] {
+            Array(Set(groups.map { $0.setting[path] ?? "" })).sorted { a, b in
+                if let x = Double(a), let y = Double(b) { return x < y }
+                return a < b
+            }
+        }
+        let colors = values(swept[0]), markers = swept.count == 2 ? values(swept[1]) : []
+        guard colors.count <= CurveEncoding.colorLimit, markers.count <= CurveEncoding.markerLimit else { return nil }
+        var omitted = 0
+        var curves: [LearningCurveRun] = []
+        for group in groups {
+            let members = group.entries.filter { $0.summary.epochsCompleted > 0 }
+            omitted += group.entries.count - members.count
+            guard !members.isEmpty else { continue }
+            let spreads = try store.epochSpreads(of: members.map(\.summary.id))
+            func series(_ metric: KeyPath<EpochSpread, EpochSpread.Spread?>) -> (mean: [CurvePoint], band: [CurveBand]) {
+                let known = spreads.compactMap { spread in spread[keyPath: metric].map { (Double(spread.epoch), $0) } }
+                return (known.map { CurvePoint(epoch: $0.0, value: $0.1.mean) },
+                        members.count > 1 ? known.map { CurveBand(epoch: $0.0, low: $0.1.low, high: $0.1.high) } : [])
+            }
+            let metrics = [series(\.trainLoss), series(\.validationLoss), series(\.trainAccuracy), series(\.validationAccuracy)]
+            curves.append(LearningCurveRun(
+                label: swept.map { "\(RunSettings.shortName(of: $0))=\(group.setting[$0] ?? "")" }.joined(separator: " "),
+                trainLoss: metrics[0].mean, validationLoss: metrics[1].mean, trainAccuracy: metrics[2].mean,
+                validationAccuracy: metrics[3].mean, bands: metrics.map(\.band),
+                colorIndex: colors.firstIndex(of: group.setting[swept[0]] ?? ""),
+                markerIndex: swept.count == 2 ? markers.firstIndex(of: group.setting[swept[1]] ?? "") : nil))
+        }
+        guard !curves.isEmpty else { return nil }
+        let seeds = groups.contains { $0.entries.count > 1 } ? ", mean over seeds" : ""
+        return LearningCurveChart(
+            title: title + " by setting\(seeds)" + Self.omissionNote(omitted), runs: curves,
+            encoding: CurveEncoding(
+                colorTitle: RunSettings.name(of: swept[0]), colorValues: colors, ordered: colors.allSatisfy { Double($0) != nil },
+                markerTitle: swept.count == 2 ? RunSettings.name(of: swept[1]) : nil, markerValues: markers))
     }
 
     /// The network's output over the data's range with the training points on top.

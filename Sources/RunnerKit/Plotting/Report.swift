@@ -58,11 +58,16 @@ extension Figures {
             aggregate = HTMLReport.Table(headers: means.headers, rows: means.rows.prefix(limits.tableRows).map { $0.map(\.text) })
         }
 
-        let withEpochs = order.map { comparison.entries[$0].summary }.filter { $0.epochsCompleted > 0 }
-        let curveRuns = Array(withEpochs.prefix(limits.curves))
-        let curveTitle = curveRuns.count < withEpochs.count
-            ? "Learning curves of the \(curveRuns.count) best of \(withEpochs.count) runs (by final accuracy)"
-            : "Learning curves"
+        // Curves by setting (mean over seeds) when the sweep allows it, else those of the best runs.
+        var curves = runs.count > CurveEncoding.colorLimit ? try curvesBySetting(comparison, title: "Learning curves") : nil
+        if curves == nil {
+            let withEpochs = order.map { comparison.entries[$0].summary }.filter { $0.epochsCompleted > 0 }
+            let curveRuns = Array(withEpochs.prefix(limits.curves))
+            let curveTitle = curveRuns.count < withEpochs.count
+                ? "Learning curves of the \(curveRuns.count) best of \(withEpochs.count) runs (by final accuracy)"
+                : "Learning curves"
+            curves = curveRuns.isEmpty ? nil : try learningCurves(curveRuns, title: curveTitle)
+        }
 
         var summary: SweepSummaryChart?
         for axis in SweepAxis.allCases where summary == nil && comparison.differingSettings.contains(axis.settingPath) {
@@ -73,7 +78,7 @@ extension Figures {
         let (boundaries, layout, boundaryNote) = try boundaryThumbnails(comparison, replicates: replicates, limit: limits.boundaries)
         return try HTMLReport(
             title: title, generatedAt: generatedAt, table: runsTable, tableNote: tableNote, aggregate: aggregate,
-            learningCurves: curveRuns.isEmpty ? nil : learningCurves(curveRuns, title: curveTitle),
+            learningCurves: curves,
             sweepSummary: summary, decisionBoundaries: boundaries, boundaryLayout: layout, boundaryNote: boundaryNote
         ).html()
     }
