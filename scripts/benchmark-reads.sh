@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Times the read commands on a large store: compare, compare --aggregate and
 # report over one group of N runs (default 10,000), and list, show and
-# compare --last 50 on the whole store; prints seconds, peak memory and the
-# report's size as a Markdown table (the README's figures come from here).
+# compare --last 50 on the whole store, and a table with a cell of 100,000
+# characters; prints seconds, peak memory and the output's size as a Markdown
+# table (the README's figures come from here).
 #
 # The store is built fast: the practical sweep (72 runs, 100 epochs) is trained
 # once, then copied with SQL under new ids and training seeds until the group
@@ -19,8 +20,9 @@ if [ -z "$runner" ]; then
     (cd "$root" && swift build -c release --product runner >&2)
     runner="$root/.build/release/runner"
 fi
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+work="${BENCHMARK_DIR:-$(mktemp -d)}"
+mkdir -p "$work"
+[ -n "${BENCHMARK_DIR:-}" ] || trap 'rm -rf "$work"' EXIT
 db="$work/store.db"
 
 sed 's/"name": "practical-sweep"/"name": "bench"/' "$root/experiments/practical-sweep.json" > "$work/bench.json"
@@ -56,18 +58,18 @@ runs=$(sqlite3 "$db" "SELECT count(*) FROM runs WHERE group_name = 'bench'")
 last=$(sqlite3 "$db" "SELECT short_id FROM runs ORDER BY created_at DESC LIMIT 1")
 echo "store: $runs runs in group bench, $(sqlite3 "$db" "SELECT count(*) FROM epochs") epochs, $(du -h "$db" | cut -f1)"
 echo
-echo "| command | seconds | peak memory | output |"
-echo "|---|---:|---:|---:|"
+echo "| command | seconds | CPU seconds | peak memory | output |"
+echo "|---|---:|---:|---:|---:|"
 
 measure() {
     local label="$1" out="$2"
     shift 2
-    /usr/bin/time -f "%e %M" -o "$work/time" "$runner" "$@" --db "$db" > "$work/stdout" 2> "$work/stderr" \
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$runner" "$@" --db "$db" > "$work/stdout" 2> "$work/stderr" \
         || { echo "failed: $label" >&2; cat "$work/stderr" >&2; exit 1; }
-    read -r seconds kilobytes < "$work/time"
+    read -r seconds user system kilobytes < "$work/time"
     local size
     size=$(du -h "${out:-$work/stdout}" | cut -f1)
-    echo "| \`$label\` | $seconds | $((kilobytes / 1024)) MB | $size |"
+    echo "| \`$label\` | $seconds | $(echo "$user + $system" | bc) | $((kilobytes / 1024)) MB | $size |"
 }
 
 measure "compare --group bench ($runs runs)" "" compare --group bench
@@ -76,3 +78,4 @@ measure "report --group bench" "$work/report.html" report --group bench --out "$
 measure "list" "" list
 measure "show $last" "" show "$last"
 measure "compare --last 50" "" compare --last 50
+measure "query: one cell of 100,000 characters" "" query "SELECT printf('%.100000c', 'x') AS a, 1 AS b"

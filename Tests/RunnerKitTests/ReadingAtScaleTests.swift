@@ -27,7 +27,7 @@ struct TableRenderingTests {
     func layout() {
         let table = Table(headers: ["id", "lr", "note"], rows: [[Cell("a"), Cell("0.1", isNumber: true), Cell("")], [Cell("bb"), Cell("2", isNumber: true), Cell("ok")]])
         #expect(table.rendered(as: .table) == "id  lr note\n-- --- ----\na  0.1\nbb   2 ok\n")
-        #expect(table.rendered(as: .markdown) == "| id | lr  | note |\n|:---|----:|:-----|\n| a  | 0.1 |      |\n| bb |   2 | ok   |\n")
+        #expect(table.rendered(as: .markdown) == "| id |  lr | note |\n|:----|----:|:-----|\n| a  | 0.1 |      |\n| bb |   2 | ok   |\n")
     }
 
     @Test("fitted to a terminal: names are shortened, then left out; numbers never change")
@@ -36,10 +36,21 @@ struct TableRenderingTests {
         let table = Table(headers: ["id", "name", "val_acc"], rows: [[Cell("1a2b3c4d"), Cell(name), Cell("0.9125", isNumber: true)]])
         #expect(table.fitted(toWidth: 200) == table)
         let shortened = table.fitted(toWidth: 40)
-        #expect(shortened.rows[0][1].text == String(name.prefix(23)) + "…")
+        #expect(shortened.rows[0][1].text == String(name.prefix(22)) + "…")
         #expect(shortened.rendered(as: .table).split(separator: "\n").allSatisfy { $0.count <= 40 })
         let narrow = table.fitted(toWidth: 20)
         #expect(narrow.headers == ["id", "val_acc"] && narrow.rows[0].map(\.text) == ["1a2b3c4d", "0.9125"])
+    }
+}
+
+@Suite("Sparklines")
+struct SparklineTests {
+    @Test("sparklines drawn on one scale can be compared by their heights")
+    func sharedScale() {
+        #expect(Sparkline.draw([1, 2]) == "▁█")
+        #expect(Sparkline.draw([1, 2], scale: 0...4) == "▃▅")
+        #expect(Sparkline.draw([3, 4], scale: 0...4) == "▆█")
+        #expect(Sparkline.draw([9], scale: 0...4) == "█")
     }
 }
 
@@ -48,7 +59,7 @@ struct ReadingManyRunsTests {
     func record(_ json: String, in store: ExperimentStore) throws {
         for spec in try parseSpec(json) {
             let executor = RunExecutor(store: store, progress: SilentProgress(), interruption: nil)
-            try executor.execute(try TrainingJob(spec: spec), index: 1, total: 1)
+            _ = try executor.execute(try TrainingJob(spec: spec), index: 1, total: 1)
         }
     }
 

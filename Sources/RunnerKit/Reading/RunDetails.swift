@@ -117,8 +117,9 @@ public struct RunDetails {
         }
         guard tensor.values.count > Self.weightValueLimit else { return ["  \(tensor.name.rawValue) \(shape)"] + rows }
         let finite = tensor.values.filter(\.isFinite)
+        let statistics = finite.isEmpty ? [] : [("min", finite.min()!), ("mean", finite.reduce(0, +) / Double(finite.count)), ("max", finite.max()!)]
         let summary = finite.isEmpty ? "no finite values"
-            : "min \(Self.weight(finite.min()!)), mean \(Self.weight(finite.reduce(0, +) / Double(finite.count))), max \(Self.weight(finite.max()!))"
+            : statistics.map { "\($0) \(Self.weight($1).trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ")
         return ["  \(tensor.name.rawValue) \(shape): \(tensor.values.count) values, \(summary)"] + rows
             + ["    (first values shown; `runner export \(run.shortID) --what weights` prints all)"]
     }
