@@ -108,7 +108,7 @@ public struct HTMLReport: Sendable {
 
             """
         if let settings {
-            page += try section("Settings", tableHTML(settings, note: nil))
+            page += try section("Settings", tableHTML(settings, note: nil, scrolls: false))
         }
         if let table {
             page += try section("Runs", tableHTML(table, note: tableNote ?? "\(table.rows.count) row\(table.rows.count == 1 ? "" : "s")"))
@@ -135,7 +135,7 @@ public struct HTMLReport: Sendable {
                     + "<figcaption>\(caption)</figcaption>\n</figure>\n"
             }
             if let layout = boundaryLayout {
-                content += "<div class=\"boundary-grid\" style=\"grid-template-columns: auto repeat(\(layout.columnLabels.count), minmax(90px, 170px))\">\n"
+                content += "<div class=\"boundary-grid\" style=\"grid-template-columns: max-content repeat(\(layout.columnLabels.count), minmax(90px, 170px))\">\n"
                 content += "<div class=\"corner\">\(escapeXML(layout.rowTitle)) ↓ \(escapeXML(layout.columnTitle)) →</div>\n"
                 content += layout.columnLabels.map { "<div class=\"column-label\">\(escapeXML($0))</div>\n" }.joined()
                 for (row, label) in layout.rowLabels.enumerated() {
@@ -155,7 +155,8 @@ public struct HTMLReport: Sendable {
         "<section>\n<h2>\(escapeXML(heading))</h2>\n\(content)</section>\n"
     }
 
-    private func tableHTML(_ table: Table, note: String?) throws -> String {
+    /// The table, in a box that scrolls when it is long or wide unless `scrolls` is false.
+    private func tableHTML(_ table: Table, note: String?, scrolls: Bool = true) throws -> String {
         for (index, row) in table.rows.enumerated() where row.count != table.headers.count {
             throw PlotError.rowWidthMismatch(row: index, expected: table.headers.count, actual: row.count)
         }
@@ -166,7 +167,7 @@ public struct HTMLReport: Sendable {
             }.joined()
         }
         var html = note.map { "<p class=\"note\">\(escapeXML($0))</p>\n" } ?? ""
-        html += "<div class=\"table-wrap\">\n<table>\n<thead><tr>\(cells(table.headers, tag: "th"))</tr></thead>\n<tbody>\n"
+        html += "<div class=\"table-wrap\(scrolls ? "" : " whole")\">\n<table>\n<thead><tr>\(cells(table.headers, tag: "th"))</tr></thead>\n<tbody>\n"
         for row in table.rows {
             html += "<tr>\(cells(row, tag: "td"))</tr>\n"
         }
@@ -180,6 +181,7 @@ public struct HTMLReport: Sendable {
         h2 { font-size: 1.15rem; margin: 2rem 0 0.5rem; padding-bottom: 0.25rem; border-bottom: 1px solid #ddd; }
         .generated, .note { color: #666; font-size: 0.85rem; margin: 0 0 0.75rem; }
         .table-wrap { max-height: 26rem; max-width: 100%; overflow: auto; border: 1px solid #ccc; }
+        .table-wrap.whole { max-height: none; }
         table { border-collapse: collapse; font-size: 0.8rem; }
         th, td { padding: 0.25rem 0.5rem; text-align: left; white-space: nowrap; }
         th { position: sticky; top: 0; z-index: 1; background: #eef1f5; border-bottom: 1px solid #bbb; }
@@ -191,7 +193,7 @@ public struct HTMLReport: Sendable {
         figure.sweep { max-width: 880px; }
         figure.boundary { max-width: 600px; }
         .thumbs { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 0.75rem; }
-        .boundary-grid { display: grid; gap: 0.5rem; align-items: center; overflow-x: auto; }
+        .boundary-grid { display: grid; gap: 0.5rem; align-items: center; justify-content: start; overflow-x: auto; }
         .boundary-grid .column-label, .boundary-grid .corner { font-size: 0.8rem; font-weight: bold; text-align: center; }
         .boundary-grid .row-label { font-size: 0.8rem; font-weight: bold; text-align: right; padding-right: 0.25rem; }
         .thumb figcaption { font-size: 0.72rem; text-align: center; margin-top: 0.2rem; overflow-wrap: anywhere; }

@@ -97,7 +97,7 @@ public struct CurveEncoding: Sendable, Equatable {
 /// more", and is as wide as its labels, which are never cut.
 ///
 /// The loss axis is logarithmic when the losses span two decades or more, and
-/// is clipped to ten times the largest first-epoch loss and eight decades below
+/// is clipped to ten times the median first-epoch loss and eight decades below
 /// that, so a run that blew up does not flatten the others; a diverged run's
 /// last epoch is marked with a cross. Curves are thinned to what the pixels
 /// can show (the first, lowest, highest and last point of each pixel column).
@@ -206,12 +206,16 @@ public struct LearningCurveChart: Sendable {
             color: encoding.color(run.colorIndex ?? 0), dash: nil, marker: run.markerIndex.map(CurveEncoding.marker))
     }
 
-    /// The loss range shown: the data's, but at most ten times the largest
-    /// first-epoch loss and at least eight decades below that.
+    /// The loss range shown: the data's, but at most ten times the median
+    /// first-epoch loss (never less than the highest loss of a run that did not
+    /// diverge) and at least eight decades below that.
     private func lossRange(_ curves: [PanelCurves]) -> (lower: Double, upper: Double)? {
-        let firsts = curves.compactMap { ($0.train + $0.validation).first { $0.y.isFinite }?.y }
-        guard let first = firsts.max(), first > 0 else { return nil }
-        return (first * 10 / 1e8, first * 10)
+        let firsts = curves.compactMap { ($0.train + $0.validation).first { $0.y.isFinite }?.y }.sorted()
+        guard !firsts.isEmpty else { return nil }
+        let calm = curves.indices.filter { runs[$0].divergedAtEpoch == nil }
+            .flatMap { curves[$0].train + curves[$0].validation }.map(\.y).filter(\.isFinite)
+        let upper = max(firsts[firsts.count / 2] * 10, calm.max() ?? 0)
+        return upper > 0 ? (upper / 1e8, upper) : nil
     }
 
     private func drawPanel(

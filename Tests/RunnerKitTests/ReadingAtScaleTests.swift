@@ -113,7 +113,7 @@ struct ReadingManyRunsTests {
         let store = try ExperimentStore(path: folder.path + "/runner.db")
         try record(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": [2, 3]}, "training": {"epochs": 2, "learning_rate": [0.5, 0.05], "seed": [1, 2]}}"#, in: store)
         let html = try Figures(store: store).report(store.runs(inGroup: "g"), title: "t", generatedAt: "now")
-        #expect(html.contains("<div class=\"boundary-grid\" style=\"grid-template-columns: auto repeat(2, minmax(90px, 170px))\">"))
+        #expect(html.contains("<div class=\"boundary-grid\" style=\"grid-template-columns: max-content repeat(2, minmax(90px, 170px))\">"))
         #expect(html.contains("<div class=\"corner\">hidden ↓ lr →</div>"))
         #expect(html.contains("<div class=\"column-label\">0.05</div>\n<div class=\"column-label\">0.5</div>"))
         #expect(html.contains("<h2>Mean ± std over seeds</h2>"))

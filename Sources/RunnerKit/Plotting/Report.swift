@@ -70,7 +70,7 @@ extension Figures {
         }
 
         var summary: SweepSummaryChart?
-        for axis in SweepAxis.allCases where summary == nil && comparison.differingSettings.contains(axis.settingPath) {
+        for axis in SweepAxis.allCases where summary == nil && !comparison.spansGroups && comparison.differingSettings.contains(axis.settingPath) {
             guard let chart = try? sweepSummary(comparison, axis: axis) else { continue }
             if Dictionary(grouping: chart.points, by: \.series).values.contains(where: { $0.count > 1 }) { summary = chart }
         }
