@@ -43,6 +43,27 @@ struct TableRenderingTests {
     }
 }
 
+@Suite("Settings read from a stored spec")
+struct RunSettingsReadingTests {
+    @Test("every leaf by its path, as tables show it; names and arrays as the old reader had them")
+    func leaves() {
+        let json = #"""
+            {"name": "x", "group": "g", "swept": ["training.seed"], "description": {"a": 1},
+             "data": {"train_csv": "/tmp/a \"b\"\u00e9\ud83d\ude00.csv", "points": 400, "noise": 0.15, "shuffle": true, "none": null},
+             "model": {"hidden": 1e2, "sizes": [1, [2, {"c": 3}]], "init": "he"},
+             "training": {"learning_rate": -0.002, "seed": -0, "flag": false, "empty": {}}}
+            """#
+        #expect(RunSettings(specJSON: json).values == [
+            "data.train_csv": "/tmp/a \"b\"é😀.csv", "data.points": "400", "data.noise": "0.15", "data.shuffle": "1", "data.none": "null",
+            "model.hidden": "100", "model.sizes": "null", "model.init": "he",
+            "training.learning_rate": "-0.002", "training.seed": "0", "training.flag": "0",
+        ])
+        for malformed in ["", "[1]", "{\"a\": }", "{\"a\": 1", "{\"a\": \"b}", "{\"a\": tru}"] {
+            #expect(RunSettings(specJSON: malformed).values.isEmpty, "\(malformed)")
+        }
+    }
+}
+
 @Suite("Sparklines")
 struct SparklineTests {
     @Test("sparklines drawn on one scale can be compared by their heights")
