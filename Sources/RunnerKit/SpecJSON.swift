@@ -56,6 +56,7 @@ struct SpecJSONReader {
     private var index = 0
     private var line = 1
     private var lineStart = 0
+    private var lastColumn = (index: 0, column: 1)
     private static let maximumDepth = 256
 
     static func parse(_ bytes: [UInt8]) throws(SpecJSONSyntaxError) -> SpecJSONNode {
@@ -74,8 +75,21 @@ struct SpecJSONReader {
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
     private var column: Int {
+        columnCounted(from: (lineStart, 1))
+    }
+
+    /// The column of `index`, counted on from a known (byte, column) of the current line.
+    private func columnCounted(from known: (index: Int, column: Int)) -> Int {
         // Columns count characters, not bytes: skip UTF-8 continuation bytes.
-        bytes[lineStart..<index].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+        bytes[known.index..<index].reduce(known.column) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+    }
+
+    /// The column of `index`, counted on from the last one asked on this line, so that
+    /// a document on one long line (as runs store their specs) is read in linear time.
+    private mutating func trackedColumn() -> Int {
+        let known = lastColumn.index >= lineStart && lastColumn.index <= index ? lastColumn : (lineStart, 1)
+        lastColumn = (index, columnCounted(from: known))
+        return lastColumn.column
     }
 
     private func error(_ message: String) -> SpecJSONSyntaxError {
@@ -102,7 +116,7 @@ struct SpecJSONReader {
 
     private mutating func value(depth: Int) throws(SpecJSONSyntaxError) -> SpecJSONNode {
         guard depth < Self.maximumDepth else { throw error("nested more than \(Self.maximumDepth) levels deep") }
-        let (startLine, startColumn) = (line, column)
+        let (startLine, startColumn) = (line, trackedColumn())
         guard index < bytes.count else { throw error("unexpected end of file; expected a value") }
         let result: SpecJSONValue
         switch bytes[index] {
@@ -141,7 +155,7 @@ struct SpecJSONReader {
                 }
                 throw error("unexpected \(describeCurrent()); expected a key in double quotes")
             }
-            let (keyLine, keyColumn) = (line, column)
+            let (keyLine, keyColumn) = (line, trackedColumn())
             let key = try string()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
