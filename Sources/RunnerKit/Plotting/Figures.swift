@@ -87,7 +87,7 @@ public struct Figures {
     }
 
     /// " (3 runs without epochs left out)", or nothing.
-    private static func omissionNote(_ omitted: Int) -> String {
+    static func omissionNote(_ omitted: Int) -> String {
         omitted == 0 ? "" : " (\(omitted) run\(omitted == 1 ? "" : "s") without epochs left out)"
     }
 

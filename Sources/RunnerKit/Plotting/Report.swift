@@ -63,9 +63,9 @@ extension Figures {
         if curves == nil {
             let withEpochs = order.map { comparison.entries[$0].summary }.filter { $0.epochsCompleted > 0 }
             let curveRuns = Array(withEpochs.prefix(limits.curves))
-            let curveTitle = curveRuns.count < withEpochs.count
+            let curveTitle = (curveRuns.count < withEpochs.count
                 ? "Learning curves of the \(curveRuns.count) best of \(withEpochs.count) runs (by final accuracy)"
-                : "Learning curves"
+                : "Learning curves") + Self.omissionNote(runs.count - withEpochs.count)
             curves = curveRuns.isEmpty ? nil : try learningCurves(curveRuns, title: curveTitle)
         }
 
