@@ -77,19 +77,23 @@ struct SparklineTests {
 
 @Suite("Reading many runs")
 struct ReadingManyRunsTests {
-    func record(_ json: String, in store: ExperimentStore) throws {
-        for spec in try parseSpec(json) {
-            let executor = RunExecutor(store: store, progress: SilentProgress(), interruption: nil)
-            _ = try executor.execute(try TrainingJob(spec: spec), index: 1, total: 1)
+    /// A new store in a temporary folder holding the runs of `specs`, trained for real.
+    func recorded(_ specs: String...) throws -> (TemporaryFolder, ExperimentStore) {
+        let folder = try TemporaryFolder()
+        let store = try ExperimentStore(path: folder.path + "/runner.db")
+        for json in specs {
+            for spec in try parseSpec(json) {
+                let executor = RunExecutor(store: store, progress: SilentProgress(), interruption: nil)
+                _ = try executor.execute(try TrainingJob(spec: spec), index: 1, total: 1)
+            }
         }
+        return (folder, store)
     }
 
     @Test("labels name the settings that differ, compactly and in full")
     func labels() throws {
-        let folder = try TemporaryFolder()
+        let (folder, store) = try recorded(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": [5, 10]}, "training": {"epochs": 2, "learning_rate": [0.2, 0.002], "seed": [1, 3]}}"#)
         defer { folder.remove() }
-        let store = try ExperimentStore(path: folder.path + "/runner.db")
-        try record(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": [5, 10]}, "training": {"epochs": 2, "learning_rate": [0.2, 0.002], "seed": [1, 3]}}"#, in: store)
         let comparison = try Comparison(store: store, runs: store.runs(inGroup: "g").reversed())
         #expect(comparison.labels().first == "h=5 lr=0.2 seed=1")
         #expect(comparison.labels().last == "h=10 lr=0.002 seed=3")
@@ -98,11 +102,8 @@ struct ReadingManyRunsTests {
 
     @Test("runs of two groups are never replicates: the aggregate keeps them apart and names the group")
     func groupsStayApart() throws {
-        let folder = try TemporaryFolder()
+        let (folder, store) = try recorded(#"{"group": "a", "data": {"points": 40}, "model": {"hidden": 3}, "training": {"epochs": 2, "seed": [1, 2]}}"#, #"{"group": "b", "data": {"points": 40}, "model": {"hidden": 3}, "training": {"epochs": 2, "seed": 3}}"#)
         defer { folder.remove() }
-        let store = try ExperimentStore(path: folder.path + "/runner.db")
-        try record(#"{"group": "a", "data": {"points": 40}, "model": {"hidden": 3}, "training": {"epochs": 2, "seed": [1, 2]}}"#, in: store)
-        try record(#"{"group": "b", "data": {"points": 40}, "model": {"hidden": 3}, "training": {"epochs": 2, "seed": 3}}"#, in: store)
         let comparison = try Comparison(store: store, runs: store.runs().reversed())
         #expect(comparison.spansGroups)
         let aggregate = comparison.aggregatedTable()
@@ -113,10 +114,8 @@ struct ReadingManyRunsTests {
 
     @Test("a report of a large group shows the best and worst runs and says so")
     func largeGroupReport() throws {
-        let folder = try TemporaryFolder()
+        let (folder, store) = try recorded(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": [2, 3, 4]}, "training": {"epochs": 3, "seed": [1, 2]}}"#)
         defer { folder.remove() }
-        let store = try ExperimentStore(path: folder.path + "/runner.db")
-        try record(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": [2, 3, 4]}, "training": {"epochs": 3, "seed": [1, 2]}}"#, in: store)
         var limits = Figures.ReportLimits()
         (limits.tableRows, limits.curves, limits.boundaries) = (4, 2, 2)
         let html = try Figures(store: store).report(store.runs(inGroup: "g"), title: "t", generatedAt: "now", limits: limits)
@@ -129,10 +128,8 @@ struct ReadingManyRunsTests {
 
     @Test("a report of a two-setting sweep lays boundaries out as the swept grid")
     func sweepGrid() throws {
-        let folder = try TemporaryFolder()
+        let (folder, store) = try recorded(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": [2, 3]}, "training": {"epochs": 2, "learning_rate": [0.5, 0.05], "seed": [1, 2]}}"#)
         defer { folder.remove() }
-        let store = try ExperimentStore(path: folder.path + "/runner.db")
-        try record(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": [2, 3]}, "training": {"epochs": 2, "learning_rate": [0.5, 0.05], "seed": [1, 2]}}"#, in: store)
         let html = try Figures(store: store).report(store.runs(inGroup: "g"), title: "t", generatedAt: "now")
         #expect(html.contains("<div class=\"boundary-grid\" style=\"grid-template-columns: max-content repeat(2, minmax(90px, 170px))\">"))
         #expect(html.contains("<div class=\"corner\">hidden ↓ lr →</div>"))
@@ -143,10 +140,8 @@ struct ReadingManyRunsTests {
 
     @Test("a single-run report shows its settings, its curves once and its full-size boundary")
     func singleRun() throws {
-        let folder = try TemporaryFolder()
+        let (folder, store) = try recorded(#"{"name": "solo", "data": {"points": 40}, "model": {"hidden": 3}, "training": {"epochs": 2}}"#)
         defer { folder.remove() }
-        let store = try ExperimentStore(path: folder.path + "/runner.db")
-        try record(#"{"name": "solo", "data": {"points": 40}, "model": {"hidden": 3}, "training": {"epochs": 2}}"#, in: store)
         let html = try Figures(store: store).report(store.runs(), title: "t", generatedAt: "now")
         #expect(html.contains("<h2>Settings</h2>") && html.contains("<td>hidden</td><td>3</td>"))
         #expect(html.components(separatedBy: "<h2>Learning curves</h2>").count == 2)
@@ -156,10 +151,8 @@ struct ReadingManyRunsTests {
 
     @Test("a sweep summary over a setting the runs share is refused, naming what was swept")
     func sweepRefusal() throws {
-        let folder = try TemporaryFolder()
+        let (folder, store) = try recorded(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": [2, 3]}, "training": {"epochs": 2}}"#)
         defer { folder.remove() }
-        let store = try ExperimentStore(path: folder.path + "/runner.db")
-        try record(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": [2, 3]}, "training": {"epochs": 2}}"#, in: store)
         let error = #expect(throws: FigureError.self) { try Figures(store: store).sweepSummary(store.runs(), axis: .learningRate) }
         #expect(error?.description == "these runs all share one learning rate, so a sweep summary over it would be a single point; they differ in hidden; try --x with one of them")
     }
