@@ -21,7 +21,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/ordo-one/TextTable", from: "0.0.2"),
     ],
     targets: [
         .target(name: "CRunnerKernel"),
@@ -40,10 +39,7 @@ let package = Package(
         .target(name: "RunnerPlots"),
         .target(
             name: "RunnerKit",
-            dependencies: [
-                "RunnerCore", "RunnerStore", "RunnerPlots",
-                .product(name: "TextTable", package: "TextTable"),
-            ]
+            dependencies: ["RunnerCore", "RunnerStore", "RunnerPlots"]
         ),
         .executableTarget(
             name: "runner",

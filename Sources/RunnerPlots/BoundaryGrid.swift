@@ -55,15 +55,6 @@ public struct BoundaryGrid: Sendable, Equatable {
         }
     }
 
-    /// The largest |value| once the top 2 % are set aside, so that a few
-    /// extreme outputs do not wash out the colour scale; 1 when all are 0.
-    var robustMaxMagnitude: Double {
-        let magnitudes = values.filter(\.isFinite).map(abs).sorted()
-        guard !magnitudes.isEmpty else { return 1 }
-        let robust = magnitudes[Int((Double(magnitudes.count - 1) * 0.98).rounded())]
-        return robust > 0 ? robust : (magnitudes.last! > 0 ? magnitudes.last! : 1)
-    }
-
     /// Segments of the contour `value = 0` in data coordinates, by marching
     /// squares with linear interpolation along cell edges. Nodes with a value
     /// ≥ 0 count as inside; cells with a non-finite corner are skipped and

@@ -22,14 +22,27 @@ struct PlotFrame: Sendable {
         extendToTicks: Bool = true, xInset: Double = 0
     ) {
         (self.left, self.top, self.width, self.height) = (left, top, width, height)
-        self.x = Scale(
-            kind: x.kind, dataLower: x.lower, dataUpper: x.upper, start: left + xInset, end: left + width - xInset,
-            tickTarget: 6, extendToTicks: extendToTicks
-        )
+        // As many x ticks as leave two characters between neighbouring labels.
+        var target = 6
+        var xScale: Scale
+        repeat {
+            xScale = Scale(
+                kind: x.kind, dataLower: x.lower, dataUpper: x.upper, start: left + xInset, end: left + width - xInset,
+                tickTarget: target, extendToTicks: extendToTicks
+            )
+            target -= 1
+        } while target >= 2 && Self.labelsOverlap(xScale)
+        self.x = xScale
         self.y = Scale(
             kind: y.kind, dataLower: y.lower, dataUpper: y.upper, start: top + height, end: top,
             tickTarget: 5, extendToTicks: extendToTicks
         )
+    }
+
+    /// Whether neighbouring tick labels of `scale` come closer than two characters.
+    static func labelsOverlap(_ scale: Scale) -> Bool {
+        let placed = zip(scale.ticks, scale.tickLabels).compactMap { tick, label in scale.position(tick).map { ($0, Double(label.count) * characterWidth) } }
+        return zip(placed, placed.dropFirst()).contains { a, b in abs(b.0 - a.0) < (a.1 + b.1) / 2 + 2 * characterWidth }
     }
 
     /// Light grid lines at every tick, drawn beneath the data.
@@ -81,6 +94,40 @@ struct PlotFrame: Sendable {
             svg.element("rect", ["x": left.coord, "y": top.coord, "width": width.coord, "height": height.coord])
         }
         return "url(#\(id))"
+    }
+
+    /// The points a line through them needs at this frame's resolution: of the
+    /// points that fall in one pixel column, the first, the lowest, the highest
+    /// and the last, in order. Points that cannot be shown are kept, as they break the line.
+    func thinned(_ points: [(x: Double, y: Double)]) -> [(x: Double, y: Double)] {
+        guard points.count > 4 * Int(width) else { return points }
+        var kept: [(x: Double, y: Double)] = []
+        var column: [(x: Double, y: Double)] = []
+        var columnIndex: Int?
+        func flush() {
+            guard let first = column.first, let last = column.last else { return }
+            let low = column.min { $0.y < $1.y }!, high = column.max { $0.y < $1.y }!
+            var seen: [Int] = []
+            for point in [first, low, high, last].sorted(by: { $0.x < $1.x }) {
+                let index = column.firstIndex { $0.x == point.x && $0.y == point.y }!
+                if !seen.contains(index) { seen.append(index) }
+            }
+            kept += seen.sorted().map { column[$0] }
+            column = []
+        }
+        for point in points {
+            guard let px = x.position(point.x), let py = y.position(point.y), py.isFinite else {
+                flush()
+                columnIndex = nil
+                kept.append(point)
+                continue
+            }
+            if Int(px.rounded(.down)) != columnIndex { flush() }
+            columnIndex = Int(px.rounded(.down))
+            column.append(point)
+        }
+        flush()
+        return kept
     }
 
     /// Path data through the points that can be shown, broken where one

@@ -67,22 +67,39 @@ struct SVGDocument: Sendable {
     /// Text with the chart's font sizes: `anchor` is start, middle or end.
     mutating func text(
         _ string: String, x: Double, y: Double, size: Double = 11, anchor: String = "start",
-        weight: String? = nil, fill: String = "#333333", rotate: Bool = false, title: String? = nil
+        weight: String? = nil, fill: String = "#333333", rotate: Bool = false
     ) {
         var attributes: Attributes = ["x": x.coord, "y": y.coord, "font-size": size.coord, "fill": fill]
         if anchor != "start" { attributes["text-anchor"] = anchor }
         attributes["font-weight"] = weight
         if rotate { attributes["transform"] = "rotate(-90 \(x.coord) \(y.coord))" }
-        guard let title else { return element("text", attributes, text: string) }
-        group("text", attributes) { svg in
-            svg.element("title", text: title)
-            svg.body += escapeXML(string)
-        }
+        element("text", attributes, text: string)
     }
 
-    /// The finished document, sized by its `viewBox` only.
+    /// `text` in lines of at most `characters` characters, broken at spaces
+    /// (a word longer than a line is broken inside); never cut short.
+    static func wrapped(_ text: String, characters: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > characters {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+            while line.count > characters {
+                lines.append(String(line.prefix(characters)))
+                line = String(line.dropFirst(characters))
+            }
+        }
+        return lines + (line.isEmpty ? [] : [line])
+    }
+
+    /// The finished document: its size in pixels and a `viewBox`, on a white
+    /// background so that it stays readable on a dark page.
     var rendered: String {
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width.coord) \(height.coord)\""
-            + " font-family=\"system-ui, sans-serif\">\n" + body + "</svg>\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width.coord)\" height=\"\(height.coord)\""
+            + " viewBox=\"0 0 \(width.coord) \(height.coord)\" font-family=\"system-ui, sans-serif\">\n"
+            + "<rect class=\"background\" width=\"100%\" height=\"100%\" fill=\"#FFFFFF\"/>\n" + body + "</svg>\n"
     }
 }

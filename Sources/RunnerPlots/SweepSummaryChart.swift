@@ -20,7 +20,9 @@ public struct SweepPoint: Sendable, Equatable {
 }
 
 /// Final validation error against one hyperparameter: one line per value of
-/// another setting, a dot at each mean and an error bar of ± 1 std over seeds.
+/// another setting, a marker at each mean (its own shape and colour per line;
+/// colours from an ordered scale when the lines' values are numbers) and an
+/// error bar of ± 1 std over seeds where there are two seeds or more.
 /// The x axis is logarithmic when the positive x values span two decades or
 /// more. Series sharing an x are nudged apart a few pixels so bars stay visible.
 public struct SweepSummaryChart: Sendable {
@@ -66,13 +68,26 @@ public struct SweepSummaryChart: Sendable {
             y: (.linear, shown.map(low).min()!, shown.map { $0.mean + spread($0) }.max()!),
             xInset: 24
         )
-        var svg = SVGDocument(width: 800, height: 440)
+        let names = seriesNames
+        let ordered = names.count <= Palette.ordered.count && names.allSatisfy { Double($0.split(separator: "=").last ?? "") != nil }
+        let styles = names.indices.map { index in
+            SeriesStyle(
+                color: ordered ? Palette.orderedColor(index, of: names.count) : Palette.style(index).color, dash: nil,
+                marker: MarkerShape.allCases[index % MarkerShape.allCases.count])
+        }
+        let counts = shown.map(\.count)
+        let seedNote = counts.min() == counts.max()
+            ? (counts[0] == 1 ? "n = 1 run each" : "n = \(counts[0]) seeds each")
+            : "n = \(counts.min()!)–\(counts.max()!) seeds"
+        let entries = names.enumerated().map { LegendItem.entry($1, styles[$0]) }
+        let bars = shown.contains { spread($0) > 0 } ? "marker: mean; bar: ± 1 std" : "marker: mean (no spread: one run each)"
+        let legend = Legend(items: [.heading(seriesTitle)] + LegendItem.capped(entries, limit: 16) + [.note(bars), .note(seedNote)])
+        var svg = SVGDocument(width: 615 + max(185, legend.width), height: 440)
         svg.text(title, x: frame.left + frame.width / 2, y: 26, size: 16, anchor: "middle", weight: "bold")
         frame.drawGrid(into: &svg)
-        let names = seriesNames
         let dodgeStep = min(6, 36 / Double(names.count))
         for (index, name) in names.enumerated() {
-            let style = Palette.style(index)
+            let style = styles[index]
             let dodge = (Double(index) - Double(names.count - 1) / 2) * dodgeStep
             let series = shown.filter { $0.series == name }.sorted { $0.x < $1.x }
             let located = series.compactMap { point -> (point: SweepPoint, x: Double)? in
@@ -80,12 +95,10 @@ public struct SweepSummaryChart: Sendable {
             }
             svg.group("g", ["class": "sweep-series", "data-series": name]) { svg in
                 let line = located.compactMap { item in frame.y.position(item.point.mean).map { (item.x, $0) } }
-                var path: Attributes = [
+                svg.element("path", [
                     "class": "series", "d": line.enumerated().map { "\($0 == 0 ? "M" : "L")\($1.0.coord) \($1.1.coord)" }.joined(separator: " "),
                     "fill": "none", "stroke": style.color, "stroke-width": "1.6",
-                ]
-                path["stroke-dasharray"] = style.dash
-                svg.element("path", path)
+                ])
                 for item in located where spread(item.point) > 0 {
                     guard let low = frame.y.position(low(item.point)),
                         let high = frame.y.position(item.point.mean + spread(item.point))
@@ -97,23 +110,15 @@ public struct SweepSummaryChart: Sendable {
                             + "L\((x + cap).coord) \(low.coord)M\((x - cap).coord) \(high.coord)L\((x + cap).coord) \(high.coord)",
                     ])
                 }
-                for (x, y) in line {
-                    svg.element("circle", [
-                        "class": "mean", "cx": x.coord, "cy": y.coord, "r": "3.5", "fill": style.color,
-                        "stroke": "#FFFFFF", "stroke-width": "0.8",
-                    ])
+                svg.group("g", ["class": "means"]) { svg in
+                    for (x, y) in line {
+                        Legend.drawMarker(style.marker ?? .circle, color: style.color, x: x, y: y, size: 8, into: &svg)
+                    }
                 }
             }
         }
         frame.drawAxes(into: &svg, xTitle: xTitle, yTitle: yTitle)
-        let counts = shown.map(\.count)
-        let seedNote = counts.min() == counts.max()
-            ? (counts[0] == 1 ? "n = 1 run each" : "n = \(counts[0]) seeds each")
-            : "n = \(counts.min()!)–\(counts.max()!) seeds"
-        let entries = names.enumerated().map { LegendItem.entry($1, Palette.style($0), marker: true) }
-        Legend(items: [.heading(seriesTitle)] + LegendItem.capped(entries, limit: 16) + [
-            .note("dot: mean; bar: ± 1 std"), .note(seedNote),
-        ]).draw(into: &svg, left: 615, top: 50, width: 180)
+        legend.draw(into: &svg, left: 615, top: 50)
         return svg.rendered
     }
 }

@@ -5,35 +5,46 @@ extension ExperimentStore {
     /// The summaries of the runs that pass `filter`, newest first.
     public func runs(matching filter: RunFilter = RunFilter()) throws(StoreError) -> [RunSummary] {
         try read { db in
-            var request = RunSummary.all()
-            if !filter.statuses.isEmpty {
-                request = request.filter(filter.statuses.contains(Column("status")))
-            }
-            if !filter.groups.isEmpty {
-                request = request.filter(filter.groups.contains(Column("group_name")))
-            }
-            if !filter.tags.isEmpty {
-                request = request.filter(sql: """
-                    EXISTS (SELECT 1 FROM run_tags t JOIN json_each(?) w
-                            ON t.key = json_extract(w.value, '$[0]') AND t.value = json_extract(w.value, '$[1]')
-                            WHERE t.run_id = run_summary.id)
-                    """, arguments: [filter.tagsJSON])
-            }
-            if let text = filter.text {
-                // Escape LIKE's wildcards so "lr_0.1" or "50%" match literally.
-                let literal = text.replacingOccurrences(of: "\\", with: "\\\\")
-                    .replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_")
-                let pattern = "%\(literal)%"
-                request = request.filter(
-                    Column("name").like(pattern, escape: "\\") || Column("group_name").like(pattern, escape: "\\"))
-            }
-            request = request.order(Column("created_at").desc, Column("id"))
+            var request = Self.request(matching: filter).order(Column("created_at").desc, Column("id"))
             if let limit = filter.limit {
                 request = request.limit(limit)
             }
             return try request.fetchAll(db)
         }
+    }
+
+    /// How many runs pass `filter`, its limit aside.
+    public func countRuns(matching filter: RunFilter = RunFilter()) throws(StoreError) -> Int {
+        // Counted on `runs`, not on the view, so no run's epochs are read.
+        try read { db in try Self.request(matching: filter, from: "runs").fetchCount(db) }
+    }
+
+    /// The rows of `table` (`run_summary`, or `runs`, which has the same columns to filter on) that pass `filter`.
+    private static func request(matching filter: RunFilter, from table: String = RunSummary.databaseTableName) -> QueryInterfaceRequest<RunSummary> {
+        var request = Table<RunSummary>(table).all()
+        if !filter.statuses.isEmpty {
+            request = request.filter(filter.statuses.contains(Column("status")))
+        }
+        if !filter.groups.isEmpty {
+            request = request.filter(filter.groups.contains(Column("group_name")))
+        }
+        if !filter.tags.isEmpty {
+            request = request.filter(sql: """
+                EXISTS (SELECT 1 FROM run_tags t JOIN json_each(?) w
+                        ON t.key = json_extract(w.value, '$[0]') AND t.value = json_extract(w.value, '$[1]')
+                        WHERE t.run_id = \(table).id)
+                """, arguments: [filter.tagsJSON])
+        }
+        if let text = filter.text {
+            // Escape LIKE's wildcards so "lr_0.1" or "50%" match literally.
+            let literal = text.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            let pattern = "%\(literal)%"
+            request = request.filter(
+                Column("name").like(pattern, escape: "\\") || Column("group_name").like(pattern, escape: "\\"))
+        }
+        return request
     }
 
     /// The summaries of the runs of `group`, newest first.

@@ -34,6 +34,6 @@ struct CompareCommand: ParsableCommand {
         let forMachines = output.format == .csv || output.format == .json
         var table = aggregate ? comparison.aggregatedTable(separateColumns: forMachines) : comparison.table(separateColumns: forMachines)
         if let sort { table = try table.sorted(by: sort, descending: descending) }
-        write(table.rendered(as: output.format))
+        write(output.fittedToTerminal(table).rendered(as: output.format))
     }
 }

@@ -52,7 +52,8 @@ struct ListCommand: ParsableCommand {
         for tag in tags where try store.runs(matching: RunFilter(tags: [tag], limit: 1)).isEmpty {
             throw RunChoiceError.noTaggedRuns(tag)
         }
-        let runs = try store.runs(matching: RunFilter(statuses: status, text: name, groups: group, tags: tags, limit: limit))
+        let filter = RunFilter(statuses: status, text: name, groups: group, tags: tags, limit: limit)
+        let runs = try store.runs(matching: filter)
         if runs.isEmpty {
             note("no runs match in \(store.path)")
         }
@@ -61,6 +62,10 @@ struct ListCommand: ParsableCommand {
             return
         }
         let forMachines = output.format == .csv || output.format == .json
-        write(RunListing.table(runs, tags: try store.tags(ofRuns: runs.map(\.id)), separateColumns: forMachines).rendered(as: output.format))
+        let table = RunListing.table(runs, tags: try store.tags(ofRuns: runs.map(\.id)), separateColumns: forMachines)
+        write(output.fittedToTerminal(table).rendered(as: output.format))
+        if runs.count == limit, case let total = try store.countRuns(matching: filter), total > limit {
+            note("\(limit) of \(total) runs; --limit N shows more")
+        }
     }
 }

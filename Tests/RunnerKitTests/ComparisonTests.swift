@@ -5,15 +5,6 @@ import Testing
 
 @Suite("Comparing runs by their settings")
 struct ComparisonTests {
-    /// Trains `spec` for real and records it in `store`.
-    @discardableResult
-    func record(_ spec: ExperimentSpec, in store: ExperimentStore) throws -> RunResult {
-        let recorder = RunRecorder(store: store)
-        defer { try? recorder.close() }
-        let executor = RunExecutor(recorder: recorder, progress: SilentProgress(), interruption: nil)
-        return try #require(try executor.execute(try TrainingJob(spec: spec)))
-    }
-
     func specs(_ json: String) throws -> [ExperimentSpec] {
         try parseSpec(json)
     }

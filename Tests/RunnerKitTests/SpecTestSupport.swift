@@ -1,4 +1,5 @@
 import Foundation
+import RunnerStore
 import Testing
 @testable import RunnerKit
 
@@ -54,4 +55,13 @@ func weightsJSON(d: Int, h: Int) -> String {
     let wi = (0..<d).map { j in "[" + (0..<h).map { k in "\(Double(j * h + k) / 10)" }.joined(separator: ",") + "]" }.joined(separator: ",")
     let vector = "[" + (0..<h).map { "\(Double($0) / 100)" }.joined(separator: ",") + "]"
     return #"{"Wi": [\#(wi)], "bi": \#(vector), "Wo": \#(vector), "bo": 0.5}"#
+}
+
+/// Trains `spec` for real and records it in `store`, as `runner run --rerun` would.
+@discardableResult
+func record(_ spec: ExperimentSpec, in store: ExperimentStore) throws -> RunResult {
+    let recorder = RunRecorder(store: store)
+    defer { try? recorder.close() }
+    let executor = RunExecutor(recorder: recorder, progress: SilentProgress(), interruption: nil)
+    return try #require(try executor.execute(try TrainingJob(spec: spec)))
 }

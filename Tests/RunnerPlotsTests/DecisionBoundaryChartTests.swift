@@ -46,7 +46,8 @@ import Testing
     }
 
     @Test func heatMapIsAnImageWithTheTopRowFirst() throws {
-        let document = try parse(try chart({ _, y in y }, nx: 5, ny: 4).svg())
+        // σ(±40) is 0 or 1 to double precision: the ends of the colour scale.
+        let document = try parse(try chart({ _, y in 20 * y }, nx: 5, ny: 4).svg())
         let href = try #require(document.elements("image", class: "heat-map").first?.attribute("href"))
         let png = try #require(Data(base64Encoded: String(href.dropFirst("data:image/png;base64,".count))))
         let bytes = [UInt8](png)
@@ -58,10 +59,43 @@ import Testing
         #expect(rows.first == [254, 254, 254, 254, 254] && rows.last == [0, 0, 0, 0, 0])
     }
 
-    @Test func colourScaleIsClampedAtARobustMaximum() {
-        let values = [Double](repeating: 1, count: 99) + [1000]
-        #expect(BoundaryGrid(xRange: 0...1, yRange: 0...1, nx: 10, ny: 10, values: values).robustMaxMagnitude == 1)
-        #expect(BoundaryGrid(xRange: 0...1, yRange: 0...1, nx: 2, ny: 2, values: [0, 0, 0, 0]).robustMaxMagnitude == 1)
+    @Test func colourIsTheProbabilityOfClassPlusOne() throws {
+        // Ybar = 0 is σ = 0.5, the white middle of the scale (level 127 of 0...254);
+        // Ybar = ±2 is σ = 0.881 or 0.119, however large other outputs are.
+        for (output, level) in [(0.0, 127), (2.0, 224), (-2.0, 30)] {
+            let values = [Double](repeating: output, count: 4) + [1000, -1000]
+            let grid = BoundaryGrid(xRange: 0...1, yRange: 0...1, nx: 3, ny: 2, values: values)
+            let href = try #require(try parse(DecisionBoundaryChart(title: "t", grid: grid, points: []).svg())
+                .elements("image", class: "heat-map").first?.attribute("href"))
+            let bytes = [UInt8](try #require(Data(base64Encoded: String(href.dropFirst("data:image/png;base64,".count)))))
+            let idat = try #require(bytes.indices.first { bytes[$0..<($0 + 4)].elementsEqual("IDAT".utf8) })
+            // The bottom row (grid row 0) is the image's last: filter byte, then three pixels.
+            #expect(Array(bytes[(idat + 4 + 7 + 4)...].prefix(4)) == [0, UInt8(level), UInt8(level), UInt8(level)])
+        }
+    }
+
+    @Test func equalSpansGiveBothAxesTheSameScale() {
+        let points = [LabeledPoint(x: 0, y: 0, label: 1), LabeledPoint(x: 4, y: 1, label: -1)]
+        let range = DecisionBoundaryChart.paddedRange(of: points, margin: 0.1, equalSpans: true)
+        #expect(abs(range.x.lowerBound + 0.4) < 1e-12 && abs(range.x.upperBound - 4.4) < 1e-12)
+        #expect(abs(range.y.lowerBound + 1.9) < 1e-12 && abs(range.y.upperBound - 2.9) < 1e-12)
+        #expect(range.x.upperBound - range.x.lowerBound == range.y.upperBound - range.y.lowerBound)
+    }
+
+    @Test func validationPointsAreSquaresAndLongTitlesWrapInsideTheFigure() throws {
+        let title = "ea32e7f1 practical-default: 9 of 300 training points misclassified, last finite weights of a diverged run"
+        let grid = BoundaryGrid(xRange: -1...1, yRange: -1...1, nx: 5, ny: 5, output: Fixture.circleOutput)
+        let chart = DecisionBoundaryChart(
+            title: title, grid: grid, points: Fixture.circlePoints(count: 10),
+            validationPoints: [LabeledPoint(x: 0, y: 0, label: 1, misclassified: true)])
+        let document = try parse(try chart.svg())
+        #expect(document.elements("rect", class: "validation-point").count == 1)
+        #expect(document.elements("circle", class: "misclassified").count == 1 + Fixture.circlePoints(count: 10).filter(\.misclassified).count)
+        let lines = document.elements("text").filter { $0.attribute("font-weight") == "bold" }
+        #expect(lines.count == 2)
+        #expect(lines.map(\.stringValue!).joined(separator: " ") == title)
+        // Centred on the figure: 62 characters of 15 px bold text fit in its 600 px.
+        #expect(lines.allSatisfy { $0.attribute("x") == "300" && $0.attribute("text-anchor") == "middle" && $0.stringValue!.count <= 62 })
     }
 
     @Test func paddedRangeWidensTheBoundingBox() {
@@ -76,7 +110,7 @@ import Testing
         let document = try parse(try chart(Fixture.circleOutput, points: Fixture.circlePoints()).svg())
         let bar = try #require(document.elements("g", class: "color-bar").first)
         let ticks = bar.texts.dropLast().compactMap(Double.init)
-        #expect(ticks.contains(0) && ticks.first! == -ticks.last!)
+        #expect(ticks.first == 0 && ticks.last == 1)
         #expect(document.rootElement()?.texts.contains("misclassified") == true)
         let xTicks = document.elements("g", class: "x-axis")[0].texts.dropLast().compactMap(Double.init)
         #expect(xTicks.first! == -1 && xTicks.last! == 1)

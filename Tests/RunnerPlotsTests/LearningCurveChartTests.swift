@@ -56,10 +56,11 @@ import Testing
         // A cap larger than the space falls back to what fits.
         let fitted = try parse(try LearningCurveChart(title: "Many", runs: runs, maxLegendEntries: 500).svg())
         #expect(fitted.elements("line", class: "legend-entry").count == 2 + 18)
-        // Past the palette, runs are told apart by dash patterns.
-        let dashes = Set(document.elements("path", class: "series").filter { $0.attribute("data-kind") == "train" }
-            .map { $0.attribute("stroke-dasharray") ?? "solid" })
-        #expect(dashes.count == Palette.cycleDashes.count)
+        // Past the palette, runs are told apart by marker shapes: dashes mean validation and nothing else.
+        let train = document.elements("path", class: "series").filter { $0.attribute("data-kind") == "train" }
+        #expect(train.allSatisfy { $0.attribute("stroke-dasharray") == nil })
+        let markers = document.elements("g", class: "markers").flatMap { $0.elements("path", class: "marker") }
+        #expect(markers.count == 2 * 6 * (120 - Palette.series.count))
     }
 
     @Test func escapesTextAndRendersDeterministically() throws {

@@ -27,7 +27,11 @@ import Testing
         let document = try parse(try SweepSummaryChart(title: "t", points: points, xTitle: "learning rate", seriesTitle: "hidden").svg())
         #expect(document.elements("path", class: "series").count == 3)
         #expect(document.elements("g", class: "sweep-series").map { $0.attribute("data-series") } == ["2", "8", "32"])
-        #expect(document.elements("circle", class: "mean").count == 12)
+        // A marker per mean, one shape and one colour per line.
+        let means = document.elements("g", class: "means")
+        #expect(means.map { $0.elements("path", class: "marker").count } == [4, 4, 4])
+        #expect(Set(means.map { $0.elements("path", class: "marker")[0].attribute("d")!.prefix(1) }).count >= 1)
+        #expect(Set(means.map { $0.elements("path", class: "marker")[0].attribute("fill")! }).count == 3)
         #expect(document.elements("path", class: "error-bar").count == 10)
         #expect(document.elements("line", class: "legend-entry").count == 3)
         let yTicks = document.elements("g", class: "y-axis")[0].texts.dropLast().compactMap(Double.init)

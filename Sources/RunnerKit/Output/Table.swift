@@ -1,5 +1,4 @@
 import Foundation
-import TextTable
 
 /// How commands print rows of data.
 public enum OutputFormat: String, CaseIterable, Sendable {
@@ -55,30 +54,84 @@ public struct Table: Equatable, Sendable {
 
     /// The table in `format`, ending with a newline.
     ///
-    /// Text tables use TextTable (its `simple` and `pipe` styles); CSV quoting
-    /// and JSON are small enough to write here.
+    /// Text tables and Markdown are padded here, in time linear in the output's
+    /// length however wide a cell is; CSV quoting and JSON are small enough too.
     public func rendered(as format: OutputFormat) -> String {
         switch format {
-        case .table: textTable(style: Style.simple)
-        case .markdown: textTable(style: Style.pipe)
+        case .table: textTable(markdown: false)
+        case .markdown: textTable(markdown: true)
         case .csv: csv()
         case .json: json()
         }
     }
 
-    private func textTable(style: TextTableStyle.Type) -> String {
+    /// Aligned columns separated by one space under a dashed rule, or a
+    /// GitHub-flavoured pipe table; number columns are right-aligned. Lines
+    /// carry no trailing spaces.
+    private func textTable(markdown: Bool) -> String {
         let numeric = headers.indices.map { column in
             rows.contains { $0[column].isNumber } && rows.allSatisfy { $0[column].isNumber || $0[column].isEmpty }
         }
-        let table = TextTable<[Cell]> { row in
-            headers.indices.map { column in
-                Column(title: headers[column], value: row[column].text, align: numeric[column] ? .right : .left)
+        let widths = columnWidths
+        var output = ""
+        func line(_ texts: [String]) {
+            let cells = zip(texts, headers.indices).map { text, column in
+                let padding = String(repeating: " ", count: widths[column] - text.count)
+                return numeric[column] ? padding + text : text + padding
+            }
+            if markdown {
+                output += "| " + cells.joined(separator: " | ") + " |\n"
+            } else {
+                let joined = cells.joined(separator: " ")
+                var end = joined.endIndex
+                while end > joined.startIndex, joined[joined.index(before: end)] == " " { end = joined.index(before: end) }
+                output += joined[..<end] + "\n"
             }
         }
-        // TextTable pads the last column and ends with a blank line; neither is wanted in a terminal.
-        let lines = (table.string(for: rows, style: style) ?? "").split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.replacing(/\ +$/, with: "") }
-        return lines.reversed().drop { $0.isEmpty }.reversed().joined(separator: "\n") + "\n"
+        line(headers)
+        if markdown {
+            output += "|" + headers.indices.map { column in
+                let dashes = String(repeating: "-", count: max(widths[column], 3) + 1)
+                return numeric[column] ? dashes + ":" : ":" + dashes
+            }.joined(separator: "|") + "|\n"
+        } else {
+            output += widths.map { String(repeating: "-", count: $0) }.joined(separator: " ") + "\n"
+        }
+        for row in rows {
+            line(row.map(\.text))
+        }
+        return output
+    }
+
+    /// The width of each column as `rendered(as: .table)` prints it.
+    private var columnWidths: [Int] {
+        headers.indices.map { column in
+            rows.reduce(headers[column].count) { max($0, $1[column].text.count) }
+        }
+    }
+
+    /// The table narrowed to at most `width` characters a line where it can be:
+    /// each of the `flexible` columns (names, which repeat what other columns
+    /// say), in turn, is cut with "…" down to `minimumWidth` characters, then left
+    /// out. Other columns, and every number, keep their full text.
+    public func fitted(toWidth width: Int, flexible: [String] = ["name", "group"], minimumWidth: Int = 12) -> Table {
+        var table = self
+        for name in flexible {
+            let widths = table.columnWidths
+            let excess = widths.reduce(widths.count - 1, +) - width
+            guard excess > 0 else { break }
+            guard let column = table.headers.firstIndex(of: name) else { continue }
+            let target = widths[column] - excess
+            if target >= max(minimumWidth, name.count) {
+                for row in table.rows.indices where table.rows[row][column].text.count > target {
+                    table.rows[row][column] = Cell(String(table.rows[row][column].text.prefix(target - 1)) + "…")
+                }
+            } else {
+                table.headers.remove(at: column)
+                for row in table.rows.indices { table.rows[row].remove(at: column) }
+            }
+        }
+        return table
     }
 
     private func csv() -> String {

@@ -35,49 +35,72 @@ public struct Comparison {
     /// The runs, in the order given.
     public let entries: [Entry]
 
-    /// Reads the spec and epochs of each of `runs`.
-    public init(store: ExperimentStore, runs: [RunSummary]) throws(StoreError) {
-        var entries: [Entry] = []
-        let tags = try store.tags(ofRuns: runs.map(\.id))
-        for run in runs {
-            let epochs = try store.epochs(of: run.id)
-            let bestValidation = epochs.filter { $0.validationAccuracy != nil }
-                .max { ($0.validationAccuracy!, -$0.epoch) < ($1.validationAccuracy!, -$1.epoch) }
-            let stored = try store.run(run.id)
-            entries.append(Entry(
-                summary: run,
-                settings: RunSettings(specJSON: stored.specJSON, trainingDataID: stored.trainingDataID, validationDataID: stored.validationDataID),
-                experimentKey: [stored.specHash, stored.trainingDataID, stored.validationDataID],
-                bestTrainLoss: epochs.compactMap(\.trainLoss).min(),
-                bestTrainAccuracy: epochs.map(\.trainAccuracy).max(),
-                bestValidationLoss: epochs.compactMap(\.validationLoss).min(),
-                bestValidationAccuracy: bestValidation?.validationAccuracy,
-                bestValidationEpoch: bestValidation?.epoch,
-                tags: tags[run.id] ?? []))
-        }
-        self.entries = entries
-    }
-
     /// The settings that take more than one value across the runs, as spec paths.
-    public var differingSettings: [String] {
-        RunSettings.differing(entries.map(\.settings))
+    public let differingSettings: [String]
+
+    /// Each differing setting's value in each entry, as shown in a table (see `RunSettings.displayed`).
+    private let shown: [String: [String]]
+
+    /// Whether the runs come from more than one group (or some from none): then a
+    /// group is part of what sets runs apart, and runs of two groups are never replicates.
+    public let spansGroups: Bool
+
+    /// Reads the spec and the best epochs of each of `runs`, in a few queries
+    /// however many runs there are.
+    public init(store: ExperimentStore, runs: [RunSummary]) throws(StoreError) {
+        let facts = try store.comparisonFacts(of: runs.map(\.id))
+        let tags = try store.tags(ofRuns: runs.map(\.id))
+        entries = runs.map { run in
+            let fact = facts[run.id]
+            return Entry(
+                summary: run,
+                settings: RunSettings(
+                    specJSON: fact?.specJSON ?? "{}", trainingDataID: fact?.trainingDataID, validationDataID: fact?.validationDataID),
+                experimentKey: [fact?.specHash, fact?.trainingDataID, fact?.validationDataID],
+                bestTrainLoss: fact?.bestTrainLoss,
+                bestTrainAccuracy: fact?.bestTrainAccuracy,
+                bestValidationLoss: run.lowestValidationLoss,
+                bestValidationAccuracy: run.bestValidationAccuracy,
+                bestValidationEpoch: run.bestValidationEpoch,
+                tags: tags[run.id] ?? [])
+        }
+        let settings = entries.map(\.settings)
+        differingSettings = RunSettings.differing(settings)
+        shown = Dictionary(uniqueKeysWithValues: differingSettings.map { ($0, RunSettings.displayed($0, in: settings)) })
+        spansGroups = Set(runs.map(\.groupName)).count > 1
     }
 
-    /// One row per run: id, name, tags (when a run has any), differing settings, status and
-    /// metrics. With `separateColumns` (for CSV and JSON) a diverged run's epoch gets a column
-    /// of its own instead of following its status.
+    /// The value of the differing setting `path` in the `index`-th entry, as a table shows it.
+    public func displayed(_ path: String, at index: Int) -> String {
+        shown[path]?[index] ?? ""
+    }
+
+    /// Each run's label in a legend: the settings that set it apart, compactly
+    /// (`h=5 lr=0.2 seed=3`), never cut; the short id and name when no setting differs.
+    public func labels() -> [String] {
+        entries.indices.map { index in
+            let differing = differingSettings.map { "\(RunSettings.shortName(of: $0))=\(displayed($0, at: index))" }
+            let run = entries[index].summary
+            return differing.isEmpty ? "\(run.shortID) \(run.name)" : differing.joined(separator: " ")
+        }
+    }
+
+    /// One row per run: id, name (and group, when the runs span several), tags (when a run
+    /// has any), differing settings, status and metrics. With `separateColumns` (for CSV and
+    /// JSON) a diverged run's epoch gets a column of its own instead of following its status.
     public func table(separateColumns: Bool = false) -> Table {
         let differing = differingSettings
         let tagged = entries.contains { !$0.tags.isEmpty }
-        let headers = ["id", "name"] + (tagged ? ["tags"] : []) + differing.map(RunSettings.name(of:))
+        let headers = ["id", "name"] + (spansGroups ? ["group"] : []) + (tagged ? ["tags"] : []) + differing.map(RunSettings.name(of:))
             + RunListing.statusHeaders(separate: separateColumns) + [
             "train_loss", "train_acc", "val_loss", "val_acc",
             "best_train_loss", "best_train_acc", "best_val_loss", "best_val_acc", "best_epoch", "converged", "seconds",
         ]
-        let rows = entries.map { entry -> [Cell] in
+        let rows = entries.enumerated().map { index, entry -> [Cell] in
             let run = entry.summary
-            return [Cell(run.shortID), Cell(run.name)] + (tagged ? [RunListing.tagsCell(entry.tags)] : [])
-                + differing.map { settingCell(entry.settings.display($0, among: entries.map(\.settings))) }
+            return [Cell(run.shortID), Cell(run.name)] + (spansGroups ? [Cell(run.groupName ?? "")] : [])
+                + (tagged ? [RunListing.tagsCell(entry.tags)] : [])
+                + differing.map { settingCell(displayed($0, at: index)) }
                 + RunListing.statusCells(run, separate: separateColumns)
                 + [
                     .number(run.finalTrainLoss, Format.metric), .number(run.finalTrainAccuracy, Format.accuracy),
@@ -92,27 +115,31 @@ public struct Comparison {
         return Table(headers: headers, rows: rows)
     }
 
-    /// The runs grouped by every differing setting except the training seed,
-    /// in order of first appearance, with each setting's displayed value. The
-    /// same experiment run twice (same resolved spec, same stored points) counts
-    /// once: as its most recent completed run, or its most recent run if none completed.
+    /// The runs grouped by their group (when they span several) and every differing
+    /// setting except the training seed, in order of first appearance, with each
+    /// setting's displayed value. The same experiment run twice (same resolved spec,
+    /// same stored points) counts once: as its most recent completed run, or its most
+    /// recent run if none completed.
     public func replicateGroups() -> [(setting: [String: String], entries: [Entry])] {
         let settings = differingSettings.filter { $0 != "training.seed" }
-        let all = entries.map(\.settings)
         var order: [[String?]] = []
-        var groups: [[String?]: [Entry]] = [:]
-        for entry in entries {
-            let key = settings.map { entry.settings.values[$0] }
-            if groups[key] == nil { order.append(key) }
-            if let index = groups[key]?.firstIndex(where: { $0.experimentKey == entry.experimentKey }) {
-                if Self.preferred(entry, over: groups[key]![index]) { groups[key]![index] = entry }
+        var groups: [[String?]: (first: Int, members: [Entry], byExperiment: [[String?]: Int])] = [:]
+        for (index, entry) in entries.enumerated() {
+            let key = (spansGroups ? [entry.summary.groupName] : []) + settings.map { entry.settings.values[$0] }
+            if groups[key] == nil {
+                order.append(key)
+                groups[key] = (index, [], [:])
+            }
+            if let known = groups[key]!.byExperiment[entry.experimentKey] {
+                if Self.preferred(entry, over: groups[key]!.members[known]) { groups[key]!.members[known] = entry }
             } else {
-                groups[key, default: []].append(entry)
+                groups[key]!.byExperiment[entry.experimentKey] = groups[key]!.members.count
+                groups[key]!.members.append(entry)
             }
         }
         return order.map { key in
-            let members = groups[key]!
-            return (Dictionary(uniqueKeysWithValues: settings.map { ($0, members[0].settings.display($0, among: all)) }), members)
+            let group = groups[key]!
+            return (Dictionary(uniqueKeysWithValues: settings.map { ($0, displayed($0, at: group.first)) }), group.members)
         }
     }
 
@@ -144,9 +171,10 @@ public struct Comparison {
             ("converged_epoch", { $0.summary.convergedAtEpoch.map(Double.init) }, Format.metric),
         ]
         let metricHeaders = metrics.flatMap { name, _, _ in separateColumns ? ["\(name)_mean", "\(name)_std"] : [name] }
-        let headers = settings.map(RunSettings.name(of:)) + ["runs", "converged"] + metricHeaders
+        let headers = (spansGroups ? ["group"] : []) + settings.map(RunSettings.name(of:)) + ["runs", "converged"] + metricHeaders
         let rows = replicateGroups().map { setting, members -> [Cell] in
-            settings.map { settingCell(setting[$0] ?? "") }
+            (spansGroups ? [Cell(members[0].summary.groupName ?? "")] : [])
+                + settings.map { settingCell(setting[$0] ?? "") }
                 + [members.count, members.filter { $0.summary.convergedAtEpoch != nil }.count].map { Cell(String($0), isNumber: true) }
                 + metrics.flatMap { _, value, format -> [Cell] in
                     let values = members.compactMap(value)

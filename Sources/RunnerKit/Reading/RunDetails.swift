@@ -91,17 +91,20 @@ public struct RunDetails {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The two losses on one scale and the two accuracies on another, so each
+    /// pair can be compared by the heights of its bars.
     private var curves: [String] {
-        let series: [(String, [Double?])] = [
-            ("train loss    ", epochs.map(\.trainLoss)),
-            ("val loss      ", epochs.map(\.validationLoss)),
-            ("train accuracy", epochs.map { Optional($0.trainAccuracy) }),
-            ("val accuracy  ", epochs.map(\.validationAccuracy)),
+        let pairs: [[(String, [Double])]] = [
+            [("train loss    ", epochs.compactMap(\.trainLoss)), ("val loss      ", epochs.compactMap(\.validationLoss))],
+            [("train accuracy", epochs.map(\.trainAccuracy)), ("val accuracy  ", epochs.compactMap(\.validationAccuracy))],
         ]
-        return series.compactMap { label, values in
-            let present = values.compactMap { $0 }
-            guard let first = present.first, let last = present.last else { return nil }
-            return "  \(label)  \(Sparkline.draw(present))  \(Format.metric(first)) → \(Format.metric(last))"
+        return pairs.flatMap { pair -> [String] in
+            let finite = pair.flatMap(\.1).filter(\.isFinite)
+            let scale = finite.min().map { $0...finite.max()! }
+            return pair.compactMap { label, values in
+                guard let first = values.first, let last = values.last else { return nil }
+                return "  \(label)  \(Sparkline.draw(values, scale: scale))  \(Format.metric(first)) → \(Format.metric(last))"
+            }
         }
     }
 
@@ -125,13 +128,28 @@ public struct RunDetails {
         return "Epochs\n" + table.rendered(as: .table) + note
     }
 
+    /// Values printed per tensor; larger tensors show their first rows and a summary.
+    public static let weightValueLimit = 32
+
     private func describe(_ tensor: WeightTensor) -> [String] {
         let shape = tensor.shape.isEmpty ? "scalar" : "[" + tensor.shape.map(String.init).joined(separator: "×") + "]"
         let columns = tensor.shape.count == 2 ? tensor.shape[1] : max(tensor.values.count, 1)
-        let rows = stride(from: 0, to: tensor.values.count, by: columns).map { start in
-            "    " + tensor.values[start..<min(start + columns, tensor.values.count)]
-                .map { abs($0) < 1e5 || !$0.isFinite ? String(format: "% .5f", $0) : String(format: "% .4e", $0) }.joined(separator: " ")
+        let rowLength = min(columns, 8)
+        let shownRows = max(1, Self.weightValueLimit / rowLength)
+        let rows = stride(from: 0, to: tensor.values.count, by: columns).prefix(shownRows).map { start in
+            let row = tensor.values[start..<min(start + columns, tensor.values.count)]
+            return "    " + row.prefix(rowLength).map(Self.weight).joined(separator: " ") + (row.count > rowLength ? " …" : "")
         }
-        return ["  \(tensor.name.rawValue) \(shape)"] + rows
+        guard tensor.values.count > Self.weightValueLimit else { return ["  \(tensor.name.rawValue) \(shape)"] + rows }
+        let finite = tensor.values.filter(\.isFinite)
+        let statistics = finite.isEmpty ? [] : [("min", finite.min()!), ("mean", finite.reduce(0, +) / Double(finite.count)), ("max", finite.max()!)]
+        let summary = finite.isEmpty ? "no finite values"
+            : statistics.map { "\($0) \(Self.weight($1).trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ")
+        return ["  \(tensor.name.rawValue) \(shape): \(tensor.values.count) values, \(summary)"] + rows
+            + ["    (first values shown; `runner export \(run.shortID) --what weights` prints all)"]
+    }
+
+    private static func weight(_ value: Double) -> String {
+        abs(value) < 1e5 || !value.isFinite ? String(format: "% .5f", value) : String(format: "% .4e", value)
     }
 }

@@ -30,10 +30,13 @@ public enum RunListing {
     /// The status, with the epoch for a diverged run: "diverged@12" in one cell, or
     /// "diverged" and 12 in two when separate.
     static func statusCells(_ run: RunSummary, separate: Bool) -> [Cell] {
-        guard separate else {
-            return [Cell(run.divergedAtEpoch.map { "\(run.status.rawValue)@\($0)" } ?? run.status.rawValue)]
-        }
+        guard separate else { return [Cell(statusText(run))] }
         return [Cell(run.status.rawValue), .number(run.divergedAtEpoch) { String($0) }]
+    }
+
+    /// The status, with the epoch for a diverged run ("diverged@12").
+    static func statusText(_ run: RunSummary) -> String {
+        run.divergedAtEpoch.map { "\(run.status.rawValue)@\($0)" } ?? run.status.rawValue
     }
 
     /// Tags as `key=value`, sorted by key and separated by ", ".

@@ -69,11 +69,12 @@ final class RunnerProcess: @unchecked Sendable {
     private var stderrReader: StreamReader?
     private let input: Data?
 
-    /// `environment` is added to this process's own, without `RUNNER_DB` and `NO_COLOR` unless given.
+    /// `environment` is added to this process's own, without `RUNNER_DB`, `NO_COLOR` and `COLUMNS` unless given.
     init(_ arguments: [String], in directory: URL, environment: [String: String] = [:], stdin: Data? = nil) {
         var merged = ProcessInfo.processInfo.environment
         merged["RUNNER_DB"] = nil
         merged["NO_COLOR"] = nil
+        merged["COLUMNS"] = nil
         merged.merge(environment) { $1 }
         process.executableURL = RunnerBinary.url
         process.arguments = arguments

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+@Suite("Reading in a terminal")
+struct TerminalOutputTests {
+    @Test("list says when it shows fewer runs than match, on stderr, and not otherwise")
+    func partialList() throws {
+        let sandbox = try Fixture.sandbox()
+        let limited = try sandbox.succeed("list", "--limit", "2", "--format", "csv")
+        #expect(limited.stderr == "2 of 5 runs; --limit N shows more\n")
+        #expect(try parseCSVRecords(limited.stdout).records.count == 2)
+        #expect(try sandbox.succeed("list", "--group", "grid", "--limit", "2").stderr == "2 of 4 runs; --limit N shows more\n")
+        #expect(try sandbox.succeed("list", "--limit", "5").stderr.isEmpty)
+        #expect(try sandbox.succeed("list").stderr.isEmpty)
+    }
+
+    @Test("list and compare fit COLUMNS: the name is shortened or left out, numbers stay whole")
+    func narrowTerminal() throws {
+        let sandbox = try Fixture.sandbox()
+        let wide = try sandbox.succeed("list").stdout
+        let wideWidth = wide.split(separator: "\n").map(\.count).max()!
+        let narrow = try sandbox.succeed("list", environment: ["COLUMNS": String(wideWidth - 3)]).stdout
+        #expect(narrow.split(separator: "\n").allSatisfy { $0.count <= wideWidth - 3 })
+        #expect(narrow.contains("…"))
+        let tiny = try sandbox.succeed("list", environment: ["COLUMNS": "60"]).stdout
+        let header = tiny.split(separator: "\n")[0].split(separator: " ")
+        #expect(!header.contains("name") && !header.contains("group") && header.contains("val_acc"))
+        // Every number of the wide table is still there, whole.
+        let numbers = { (text: String) in text.split(whereSeparator: \.isWhitespace).filter { Double($0) != nil } }
+        #expect(numbers(tiny) == numbers(wide))
+        // CSV is data: never fitted.
+        #expect(try sandbox.succeed("list", "--format", "csv", environment: ["COLUMNS": "60"]).stdout
+            == (try sandbox.succeed("list", "--format", "csv").stdout))
+        let compare = try sandbox.succeed("compare", "--group", "grid", environment: ["COLUMNS": "100"]).stdout
+        #expect(!compare.split(separator: "\n")[0].split(separator: " ").contains("name"))
+    }
+
+    @Test("show summarises large weight tensors")
+    func show() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("wide", Spec.small(name: "wide", epochs: "6", hidden: "40", seed: "1"))
+        let id = try #require(try sandbox.runSpec(spec).first)
+        let text = try sandbox.succeed("show", id).stdout
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // h = 40: Wi has 80 values, bi and Wo 40 each; none is printed in full and no line is long.
+        for tensor in ["Wi [2×40]: 80 values, min", "bi [40]: 40 values, min", "Wo [40]: 40 values, min"] {
+            #expect(text.contains(tensor), "\(tensor) in \(text)")
+        }
+        #expect(text.contains("`runner export \(id.prefix(8)) --what weights` prints all"))
+        #expect(lines.allSatisfy { $0.count <= 120 }, "\(lines.map(\.count).max()!)")
+    }
+
+    @Test("a sweep summary over a setting the runs share is refused, naming what they differ in")
+    func sweepRefusal() throws {
+        let sandbox = try Fixture.sandbox()
+        let result = try sandbox.runner("plot", "--group", "grid", "--kind", "sweep", "--x", "learning_rate", "--out", "s.svg")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("share one learning rate") && result.stderr.contains("they differ in hidden; try --x"))
+        #expect(sandbox.contents("s.svg") == nil)
+    }
+}
