@@ -135,9 +135,8 @@ struct RunCommand: ParsableCommand {
             }
         }
         parts.append(Format.duration(result.seconds))
-        let lines = Terminal.isTerminal(STDOUT_FILENO)
-            ? TerminalSize.fit(parts, flexible: 1, width: TerminalSize.columns(of: STDOUT_FILENO) - 1)
-            : [parts.joined(separator: "  ")]
+        let lines = TerminalSize.columns(of: STDOUT_FILENO).map { TerminalSize.fit(parts, flexible: 1, width: $0 - 1) }
+            ?? [parts.joined(separator: "  ")]
         // Colour once the widths are settled: its escape codes take no columns.
         return lines.joined(separator: "\n").replacingOccurrences(
             of: "  \(status)", with: "  " + Terminal.colored(status, status: result.status), options: [], range: nil) + "\n"

@@ -30,13 +30,14 @@ struct PracticalTests {
         let settings = try sandbox.sqlite("SELECT DISTINCT dataset, train_size, validation_size, initialization, visit_order, epochs FROM runs")
         #expect(settings == [["practical_moon", "1000", "1000", "uniform", "replacement", "3"]])
         #expect(try sandbox.count("SELECT count(*) FROM runs WHERE status <> 'completed'") == 0)
-        // Boundaries are drawn over the practical's window [−4, 6] × [−5, 3], not just around the points.
+        // Boundaries cover the practical's window [−4, 6] × [−5, 3], not just the points, with both
+        // axes to one scale: y is widened about the window's centre to [−6, 4].
         let run = try sandbox.scalar("SELECT short_id FROM runs WHERE group_name = 'qc1-default'")
         try sandbox.succeed("plot", run, "--kind", "boundary", "--out", "boundary.svg")
         let svg = String(decoding: try #require(sandbox.contents("boundary.svg")), as: UTF8.self)
         let ticks = svg.split(separator: "<text").compactMap { $0.split(separator: ">").dropFirst().first?.split(separator: "<").first }.map(String.init)
         let axes = try #require(ticks.firstIndex(of: "x₁"))
-        #expect(Array(ticks[(axes - 6)...(axes + 5)]) == ["-4", "-2", "0", "2", "4", "6", "x₁", "-4", "-2", "0", "2", "x₂"], "\(ticks)")
+        #expect(Array(ticks[(axes - 6)...(axes + 7)]) == ["-4", "-2", "0", "2", "4", "6", "x₁", "-6", "-4", "-2", "0", "2", "4", "x₂"], "\(ticks)")
     }
 
     @Test("converged_at_epoch is the first epoch from which every training point stays right, in compare and show")

@@ -113,13 +113,13 @@ public final class TerminalProgress: ProgressReporter, @unchecked Sendable {
         let now = Date()
         guard force || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
         lastDraw = now
-        let width = max(20, TerminalSize.columns(of: STDERR_FILENO) - 1)
+        let width = max(20, (TerminalSize.columns(of: STDERR_FILENO) ?? 80) - 1)
         var lines = [headline(now: now)]
         for flight in flights.values.sorted(by: { $0.started < $1.started }) {
             lines.append(line(for: flight, now: now, width: width))
         }
         // Never more lines than the terminal has rows: the rest are summarised.
-        let rows = max(3, TerminalSize.rows(of: STDERR_FILENO) - 2)
+        let rows = max(3, (TerminalSize.rows(of: STDERR_FILENO) ?? 24) - 2)
         if lines.count > rows {
             let hidden = lines.count - rows + 1
             lines = Array(lines.prefix(rows - 1)) + ["… and \(hidden) more runs in flight"]
@@ -154,7 +154,7 @@ public final class TerminalProgress: ProgressReporter, @unchecked Sendable {
         if let validation = flight.report?.validation { fields.append((8, "val_loss \(Format.metric(validation.loss))")) }
         if let rate { fields.append((5, "\(Format.duration(Double(epochs - epoch) / rate)) left")) }
         if let report = flight.report { fields.append((6, "loss \(Format.metric(report.training.loss))")) }
-        fields.append((1, String(Self.fitted(flight.run.name, width: 28))))
+        fields.append((1, String(TerminalSize.fitted(flight.run.name, width: 28))))
         if let report = flight.report { fields.append((7, "acc \(Format.accuracy(report.training.accuracy))")) }
         if let rate { fields.append((4, "\(Format.rate(rate)) ep/s")) }
         fields.append((2, String(repeating: "█", count: filled) + String(repeating: "░", count: 12 - filled)))
@@ -175,14 +175,6 @@ public final class TerminalProgress: ProgressReporter, @unchecked Sendable {
     private func erase() {
         FileHandle.standardError.write(Data(erasure().utf8))
         drawnLines = 0
-    }
-
-    /// `text` cut to its last `width` characters, with "…" where it was cut: the end of a
-    /// run's name holds the swept values that tell it from its neighbours.
-    static func fitted(_ text: String, width: Int) -> Substring {
-        guard text.count > width else { return Substring(text) }
-        guard width > 1 else { return text.suffix(max(0, width)) }
-        return Substring("…" + text.suffix(width - 1))
     }
 }
 
@@ -233,53 +225,5 @@ public final class LineProgress: ProgressReporter, @unchecked Sendable {
 
     private func emit(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-}
-
-/// The size of the terminal a file descriptor writes to.
-public enum TerminalSize {
-    /// Columns: the terminal's own (ioctl), else `$COLUMNS`, else 80.
-    public static func columns(of descriptor: Int32) -> Int {
-        size(of: descriptor)?.columns ?? environment("COLUMNS") ?? 80
-    }
-
-    /// Rows: the terminal's own, else `$LINES`, else 24.
-    public static func rows(of descriptor: Int32) -> Int {
-        size(of: descriptor)?.rows ?? environment("LINES") ?? 24
-    }
-
-    private static func size(of descriptor: Int32) -> (columns: Int, rows: Int)? {
-        var size = winsize()
-        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
-        return (Int(size.ws_col), Int(size.ws_row))
-    }
-
-    private static func environment(_ name: String) -> Int? {
-        ProcessInfo.processInfo.environment[name].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
-    }
-}
-
-extension TerminalSize {
-    /// `parts` joined by two spaces within `width` columns: the part at `flexible` (a name)
-    /// is shortened from its start when that makes one line of it (its end holds the swept
-    /// values that tell runs apart); otherwise the line breaks between parts, continuation
-    /// lines indented, so no part (no number) is ever split.
-    public static func fit(_ parts: [String], flexible: Int, width: Int) -> [String] {
-        var parts = parts
-        let others = parts.indices.filter { $0 != flexible }.reduce(0) { $0 + parts[$1].count + 2 }
-        if width - others >= 16 {
-            parts[flexible] = String(TerminalProgress.fitted(parts[flexible], width: width - others))
-        }
-        var lines: [String] = []
-        var line = ""
-        for part in parts {
-            if !line.isEmpty && line.count + 2 + part.count > width {
-                lines.append(line)
-                line = "  " + part
-            } else {
-                line += line.isEmpty ? part : "  " + part
-            }
-        }
-        return lines + [line]
     }
 }
