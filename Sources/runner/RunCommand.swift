@@ -74,7 +74,11 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw CLIError("\(error)\nNothing was run and the database was not changed.")
         }
-        let options = ExecutionOptions(jobs: jobs ?? ProcessorAffinity.availableCores, shard: try shard.map(Self.shardSpace) ?? .all, rerun: rerun)
+        let requestedJobs = jobs ?? ProcessorAffinity.availableCores
+        let options = ExecutionOptions(jobs: plan.jobsThatFit(requestedJobs), shard: try shard.map(Self.shardSpace) ?? .all, rerun: rerun)
+        if options.jobs < requestedJobs {
+            note("runner: training \(options.jobs) runs at once rather than \(requestedJobs): the largest run needs about \(MemoryEstimate.describe(plan.largestRunBytes)) of memory")
+        }
         let store = try ExperimentStore(path: database.path)
         defer { store.close() }
         let progress = Self.progress(quiet: quiet)

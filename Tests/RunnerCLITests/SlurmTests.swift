@@ -23,8 +23,10 @@ struct SlurmTests {
         let sandbox = try Sandbox()
         let spec = try sandbox.write("practical-sweep.json", String(contentsOf: practicalSweep, encoding: .utf8))
         let submitted = try sandbox.succeed("slurm", spec, "--tasks", "4", "--db", "cluster.db", "--submit")
-        let jobs = submitted.stdout.split(separator: " ").compactMap { Int($0) }
-        try #require(jobs.count >= 2, "array and merge job ids: \(submitted.stdout)")
+        // "submitted array job 40 (4 tasks, 72 runs) and merge job 41 (after every task)"
+        let words = submitted.stdout.split(separator: " ")
+        let jobs = words.indices.dropFirst().filter { words[$0 - 1] == "job" }.compactMap { Int(words[$0]) }
+        try #require(jobs.count == 2, "array and merge job ids: \(submitted.stdout)")
         #expect(submitted.stdout.contains("(4 tasks, 72 runs)"))
 
         // Meanwhile, the same sweep locally.

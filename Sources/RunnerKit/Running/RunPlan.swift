@@ -59,6 +59,11 @@ public struct RunPlan: Sendable {
     /// The number of runs.
     public var count: Int { sweeps.reduce(0) { $0 + $1.count } }
 
+    /// How many of this plan's runs fit in memory at once, by `largestRunBytes`, up to `jobs`.
+    public func jobsThatFit(_ jobs: Int) -> Int {
+        max(1, min(jobs, MemoryEstimate.physicalBytes / 10 * 8 / max(largestRunBytes, 1)))
+    }
+
     /// The run at `position` in plan order: the files in order, each in its sweep order.
     public subscript(position: Int) -> ExperimentSpec {
         let (sweep, index) = locate(position)
@@ -147,7 +152,7 @@ public struct RunPlan: Sendable {
 }
 
 /// Rough memory needs, for refusing plans that cannot fit before allocating anything.
-enum MemoryEstimate {
+public enum MemoryEstimate {
     /// This machine's memory.
     static var physicalBytes: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory) }
 
@@ -166,7 +171,7 @@ enum MemoryEstimate {
     }
 
     /// "3.2 GB", "512 MB".
-    static func describe(_ bytes: Int) -> String {
+    public static func describe(_ bytes: Int) -> String {
         guard bytes < .max else { return "more than 9 EB" }
         let gigabytes = Double(bytes) / 1e9
         return gigabytes >= 1 ? "\(Format.metric(gigabytes)) GB" : "\(Int((Double(bytes) / 1e6).rounded(.up))) MB"
