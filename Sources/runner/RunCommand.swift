@@ -115,7 +115,7 @@ struct RunCommand: ParsableCommand {
             note("skipped \(summary.inProgressElsewhere) run\(summary.inProgressElsewhere == 1 ? "" : "s") being trained right now by another runner process")
         }
         let groups = Set(plan.sweeps.compactMap { $0.first?.group })
-        if groups.count == 1, plan.count > 1, !summary.results.isEmpty {
+        if groups.count == 1, plan.count > 1, summary.trained > 0 {
             note("Compare them: runner compare --group \(shellQuoted(groups.first!))")
         }
     }

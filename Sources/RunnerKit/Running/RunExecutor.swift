@@ -38,8 +38,9 @@ public struct ExecutionOptions: Sendable {
 
 /// What `RunExecutor.execute` did with the runs of its plan.
 public struct ExecutionSummary: Sendable {
-    /// The runs trained, in the order they ended.
-    public var results: [RunResult] = []
+    /// Runs trained (each handed to `onResult` as it ended; not kept, so that memory does
+    /// not grow with the plan).
+    public var trained = 0
     /// Runs skipped because the same experiment already finished in the database.
     public var alreadyFinished = 0
     /// Runs skipped because a live process is training the same experiment.
@@ -108,7 +109,7 @@ public final class RunExecutor: @unchecked Sendable {
                 do {
                     while let (job, identity) = try claimNext(of: plan, options: options, data: data) {
                         let result = try train(job, identity: identity)
-                        lock.withLock { summary.results.append(result) }
+                        lock.withLock { summary.trained += 1 }
                         progress.runFinished(identity.shortID) { onResult(result) }
                     }
                 } catch {
@@ -122,7 +123,7 @@ public final class RunExecutor: @unchecked Sendable {
         return try lock.withLock {
             if let failure { throw failure }
             var summary = summary
-            summary.notStarted = total - summary.results.count - summary.alreadyFinished - summary.inProgressElsewhere
+            summary.notStarted = total - summary.trained - summary.alreadyFinished - summary.inProgressElsewhere
             return summary
         }
     }
@@ -157,7 +158,7 @@ public final class RunExecutor: @unchecked Sendable {
     public func execute(_ job: TrainingJob, rerun: Bool = true, ids: RunIDSpace = .all) throws -> RunResult? {
         guard let identity = try claim(job, rerun: rerun, ids: ids) else { return nil }
         let result = try train(job, identity: identity)
-        lock.withLock { summary.results.append(result) }
+        lock.withLock { summary.trained += 1 }
         return result
     }
 
