@@ -29,7 +29,7 @@ extension ExperimentStore {
                 hyperparameters: run.hyperparameters,
                 finalTrainLoss: nil, finalTrainAccuracy: nil, finalValidationLoss: nil, finalValidationAccuracy: nil,
                 divergedAtEpoch: nil, errorMessage: nil,
-                programVersion: run.programVersion, host: run.process.host, pid: run.process.pid,
+                programVersion: run.programVersion, host: run.process.host, pid: run.process.pid, pidNamespace: run.process.pidNamespace,
                 trainingDataID: try trainingData.map { try insert($0, db) },
                 validationDataID: try validationData.map { try insert($0, db) })
             try record.insert(db)
@@ -71,7 +71,7 @@ extension ExperimentStore {
             // A run another host's reader took for abandoned (its heartbeat looked stale) is
             // evidently alive when its own process finishes it: its result wins.
             let reapedButAlive = run.status == .interrupted && run.errorMessage?.hasPrefix(Self.abandoned) == true
-                && TrainingProcess(host: run.host, pid: run.pid) == .current
+                && TrainingProcess(host: run.host, pid: run.pid, pidNamespace: run.pidNamespace) == .current
             guard run.status == .running || reapedButAlive else {
                 throw StoreError.runNotRunning(id: id, status: run.status)
             }

@@ -11,7 +11,10 @@ struct QueryCommand: ParsableCommand {
             Parameters are bound, never pasted into the SQL; a value that reads as a number \
             ("7", "0.02", "1e-3") is bound as a number, any other ("abc", or "007" with its \
             leading zero) as text. Write statements are refused and \
-            change nothing. The schema is documented in docs/schema.md. Use - to read the SQL from standard input.
+            change nothing, and the file is read as it is, even with an older schema. The \
+            schema is documented in docs/schema.md. Use - to read the SQL from standard input. \
+            CSV and JSON rows are printed as SQLite produces them; Ctrl-C stops a query, and so \
+            does --timeout.
 
             Example:
               runner query "SELECT hidden_units, max(final_validation_accuracy) FROM runs GROUP BY hidden_units"
@@ -24,8 +27,17 @@ struct QueryCommand: ParsableCommand {
     @Option(name: .customLong("param"), help: ArgumentHelp("A named parameter for :name in the SQL.", valueName: "name=value"))
     var parameters: [String] = []
 
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop the query after this many seconds.", valueName: "seconds"))
+    var timeout: Double?
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOption
+
+    func validate() throws {
+        if let timeout, !(timeout > 0 && timeout.isFinite) {
+            throw ValidationError("--timeout needs a positive number of seconds, got \(timeout).")
+        }
+    }
 
     func run() throws {
         var bindings: [String: String] = [:]
@@ -37,7 +49,13 @@ struct QueryCommand: ParsableCommand {
         }
         let statement = sql == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : sql
         // A query changes nothing, not even the status of abandoned runs.
-        let store = try ExperimentStore.openForReading(path: database.path, reapingAbandonedRuns: false)
-        write(try store.query(statement, parameters: bindings).table.rendered(as: output.format))
+        let store = try ExperimentStore.openForReading(path: database.path, reapingAbandonedRuns: false, acceptingOutdatedSchema: true)
+        var rows: RowStream?
+        try store.query(statement, parameters: bindings, timeout: timeout) { columns in
+            rows = RowStream(headers: columns, format: output.format) { Console.write($0) }
+        } row: { values in
+            rows!.append(values.map(\.cell))
+        }
+        rows?.finish()
     }
 }

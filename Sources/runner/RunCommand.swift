@@ -43,7 +43,7 @@ struct RunCommand: ParsableCommand {
         if let reason = interruption.reason {
             let skipped = plan.jobs.count - results.count
             note("runner: \(reason); \(skipped) run(s) not started.")
-            throw ExitCode(130)
+            throw ExitCode(interruption.signalReceived == SIGPIPE ? 141 : 130)
         }
         if Set(plan.jobs.map(\.spec.group)).count == 1, plan.jobs.count > 1 {
             note("Compare them: runner compare --group \(shellQuoted(plan.jobs[0].spec.group))")

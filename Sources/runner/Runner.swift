@@ -12,6 +12,6 @@ struct Runner: ParsableCommand {
         version: RunnerVersion.current,
         subcommands: [
             RunCommand.self, ListCommand.self, ShowCommand.self, CompareCommand.self,
-            QueryCommand.self, ExportCommand.self, PlotCommand.self, ReportCommand.self, GradcheckCommand.self,
+            QueryCommand.self, ExportCommand.self, PlotCommand.self, ReportCommand.self, GradcheckCommand.self, MigrateCommand.self,
         ])
 }

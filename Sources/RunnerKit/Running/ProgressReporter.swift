@@ -42,11 +42,11 @@ public final class TerminalProgress: ProgressReporter {
         if let validation = report.validation {
             line += "  val acc \(Format.accuracy(validation.accuracy))"
         }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        Console.write("\r\u{1B}[K" + line, to: .error)
     }
 
     public func runFinished() {
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        Console.write("\r\u{1B}[K", to: .error)
     }
 }
 
@@ -58,7 +58,7 @@ public final class LineProgress: ProgressReporter {
 
     public func runStarted(name: String, shortID: String, index: Int, total: Int, epochs: Int) {
         prefix = "\(shortID) \(name)"
-        FileHandle.standardError.write(Data("[\(index)/\(total)] \(prefix): training \(epochs) epochs\n".utf8))
+        Console.write("[\(index)/\(total)] \(prefix): training \(epochs) epochs\n", to: .error)
     }
 
     public func epochFinished(_ report: EpochReport, of epochs: Int) {
@@ -68,7 +68,7 @@ public final class LineProgress: ProgressReporter {
         if let validation = report.validation {
             line += " val_loss \(Format.metric(validation.loss)) val_acc \(Format.accuracy(validation.accuracy))"
         }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        Console.write(line + "\n", to: .error)
     }
 
     public func runFinished() {}
