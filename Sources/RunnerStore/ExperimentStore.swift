@@ -134,7 +134,8 @@ public final class ExperimentStore: Sendable {
     static func checkIntegrity(_ connection: DatabaseQueue, path: String) throws(StoreError) {
         let report = try mapErrors(path: path) { try connection.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(3)") } }
         guard report == ["ok"] else {
-            throw .damaged(path: path, report: report.joined(separator: "; "))
+            let lines = report.flatMap { $0.split(separator: "\n") }.filter { !$0.hasPrefix("***") }
+            throw .damaged(path: path, report: lines.joined(separator: "; "))
         }
     }
 

@@ -21,8 +21,13 @@ struct QueryCommand: ParsableCommand {
               runner query "SELECT * FROM epochs WHERE run_id LIKE :run || '%'" --param run=1a2b3c4d --format csv
             """)
 
-    @Argument(help: "The SQL statement, or - for standard input.")
-    var sql: String
+    // Collected as unrecognized input, so that SQL starting with "--" (a comment) is not
+    // taken for an option.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The SQL statement, or - for standard input.", valueName: "sql"))
+    var sqlArguments: [String] = []
+
+    /// The one SQL argument.
+    private var sql: String { sqlArguments[0] }
 
     @Option(name: .customLong("param"), help: ArgumentHelp("A named parameter for :name in the SQL.", valueName: "name=value"))
     var parameters: [String] = []
@@ -34,6 +39,11 @@ struct QueryCommand: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func validate() throws {
+        guard sqlArguments.count == 1 else {
+            throw ValidationError(sqlArguments.isEmpty
+                ? "Give the SQL statement to run, e.g. runner query \"SELECT count(*) FROM runs\"."
+                : "Give the SQL as one argument in quotes; got \(sqlArguments.count): \(sqlArguments.joined(separator: " ")).")
+        }
         if let timeout, !(timeout > 0 && timeout.isFinite) {
             throw ValidationError("--timeout needs a positive number of seconds, got \(timeout).")
         }
