@@ -132,7 +132,20 @@ public final class ExperimentStore: Sendable {
     /// Refuses a damaged file: `PRAGMA quick_check` checks every page's structure, reading
     /// the whole file once (about a second per few hundred MB).
     static func checkIntegrity(_ connection: DatabaseQueue, path: String) throws(StoreError) {
-        let report = try mapErrors(path: path) { try connection.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(3)") } }
+        let report = try mapErrors(path: path) {
+            // Outside a transaction: GRDB would report the error again when ending one.
+            try connection.inDatabase { db in
+                // SQLite may end the report with SQLITE_CORRUPT: the lines before it say what is wrong.
+                var lines: [String] = []
+                do {
+                    let cursor = try String.fetchCursor(db, sql: "PRAGMA quick_check(3)")
+                    while let line = try cursor.next() { lines.append(line) }
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+                    lines.append(error.message ?? "database disk image is malformed")
+                }
+                return lines
+            }
+        }
         guard report == ["ok"] else {
             let lines = report.flatMap { $0.split(separator: "\n") }.filter { !$0.hasPrefix("***") }
             throw .damaged(path: path, report: lines.joined(separator: "; "))

@@ -23,11 +23,12 @@ struct Migrator {
     /// Sets WAL mode and applies the missing migrations, each in its own `BEGIN IMMEDIATE`
     /// transaction; returns the versions it applied.
     func prepare(_ connection: DatabaseQueue) throws -> [Int] {
-        try connection.writeWithoutTransaction { db in
-            _ = try pendingMigrations(db)  // refuses a newer, altered or foreign schema before any change
+        // Refuses a newer, altered or foreign schema before any change.
+        let pending = try connection.read(pendingMigrations)
+        return try connection.writeWithoutTransaction { db in
             try enableWAL(db)
             var applied: [Int] = []
-            for migration in try pendingMigrations(db) {
+            for migration in pending {
                 try db.inTransaction(.immediate) {
                     try db.execute(sql: Self.bookkeepingTable)
                     // Another process may have applied it while we waited for the lock.
