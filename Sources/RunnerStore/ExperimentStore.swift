@@ -73,10 +73,12 @@ public final class ExperimentStore: Sendable {
     /// A writable file gets an ordinary connection (SQLite then removes its WAL files when
     /// it closes); a read-only one a read-only connection; and when SQLite cannot create
     /// the WAL files a read-only connection needs (a read-only folder) or the disk is full,
-    /// an immutable one, which reads the file as it is.
+    /// an immutable one, which reads the file as it is, but only when no WAL holds changes
+    /// it would miss.
     static func openReader(path: String) throws(StoreError) -> (DatabaseQueue, canWrite: Bool) {
-        var attempts: [(path: String, readOnly: Bool)] = [(path, true), (DatabaseFile.immutableURI(path), true)]
+        var attempts: [(path: String, readOnly: Bool)] = [(path, true)]
         if DatabaseFile.canWrite(path) { attempts.insert((path, false), at: 0) }
+        if DatabaseFile.isEmpty(path + "-wal") { attempts.append((DatabaseFile.immutableURI(path), true)) }
         var lastError: StoreError?
         for attempt in attempts {
             do throws(StoreError) {

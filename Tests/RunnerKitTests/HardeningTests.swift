@@ -89,11 +89,14 @@ struct KitHardeningTests {
         }
     }
 
-    @Test("a stream reports a closed output so the query stops")
+    @Test("a stream writes in blocks and reports a closed output so the query stops")
     func streamStopsWhenClosed() {
         var calls = 0
         let stream = RowStream(headers: ["x"], format: .csv) { _ in calls += 1; return false }
-        #expect(!stream.append([Cell("1", isNumber: true)]))
+        let cell = Cell(String(repeating: "7", count: 1000), isNumber: true)
+        var rows = 1
+        while stream.append([cell]) { rows += 1 }
         #expect(calls == 1)
+        #expect(rows == 66)  // the first block that reaches 64 kB: 66 lines of 1001 bytes after the header
     }
 }

@@ -9,6 +9,8 @@ public final class RowStream {
     private let output: (String) -> Bool
     private var heldRows: [[Cell]] = []
     private var rowCount = 0
+    /// Text not yet handed to `output`: rows go out in blocks of about 64 kB, not one write each.
+    private var pending = ""
 
     /// `output` writes text and returns false once nobody reads it any more.
     public init(headers: [String], format: OutputFormat, output: @escaping (String) -> Bool) {
@@ -22,24 +24,32 @@ public final class RowStream {
         defer { rowCount += 1 }
         switch format {
         case .csv:
-            return (rowCount > 0 || output(Table.csvLine(headers) + "\n")) && output(Table.csvLine(row.map(\.machineText)) + "\n")
+            if rowCount == 0 { pending += Table.csvLine(headers) + "\n" }
+            pending += Table.csvLine(row.map(\.machineText)) + "\n"
         case .json:
-            return output((rowCount == 0 ? "[\n" : ",\n") + Table.jsonObject(headers: headers, row: row))
+            pending += (rowCount == 0 ? "[\n" : ",\n") + Table.jsonObject(headers: headers, row: row)
         case .table, .markdown:
             heldRows.append(row)
-            return true
         }
+        return pending.utf8.count < 1 << 16 || flush()
     }
 
     /// Writes what is still to come: the closing bracket, or the whole table.
     public func finish() {
         switch format {
         case .csv:
-            if rowCount == 0 { _ = output(Table.csvLine(headers) + "\n") }
+            if rowCount == 0 { pending += Table.csvLine(headers) + "\n" }
         case .json:
-            _ = output(rowCount == 0 ? "[]\n" : "\n]\n")
+            pending += rowCount == 0 ? "[]\n" : "\n]\n"
         case .table, .markdown:
-            _ = output(Table(headers: headers, rows: heldRows).rendered(as: format))
+            pending += Table(headers: headers, rows: heldRows).rendered(as: format)
         }
+        _ = flush()
+    }
+
+    /// Hands the pending text to `output`; whether it was taken.
+    private func flush() -> Bool {
+        defer { pending = "" }
+        return pending.isEmpty || output(pending)
     }
 }
