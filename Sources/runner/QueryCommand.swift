@@ -13,8 +13,8 @@ struct QueryCommand: ParsableCommand {
             leading zero) as text. Write statements are refused and \
             change nothing, and the file is read as it is, even with an older schema. The \
             schema is documented in docs/schema.md. Use - to read the SQL from standard input. \
-            CSV and JSON rows are printed as SQLite produces them; Ctrl-C stops a query, and so \
-            does --timeout.
+            Rows are printed as SQLite produces them (a table in blocks of 1,000 rows whose \
+            widths the first block sets); Ctrl-C stops a query, and so does --timeout.
 
             Example:
               runner query "SELECT hidden_units, max(final_validation_accuracy) FROM runs GROUP BY hidden_units"

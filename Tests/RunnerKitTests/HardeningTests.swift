@@ -89,6 +89,17 @@ struct KitHardeningTests {
         }
     }
 
+    @Test("a long table streams in blocks that line up with the first", arguments: [OutputFormat.table, .markdown])
+    func longTableStreams(format: OutputFormat) {
+        let headers = ["id", "loss", "note"]
+        let rows = (0..<2_500).map { [Cell(String(format: "r%04d", $0)), Cell(String($0 % 7), isNumber: true), Cell($0 % 3 == 0 ? "" : "x")] }
+        var text = ""
+        let stream = RowStream(headers: headers, format: format) { text += $0; return true }
+        for row in rows { #expect(stream.append(row)) }
+        stream.finish()
+        #expect(text == Table(headers: headers, rows: rows).rendered(as: format))
+    }
+
     @Test("a stream writes in blocks and reports a closed output so the query stops")
     func streamStopsWhenClosed() {
         var calls = 0
