@@ -83,12 +83,14 @@ struct CLIHardeningTests {
         #expect(!compare.endedBySignal && (compare.status == 0 || compare.stderr.contains("not a timestamp like")), "\(compare)")
     }
 
-    @Test("runner run piped into head -1 records what ran, stops, and exits 141")
+    @Test("runner run piped into head -1 records what ran, says what it did not start, and exits 141")
     func closedStandardOutput() throws {
         let sandbox = try Sandbox()
         try sandbox.spec("sweep", Spec.small(name: "sweep", points: "200", epochs: "300", seed: "[1, 2, 3, 4, 5, 6]"))
-        let result = try bash("runner run sweep.json | head -1; echo \"status ${PIPESTATUS[0]}\"", in: sandbox)
+        let result = try bash("runner run sweep.json 2>stderr.txt | head -1; echo \"status ${PIPESTATUS[0]}\"", in: sandbox)
         #expect(result.stdout.hasSuffix("status 141\n"), "\(result)")
+        let stderr = String(decoding: sandbox.contents("stderr.txt") ?? Data(), as: UTF8.self)
+        #expect(stderr.hasSuffix("runner: interrupted: its output was closed (SIGPIPE); 4 run(s) not started.\n"), "\(stderr)")
         let statuses = try sandbox.sqlite("SELECT status FROM runs ORDER BY created_at").map { $0[0] }
         #expect(statuses == ["completed", "completed"])
     }
