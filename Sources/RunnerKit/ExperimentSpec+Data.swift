@@ -101,11 +101,7 @@ extension ExperimentSpec {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ExperimentError("cannot read the start weights \(path): \(Self.readFailure(path))")
         }
-        do {
-            return try JSONDecoder().decode(Parameters.self, from: data)
-        } catch {
-            throw ExperimentError("the start weights \(path) are not weights in the seed's layout {\"Wi\": [[…]], \"bi\": […], \"Wo\": […], \"bo\": x}: \(Self.decodingFailure(error))")
-        }
+        return try StartWeightsFile.parse(Array(data), path: path)
     }
 
     static func readFailure(_ path: String) -> String {
@@ -113,19 +109,5 @@ extension ExperimentSpec {
         if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
         if isDirectory.boolValue { return "it is a directory, not a file" }
         return "the file is unreadable or not UTF-8 text"
-    }
-
-    static func decodingFailure(_ error: any Error) -> String {
-        switch error as? DecodingError {
-        case .dataCorrupted(let context):
-            return context.debugDescription
-        case .keyNotFound(let key, _):
-            return "the key \"\(key.stringValue)\" is missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return "\(path.isEmpty ? "the file" : "$" + path): \(context.debugDescription)"
-        default:
-            return "\(error)"
-        }
     }
 }

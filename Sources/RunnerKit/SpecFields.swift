@@ -30,7 +30,7 @@ struct SpecField: Sendable {
 
     static let generator = SpecField(.data, "generator", .choice(DataGenerator.allCases.map(\.rawValue)))
     static let points = SpecField(.data, "points", .integer(2...10_000_000))
-    static let noise = SpecField(.data, "noise", .number(SpecNumberRange(lower: 0, lowerInclusive: true)))
+    static let noise = SpecField(.data, "noise", .number(SpecNumberRange(lower: 0, lowerInclusive: true, upper: 1e6, upperInclusive: true)))
     static let dataSeed = SpecField(.data, "seed", short: "data_seed", .integer(0...maximumSeed))
     static let trainCSV = SpecField(.data, "train_csv", .path(.csv))
     static let validationCSV = SpecField(.data, "validation_csv", .path(.csv))

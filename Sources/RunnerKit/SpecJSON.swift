@@ -225,6 +225,26 @@ struct SpecJSONReader {
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
+    /// Appends the bytes from `start` to the current index, which must be valid UTF-8:
+    /// otherwise the error points at the first invalid byte.
+    private mutating func appendText(from start: Int, to scalars: inout String.UnicodeScalarView) throws(SpecJSONSyntaxError) {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes[start..<index].makeIterator()
+        var offset = start
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                scalars.append(Unicode.UTF8.decode(encoded))
+                offset += encoded.count
+            case .emptyInput:
+                return
+            case .error:
+                index = offset
+                throw error("invalid UTF-8 byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) inside a string; save the file as UTF-8")
+            }
+        }
+    }
+
     private mutating func string() throws(SpecJSONSyntaxError) -> String {
         index += 1
         var scalars = String.UnicodeScalarView()
@@ -233,7 +253,7 @@ struct SpecJSONReader {
             guard index < bytes.count else { throw error("unexpected end of file inside a string; expected a closing '\"'") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                scalars.append(contentsOf: String(decoding: bytes[runStart..<index], as: UTF8.self).unicodeScalars)
+                try appendText(from: runStart, to: &scalars)
                 index += 1
                 return String(scalars)
             }
@@ -241,7 +261,7 @@ struct SpecJSONReader {
                 throw error(byte == 0x0A ? "line break inside a string; close the string on the same line (or write \\n)" : "control character inside a string; escape it")
             }
             if byte != UInt8(ascii: "\\") { index += 1; continue }
-            scalars.append(contentsOf: String(decoding: bytes[runStart..<index], as: UTF8.self).unicodeScalars)
+            try appendText(from: runStart, to: &scalars)
             index += 1
             guard index < bytes.count else { throw error("unexpected end of file after '\\'") }
             let escape = bytes[index]

@@ -13,19 +13,22 @@ enum DatabaseFile {
     }
 
     /// Throws the `StoreError` that describes why `path` cannot be opened, if any.
+    ///
+    /// Anything but a regular file (a FIFO, a device, a socket, a folder) is refused before
+    /// it is opened, so that opening never blocks and SQLite never writes a journal beside it.
     static func check(_ path: String, writable: Bool) throws(StoreError) {
-        let manager = FileManager.default
         var isFolder: ObjCBool = false
-        guard manager.fileExists(atPath: folder(of: path), isDirectory: &isFolder), isFolder.boolValue else {
+        guard FileManager.default.fileExists(atPath: folder(of: path), isDirectory: &isFolder), isFolder.boolValue else {
             throw .missingFolder(path: path)
         }
-        guard manager.fileExists(atPath: path, isDirectory: &isFolder) else {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
             if !writable { throw .noDatabase(path: path) }
             if !isWritable(folder(of: path)) { throw .readOnlyFile(path: path) }
             return
         }
-        if isFolder.boolValue {
-            throw .notADatabase(path: path, detail: "it is a folder")
+        if let kind = kind(of: status.st_mode) {
+            throw .notADatabase(path: path, detail: "it is \(kind), not a regular file")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .notADatabase(path: path, detail: "it cannot be read")
@@ -35,8 +38,33 @@ enum DatabaseFile {
         if !start.isEmpty && start != header {
             throw .notADatabase(path: path, detail: "it does not start with the SQLite header")
         }
-        if writable && !(isWritable(path) && isWritable(folder(of: path))) {
+        if writable && !canWrite(path) {
             throw .readOnlyFile(path: path)
+        }
+    }
+
+    /// Whether the existing database at `path` may be written: the file and its folder
+    /// (where SQLite keeps its journal and WAL files) are both writable.
+    static func canWrite(_ path: String) -> Bool {
+        isWritable(path) && isWritable(folder(of: path))
+    }
+
+    /// Whether `path` holds nothing yet: no file, or an empty one.
+    static func isEmpty(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) != 0 || status.st_size == 0
+    }
+
+    /// What a file that is not a regular file is ("a FIFO"), or nil for a regular file.
+    private static func kind(of mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: "a folder"
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "a special file"
         }
     }
 
@@ -49,5 +77,14 @@ enum DatabaseFile {
               let permissions = attributes[.posixPermissions] as? NSNumber
         else { return false }
         return permissions.intValue & 0o222 != 0
+    }
+
+    /// An SQLite URI that opens `path` as immutable: read without locks, WAL or journal
+    /// files, for a read-only file in a folder where SQLite cannot create them.
+    static func immutableURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?mode=ro&immutable=1"
     }
 }

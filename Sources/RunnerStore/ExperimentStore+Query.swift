@@ -1,39 +1,85 @@
+import Dispatch
 import Foundation
 import GRDB
 
 extension ExperimentStore {
     /// Runs one read-only SQL statement and returns its columns and typed rows.
     ///
+    /// See `query(_:parameters:timeout:columns:row:)`, which hands the rows over one by one.
+    public func query(_ sql: String, parameters: [String: String] = [:], timeout: TimeInterval? = nil) throws(StoreError) -> QueryResult {
+        var result = QueryResult(columns: [], rows: [])
+        try query(sql, parameters: parameters, timeout: timeout, columns: { result.columns = $0 }) { row in
+            result.rows.append(row)
+            return true
+        }
+        return result
+    }
+
+    /// Runs one read-only SQL statement, handing its column names to `columns` and then each
+    /// row to `row` as SQLite produces it (so memory stays constant however many rows there
+    /// are), until `row` returns false.
+    ///
     /// Named parameters (`:name`, `$name`, `@name`) take their values from `parameters`,
     /// keyed by name without the prefix; a value that reads as a number is bound as one.
     /// The statement runs on a connection opened read-only, and is refused beforehand when
     /// SQLite reports it could write (INSERT, UPDATE, DELETE, CREATE, DROP, writing PRAGMA...)
-    /// or when it is an ATTACH or DETACH. Several statements at once are refused.
-    public func query(_ sql: String, parameters: [String: String] = [:]) throws(StoreError) -> QueryResult {
-        let reader = try access == .readOnly
-            ? connection
-            : Self.mapErrors(path: path) { try DatabaseQueue(path: path, configuration: Self.configuration(.readOnly, path: path, lockWaiting: lockWaiting)) }
-        return try Self.mapQueryErrors {
+    /// or when it is an ATTACH or DETACH; a PRAGMA that only reports a setting
+    /// (`PRAGMA journal_mode`) is a read. Several statements at once are refused, and so is
+    /// text without any statement. After `timeout` seconds SQLite abandons the statement.
+    public func query(
+        _ sql: String, parameters: [String: String] = [:], timeout: TimeInterval? = nil,
+        columns: ([String]) throws -> Void, row: ([QueryValue]) throws -> Bool
+    ) throws(StoreError) {
+        let reader = try connectionCanWrite
+            ? Self.mapErrors(path: path) { try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: true, path: path, lockWaiting: lockWaiting)) }
+            : connection
+        let timer = timeout.map { seconds in
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now() + seconds)
+            timer.setEventHandler { reader.interrupt() }
+            timer.resume()
+            return timer
+        }
+        defer { timer?.cancel() }
+        try Self.mapQueryErrors(timeout: timeout) {
             try reader.read { db in
                 let statement = try Self.singleStatement(sql, db)
-                let keyword = Self.leadingKeyword(of: statement.sql)
-                guard statement.isReadonly, !["ATTACH", "DETACH"].contains(keyword) else {
+                guard statement.isReadonly || Self.isSettingRead(statement.sql),
+                      !["ATTACH", "DETACH"].contains(Self.leadingKeyword(of: statement.sql)) else {
                     throw StoreError.writeRefused(statement: statement.sql)
                 }
                 try statement.setArguments(StatementArguments(parameters.mapValues(Self.bindingValue)))
-                let rows = try Row.fetchAll(statement).map { row in
-                    Array(row.databaseValues.map(QueryValue.init))
+                try columns(statement.columnNames)
+                let rows = try Row.fetchCursor(statement)
+                while let next = try rows.next() {
+                    guard try row(next.databaseValues.map(QueryValue.init)) else { break }
                 }
-                return QueryResult(columns: statement.columnNames, rows: rows)
             }
         }
+    }
+
+    /// Pragmas that, given no value, only report a setting, though SQLite does not call them
+    /// read-only; the query connection is read-only anyway.
+    private static let settingPragmas: Set<String> = [
+        "APPLICATION_ID", "AUTO_VACUUM", "BUSY_TIMEOUT", "CACHE_SIZE", "CACHE_SPILL", "DATA_VERSION", "ENCODING",
+        "FOREIGN_KEYS", "FREELIST_COUNT", "JOURNAL_MODE", "JOURNAL_SIZE_LIMIT", "LOCKING_MODE", "MAX_PAGE_COUNT",
+        "MMAP_SIZE", "PAGE_COUNT", "PAGE_SIZE", "QUERY_ONLY", "RECURSIVE_TRIGGERS", "SCHEMA_VERSION",
+        "SECURE_DELETE", "SYNCHRONOUS", "TEMP_STORE", "USER_VERSION", "WAL_AUTOCHECKPOINT",
+    ]
+
+    /// Whether `sql` is `PRAGMA [schema.]name` for a pragma of `settingPragmas`, with no value.
+    static func isSettingRead(_ sql: String) -> Bool {
+        guard leadingKeyword(of: sql) == "PRAGMA" else { return false }
+        let words = sql.uppercased().split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") }
+        guard words.count == 2, let name = words[1].split(separator: ".").last else { return false }
+        return !sql.contains("=") && !sql.contains("(") && settingPragmas.contains(String(name))
     }
 
     /// The only statement of `sql`; like GRDB's `makeStatement`, but with our errors.
     private static func singleStatement(_ sql: String, _ db: Database) throws -> Statement {
         let statements = try db.allStatements(sql: sql)
         guard let statement = try statements.next() else {
-            throw StoreError.invalidQuery(message: "the query is empty")
+            throw StoreError.invalidQuery(message: "it holds no SQL statement, only blanks or comments; give one, e.g. SELECT count(*) FROM runs")
         }
         // Whatever follows, even text that does not compile, is a second statement.
         let next: Statement?
@@ -83,11 +129,13 @@ extension ExperimentStore {
     }
 
     /// Like `mapErrors`, but SQLite errors are the query's fault, not the file's.
-    private static func mapQueryErrors<T>(_ body: () throws -> T) throws(StoreError) -> T {
+    private static func mapQueryErrors<T>(timeout: TimeInterval?, _ body: () throws -> T) throws(StoreError) -> T {
         do {
             return try body()
         } catch let error as StoreError {
             throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT && timeout != nil {
+            throw .queryTimedOut(seconds: timeout!)
         } catch let error as DatabaseError {
             throw .invalidQuery(message: error.message ?? "\(error.resultCode)")
         } catch {

@@ -26,7 +26,7 @@ extension ExperimentStore {
         let data = try prepareData(of: run)
         return try write { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT id, short_id, status, host, pid, started_at, heartbeat_at FROM runs
+                SELECT id, short_id, status, host, pid, pid_namespace, started_at, heartbeat_at FROM runs
                 WHERE spec_hash = ? AND training_data_id IS ? AND validation_data_id IS ?
                   AND status IN ('completed', 'diverged', 'running')
                 ORDER BY status <> 'completed', created_at
@@ -37,7 +37,7 @@ extension ExperimentStore {
                 if let reason = Self.abandonment(of: row, heartbeatTimeout: 600, now: requestedDate) {
                     _ = try interrupt(identity.id, reason: reason, at: requestedDate, db)
                 } else {
-                    return .inProgress(identity, TrainingProcess(host: row["host"], pid: row["pid"]))
+                    return .inProgress(identity, TrainingProcess(host: row["host"], pid: row["pid"], pidNamespace: row["pid_namespace"]))
                 }
             }
             return .started(try insert(run, data: data, at: requestedDate, ids: ids, db))
@@ -68,7 +68,7 @@ extension ExperimentStore {
             hyperparameters: run.hyperparameters,
             finalTrainLoss: nil, finalTrainAccuracy: nil, finalValidationLoss: nil, finalValidationAccuracy: nil,
             divergedAtEpoch: nil, errorMessage: nil,
-            programVersion: run.programVersion, host: run.process.host, pid: run.process.pid,
+            programVersion: run.programVersion, host: run.process.host, pid: run.process.pid, pidNamespace: run.process.pidNamespace,
             trainingDataID: try data.training.map { try insert($0, db) },
             validationDataID: try data.validation.map { try insert($0, db) },
             specSourceID: try run.specSource.map { try insert($0, db) }, note: nil)
@@ -138,7 +138,7 @@ extension ExperimentStore {
         // A run another host's reader took for abandoned (its heartbeat looked stale) is
         // evidently alive when its own process finishes it: its result wins.
         let reapedButAlive = run.status == .interrupted && run.errorMessage?.hasPrefix(Self.abandoned) == true
-            && TrainingProcess(host: run.host, pid: run.pid) == .current
+            && TrainingProcess(host: run.host, pid: run.pid, pidNamespace: run.pidNamespace) == .current
         guard run.status == .running || reapedButAlive else {
             throw StoreError.runNotRunning(id: id, status: run.status)
         }

@@ -3,17 +3,19 @@ import GRDB
 
 /// The experiment store: one SQLite file holding runs, their epochs and their final weights.
 ///
-/// Opening a store checks the path, then brings the schema up to date by applying the
-/// migrations this program carries (see `migrations/` and `docs/schema.md`). The file is in
-/// WAL mode, so several `runner` processes can write to it at once; how long a write waits
-/// for another process's lock is the store's `LockWaiting` policy (30 s by default).
-/// Each store owns one connection; it is safe to use from any thread.
+/// Opening a store for writing checks the path and the file's integrity, then brings the
+/// schema up to date by applying the migrations this program carries (see `migrations/`
+/// and `docs/schema.md`). The file is in WAL mode, so several `runner`
+/// processes can write to it at once; how long a write waits for another process's lock
+/// is the store's `LockWaiting` policy (30 s by default). Opening it for reading creates, migrates
+/// and converts nothing. Each store owns one connection; it is safe to use from any thread.
 public final class ExperimentStore: Sendable {
     /// How a store may touch its file.
     public enum Access: Sendable {
-        /// Create the file if needed, migrate it, write to it.
+        /// Create the file if needed, check it, migrate it, write to it.
         case readWrite
-        /// Never create, migrate or change anything.
+        /// Never create, migrate or convert anything; only `reapAbandonedRuns` may write,
+        /// and only to a file that can be written.
         case readOnly
     }
 
@@ -30,23 +32,75 @@ public final class ExperimentStore: Sendable {
     let lockWaiting: LockWaitingBox
     /// The data sets of recent runs, hashed once for a whole sweep.
     let preparedDatasets = PreparedDatasetCache()
+    /// Whether `connection` can write (a `.readOnly` store opens a writable file read-write,
+    /// without migrating it, so that it can mark abandoned runs and its WAL is cleaned up).
+    let connectionCanWrite: Bool
+    /// The versions of the migrations this open applied, oldest first (`runner migrate` reports them).
+    public let migrationsApplied: [Int]
 
-    /// Opens (and for `.readWrite`, creates and migrates) the database at `path`.
+    /// Opens (and for `.readWrite`, creates, checks and migrates) the database at `path`.
     ///
-    /// Throws a `StoreError` when the path is unusable, the file is not an SQLite database,
-    /// or its schema comes from a newer or altered `runner`; the file is then left untouched.
-    public init(path: String, access: Access = .readWrite) throws(StoreError) {
+    /// Throws a `StoreError` when the path is unusable, the file is not an SQLite database or
+    /// is damaged, or its schema comes from a newer or altered `runner`; the file is then left
+    /// untouched. A `.readOnly` open also refuses a file whose schema is older than this
+    /// program's (`runner migrate` upgrades it), unless `acceptingOutdatedSchema` is set:
+    /// plain SQL reads such a file as it is.
+    public init(path: String, access: Access = .readWrite, acceptingOutdatedSchema: Bool = false) throws(StoreError) {
         self.path = path
         self.access = access
         try DatabaseFile.check(path, writable: access == .readWrite)
         let lockWaiting = LockWaitingBox()
         self.lockWaiting = lockWaiting
-        connection = try Self.mapErrors(path: path) {
-            try DatabaseQueue(path: path, configuration: Self.configuration(access, path: path, lockWaiting: lockWaiting))
+        let migrator = Migrator(migrations: Migration.bundled, path: path)
+        switch access {
+        case .readWrite:
+            let isNew = DatabaseFile.isEmpty(path)
+            let writer = try Self.mapErrors(path: path) {
+                try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: false, path: path, lockWaiting: lockWaiting))
+            }
+            // A file this process did not write may have been damaged since: never write into one.
+            if !isNew { try Self.checkIntegrity(writer, path: path) }
+            migrationsApplied = try Self.mapErrors(path: path) { try migrator.prepare(writer) }
+            connection = writer
+            connectionCanWrite = true
+        case .readOnly:
+            let (reader, canWrite) = try Self.openReader(path: path, lockWaiting: lockWaiting)
+            try Self.mapErrors(path: path) {
+                try reader.read { db in try migrator.check(db, acceptingOutdatedSchema: acceptingOutdatedSchema) }
+            }
+            (connection, connectionCanWrite, migrationsApplied) = (reader, canWrite, [])
         }
-        try Self.mapErrors(path: path) {
-            try Migrator(migrations: Migration.bundled, path: path).prepare(connection, access: access)
+    }
+
+    /// The schema version this program writes: the number of its newest migration.
+    public static var schemaVersion: Int { Migration.bundled.last?.version ?? 0 }
+
+    /// Opens a connection that reads without changing anything, and says whether it can write.
+    ///
+    /// A writable file gets an ordinary connection (SQLite then removes its WAL files when
+    /// it closes); a read-only one a read-only connection; and when SQLite cannot create
+    /// the WAL files a read-only connection needs (a read-only folder) or the disk is full,
+    /// an immutable one, which reads the file as it is, but only when no WAL holds changes
+    /// it would miss.
+    static func openReader(path: String, lockWaiting: LockWaitingBox) throws(StoreError) -> (DatabaseQueue, canWrite: Bool) {
+        var attempts: [(path: String, readOnly: Bool)] = [(path, true)]
+        if DatabaseFile.canWrite(path) { attempts.insert((path, false), at: 0) }
+        if DatabaseFile.isEmpty(path + "-wal") { attempts.append((DatabaseFile.immutableURI(path), true)) }
+        var lastError: StoreError?
+        for attempt in attempts {
+            do throws(StoreError) {
+                let reader = try mapErrors(path: path) {
+                    let reader = try DatabaseQueue(path: attempt.path, configuration: configuration(readOnly: attempt.readOnly, path: path, lockWaiting: lockWaiting))
+                    _ = try reader.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+                    return reader
+                }
+                return (reader, !attempt.readOnly)
+            } catch {
+                if case .notADatabase = error { throw error }
+                lastError = error
+            }
         }
+        throw lastError!
     }
 
     /// Closes the connection now, which folds the write-ahead log into the database file
@@ -59,9 +113,9 @@ public final class ExperimentStore: Sendable {
     }
 
     /// GRDB settings for a connection: foreign keys on, lock waits by `lockWaiting`, read-only when asked.
-    static func configuration(_ access: Access, path: String, lockWaiting: LockWaitingBox) -> Configuration {
+    static func configuration(readOnly: Bool, path: String, lockWaiting: LockWaitingBox) -> Configuration {
         var configuration = Configuration()
-        configuration.readonly = access == .readOnly
+        configuration.readonly = readOnly
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .callback { tries in lockWaiting.shouldRetry(after: tries, path: path) }
         configuration.label = "RunnerStore"
@@ -81,6 +135,29 @@ public final class ExperimentStore: Sendable {
                 }
                 return result!
             }
+        }
+    }
+
+    /// Refuses a damaged file: `PRAGMA quick_check` checks every page's structure, reading
+    /// the whole file once (about a second per few hundred MB).
+    static func checkIntegrity(_ connection: DatabaseQueue, path: String) throws(StoreError) {
+        let report = try mapErrors(path: path) {
+            // Outside a transaction: GRDB would report the error again when ending one.
+            try connection.inDatabase { db in
+                // SQLite may end the report with SQLITE_CORRUPT: the lines before it say what is wrong.
+                var lines: [String] = []
+                do {
+                    let cursor = try String.fetchCursor(db, sql: "PRAGMA quick_check(3)")
+                    while let line = try cursor.next() { lines.append(line) }
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+                    lines.append(error.message ?? "database disk image is malformed")
+                }
+                return lines
+            }
+        }
+        guard report == ["ok"] else {
+            let lines = report.flatMap { $0.split(separator: "\n") }.filter { !$0.hasPrefix("***") }
+            throw .damaged(path: path, report: lines.joined(separator: "; "))
         }
     }
 

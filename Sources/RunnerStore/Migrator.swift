@@ -20,18 +20,14 @@ struct Migrator {
         ) STRICT
         """
 
-    /// Checks the schema and, for `.readWrite`, sets WAL mode and applies missing migrations,
-    /// each in its own `BEGIN IMMEDIATE` transaction.
-    func prepare(_ connection: DatabaseQueue, access: ExperimentStore.Access) throws {
+    /// Sets WAL mode and applies the missing migrations, each in its own `BEGIN IMMEDIATE`
+    /// transaction; returns the versions it applied.
+    func prepare(_ connection: DatabaseQueue) throws -> [Int] {
+        // Refuses a newer, altered or foreign schema before any change.
         let pending = try connection.read { db in try pendingMigrations(db) }
-        if access == .readOnly {
-            guard pending.isEmpty else {
-                throw StoreError.outdatedSchema(path: path, missingVersions: pending.map(\.version))
-            }
-            return
-        }
-        try connection.writeWithoutTransaction { db in
+        return try connection.writeWithoutTransaction { db in
             try enableWAL(db)
+            var applied: [Int] = []
             for migration in pending {
                 try db.inTransaction(.immediate) {
                     try db.execute(sql: Self.bookkeepingTable)
@@ -41,10 +37,22 @@ struct Migrator {
                         try db.execute(
                             sql: "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
                             arguments: [migration.version, migration.name, migration.checksum, Timestamp.string(from: Date())])
+                        applied.append(migration.version)
                     }
                     return .commit
                 }
             }
+            return applied
+        }
+    }
+
+    /// Checks, changing nothing, that the schema is this program's; an older one is refused
+    /// (or accepted as it is, for plain SQL), like a newer, altered or foreign one.
+    func check(_ db: Database, acceptingOutdatedSchema: Bool) throws {
+        let pending = try pendingMigrations(db)
+        guard pending.isEmpty || acceptingOutdatedSchema else {
+            if pending == migrations { throw StoreError.noRunnerTables(path: path) }
+            throw StoreError.outdatedSchema(path: path, missingVersions: pending.map(\.version))
         }
     }
 

@@ -45,6 +45,8 @@ public struct Run: Sendable, Equatable {
     public var host: String
     /// Process id of the training process (`pid`).
     public var pid: Int32
+    /// PID namespace of the training process (`pid_namespace`); nil where unknown.
+    public var pidNamespace: String?
     /// The data set it trained on (`training_data_id`); nil for runs recorded before data sets were stored.
     public var trainingDataID: String?
     /// The data set it was validated on (`validation_data_id`), if any.
@@ -64,10 +66,15 @@ extension Run: FetchableRecord, PersistableRecord {
         name = row["name"]
         groupName = row["group_name"]
         status = row["status"]
-        createdAt = try row.timestamp("created_at")
-        startedAt = try row.timestamp("started_at")
-        finishedAt = try row.optionalTimestamp("finished_at")
-        heartbeatAt = try row.timestamp("heartbeat_at")
+        do {
+            createdAt = try row.timestamp("created_at")
+            startedAt = try row.timestamp("started_at")
+            finishedAt = try row.optionalTimestamp("finished_at")
+            heartbeatAt = try row.timestamp("heartbeat_at")
+        } catch var error as TimestampDecodingError {
+            error.runID = id
+            throw error
+        }
         specJSON = row["spec_json"]
         specHash = row["spec_hash"]
         hyperparameters = Hyperparameters(row: row)
@@ -80,6 +87,7 @@ extension Run: FetchableRecord, PersistableRecord {
         programVersion = row["program_version"]
         host = row["host"]
         pid = row["pid"]
+        pidNamespace = row["pid_namespace"]
         trainingDataID = row["training_data_id"]
         validationDataID = row["validation_data_id"]
         specSourceID = row["spec_source_id"]
@@ -108,6 +116,7 @@ extension Run: FetchableRecord, PersistableRecord {
         container["program_version"] = programVersion
         container["host"] = host
         container["pid"] = pid
+        container["pid_namespace"] = pidNamespace
         container["training_data_id"] = trainingDataID
         container["validation_data_id"] = validationDataID
         container["spec_source_id"] = specSourceID
@@ -116,7 +125,7 @@ extension Run: FetchableRecord, PersistableRecord {
 }
 
 extension Row {
-    /// The instant stored as text in `column`.
+    /// The instant stored as text in `column`; throws for text that is not one.
     func timestamp(_ column: String) throws -> Date {
         guard let date = try optionalTimestamp(column) else {
             throw TimestampDecodingError(column: column, text: nil)
@@ -138,8 +147,12 @@ extension Row {
 struct TimestampDecodingError: Error, CustomStringConvertible {
     let column: String
     let text: String?
+    /// The run whose row holds it, once known.
+    var runID: String?
 
     var description: String {
-        "column \(column) holds \(text.map { "\"\($0)\"" } ?? "NULL"), not a timestamp like 2026-11-29T04:30:00.123Z"
+        let value = "column \(column) holds \(text.map { "\"\($0)\"" } ?? "NULL"), not a timestamp like 2026-11-29T04:30:00.123Z"
+        guard let runID else { return value }
+        return "run \(runID.prefix(8)): \(value); correct it with sqlite3 (UPDATE runs SET \(column) = '…' WHERE id = '\(runID)')"
     }
 }

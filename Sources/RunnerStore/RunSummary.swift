@@ -13,9 +13,10 @@ public struct RunSummary: Sendable, Equatable {
     public var groupName: String?
     /// Life cycle state (`status`).
     public var status: RunStatus
-    /// When the run was created (`created_at`).
-    public var createdAt: Date
-    /// When the run finished; nil while running (`finished_at`).
+    /// When the run was created (`created_at`); nil if the column holds no valid timestamp
+    /// (edited by hand, say).
+    public var createdAt: Date?
+    /// When the run finished; nil while running, or if the column holds no valid timestamp (`finished_at`).
     public var finishedAt: Date?
     /// The hyperparameter columns.
     public var hyperparameters: Hyperparameters
@@ -35,8 +36,9 @@ public struct RunSummary: Sendable, Equatable {
     public var lowestValidationLoss: Double?
     /// Number of recorded epochs (`epochs_completed`).
     public var epochsCompleted: Int
-    /// Seconds from start to finish, or to the last heartbeat while running (`duration_seconds`).
-    public var durationSeconds: Double
+    /// Seconds from start to finish, or to the last heartbeat while running (`duration_seconds`);
+    /// nil when a timestamp it needs is not valid.
+    public var durationSeconds: Double?
     /// Epoch where the loss stopped being finite (`diverged_at_epoch`).
     public var divergedAtEpoch: Int?
     /// Why the run failed or was interrupted (`error_message`).
@@ -59,8 +61,9 @@ extension RunSummary: FetchableRecord, TableRecord {
         name = row["name"]
         groupName = row["group_name"]
         status = row["status"]
-        createdAt = try row.timestamp("created_at")
-        finishedAt = try row.optionalTimestamp("finished_at")
+        // A listing shows what it can: a timestamp edited into nonsense is shown as missing.
+        createdAt = try? row.optionalTimestamp("created_at")
+        finishedAt = try? row.optionalTimestamp("finished_at")
         hyperparameters = Hyperparameters(row: row)
         finalTrainLoss = row["final_train_loss"]
         finalTrainAccuracy = row["final_train_accuracy"]

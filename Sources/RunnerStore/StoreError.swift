@@ -6,6 +6,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingFolder(path: String)
     /// The file exists but is not an SQLite database, or is damaged.
     case notADatabase(path: String, detail: String)
+    /// `PRAGMA quick_check` found the file damaged; nothing is written to it.
+    case damaged(path: String, report: String)
+    /// A read-only open found an SQLite file without any runner table (an empty file, say).
+    case noRunnerTables(path: String)
     /// The file (or its folder) cannot be written, yet a writable open was asked for.
     case readOnlyFile(path: String)
     /// A store opened with `.readOnly` access was asked to write.
@@ -30,6 +34,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case writeRefused(statement: String)
     /// A read-only query contained more than one statement.
     case multipleStatements
+    /// A query ran longer than its time limit and was stopped.
+    case queryTimedOut(seconds: Double)
     /// A query could not be prepared or run (syntax error, missing parameter...).
     case invalidQuery(message: String)
     /// Weights whose shape does not fit their values or their tensor.
@@ -47,6 +53,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot open \(path): the folder \(DatabaseFile.folder(of: path)) does not exist (create it first or choose another --db path)"
         case let .notADatabase(path, detail):
             "\(path) is not a usable SQLite database (\(detail)); it was left untouched. Point --db at a runner database or at a new file."
+        case let .damaged(path, report):
+            "\(path) is damaged (PRAGMA quick_check: \(report)); runner will not write to it and left it untouched. Rescue what is left into a new file with `sqlite3 \(path) .recover | sqlite3 rescued.db`."
+        case let .noRunnerTables(path):
+            "\(path) holds no runner tables yet; read commands do not create them. Record a run into it with `runner run SPEC --db \(path)`, or create the tables with `runner migrate --db \(path)`."
         case let .readOnlyFile(path):
             "cannot write to \(path): the file or its folder is read-only (fix its permissions, or use a read-only command)"
         case let .openedReadOnly(path):
@@ -56,7 +66,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .alteredMigration(path, version, name):
             "\(path) has schema migration \(version) (\(name)) with a different checksum than this runner's; it was left untouched. The database or this build was altered; use a matching runner build."
         case let .outdatedSchema(path, versions):
-            "\(path) needs schema migrations \(versions.map(String.init).joined(separator: ", ")) before it can be read, and it cannot be upgraded while it is read-only; make it (and its folder) writable and run any runner command once, e.g. `runner list`."
+            "\(path) has an older runner schema (it lacks migrations \(versions.map(String.init).joined(separator: ", "))), and read commands do not change it; upgrade it with `runner migrate --db \(path)` (older runners refuse it afterwards), or read it as it is with `runner query`."
         case let .runNotFound(reference):
             "no run matches \"\(reference)\" (list runs with `runner list`)"
         case let .ambiguousRunReference(reference, candidates):
@@ -71,6 +81,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "refused to run a statement that could change the database: \(statement)\nQueries are read-only; use SELECT (or WITH ... SELECT)."
         case .multipleStatements:
             "a query must contain exactly one statement; run them one at a time"
+        case let .queryTimedOut(seconds):
+            "the query was stopped after its time limit of \(String(format: "%g", seconds)) s (--timeout); narrow it down or give it more time"
         case let .invalidQuery(message):
             "invalid query: \(message)"
         case let .invalidWeights(tensor, reason):

@@ -1,20 +1,35 @@
 import Foundation
 
-/// The host and process id of a training process.
+/// The host, PID namespace and process id of a training process.
 public struct TrainingProcess: Sendable, Equatable {
     /// Host name, as `ProcessInfo.hostName` reports it.
     public var host: String
-    /// Process id on that host.
+    /// Process id in its PID namespace.
     public var pid: Int32
+    /// The PID namespace the pid belongs to, as `/proc/self/ns/pid` names it (`pid:[4026531836]`);
+    /// nil where there is no `/proc`. Containers and `unshare --pid` give processes on one
+    /// host pids of their own, so a pid means something only in its namespace.
+    public var pidNamespace: String?
 
-    public init(host: String, pid: Int32) {
+    public init(host: String, pid: Int32, pidNamespace: String? = nil) {
         self.host = host
         self.pid = pid
+        self.pidNamespace = pidNamespace
     }
 
     /// This process.
     public static var current: TrainingProcess {
-        TrainingProcess(host: ProcessInfo.processInfo.hostName, pid: getpid())
+        TrainingProcess(host: ProcessInfo.processInfo.hostName, pid: getpid(), pidNamespace: currentPIDNamespace)
+    }
+
+    /// This process's PID namespace, read once.
+    static let currentPIDNamespace: String? = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")
+
+    /// Whether a reader in this process can look `self` up in its process table: same host,
+    /// and same PID namespace (or no namespace recorded on either side, as before they were).
+    var sharesProcessTable: Bool {
+        let here = TrainingProcess.current
+        return host == here.host && (pidNamespace == nil || pidNamespace == here.pidNamespace)
     }
 
     /// Whether this process still exists and is the one that started at or before

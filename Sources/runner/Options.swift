@@ -125,12 +125,13 @@ enum Terminal {
     }
 }
 
-/// Writes `text` to standard output as is: the data a command produces.
+/// Writes `text` to standard output as is: the data a command produces. A closed output
+/// drops it (see `Console`).
 func write(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    Console.write(text)
 }
 
 /// Writes `text` and a newline to standard error: notes and hints, not data.
 func note(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    Console.write(text + "\n", to: .error)
 }

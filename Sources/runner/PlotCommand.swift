@@ -52,21 +52,16 @@ struct PlotCommand: ParsableCommand {
         case .sweep:
             svg = try figures.sweepSummary(runs, axis: x).svg()
         }
-        try writeFile(svg, to: out)
+        try writeFile(svg, to: out, database: store.path)
     }
 }
 
-/// Writes `text` to `path`, replacing it atomically, with a clear error.
-func writeFile(_ text: String, to path: String) throws {
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-        throw CLIError("cannot write \(path): the folder \(folder) does not exist; create it or choose another --out")
-    }
+/// Writes `text` to `path`, replacing it atomically and never touching the database; see `OutputFile`.
+func writeFile(_ text: String, to path: String, database: String) throws {
     do {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try OutputFile.write(text, to: path, database: database)
     } catch {
-        throw CLIError("cannot write \(path): \((error as NSError).localizedDescription); check that \(folder) is writable")
+        throw CLIError(error.description)
     }
     note("wrote \(path)")
 }

@@ -34,6 +34,6 @@ struct ReportCommand: ParsableCommand {
         let groups = Set(runs.compactMap(\.groupName))
         let heading = title ?? (groups.count == 1 ? "runner report: \(groups.first!)" : "runner report: \(runs.count) runs")
         let stamp = "Generated \(Format.timestamp(Date())) UTC from \(store.path), \(runs.count) run\(runs.count == 1 ? "" : "s")"
-        try writeFile(try Figures(store: store).report(runs, title: heading, generatedAt: stamp), to: out)
+        try writeFile(try Figures(store: store).report(runs, title: heading, generatedAt: stamp), to: out, database: store.path)
     }
 }

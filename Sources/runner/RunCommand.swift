@@ -98,12 +98,12 @@ struct RunCommand: ParsableCommand {
             progress.clear()
             let summary = try outcome.get()
             try closing.get()
-            return (summary, interruption.reason)
+            return (summary, interruption)
         }
         report(summary.0, plan: plan, options: options)
-        if let reason = summary.1 {
+        if let reason = summary.1.reason {
             note("runner: \(reason); \(summary.0.notStarted) run(s) not started (run the same command again to train them).")
-            throw ExitCode(130)
+            throw ExitCode(summary.1.signalReceived == SIGPIPE ? 141 : 130)
         }
     }
 

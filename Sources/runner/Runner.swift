@@ -13,7 +13,7 @@ struct Runner: ParsableCommand {
         version: RunnerVersion.current,
         subcommands: [
             RunCommand.self, ListCommand.self, ShowCommand.self, CompareCommand.self,
-            QueryCommand.self, ExportCommand.self, PlotCommand.self, ReportCommand.self, GradcheckCommand.self,
+            QueryCommand.self, ExportCommand.self, PlotCommand.self, ReportCommand.self, GradcheckCommand.self, MigrateCommand.self,
             MergeCommand.self, SlurmCommand.self,
             RerunCommand.self, TagCommand.self, NoteCommand.self, DeleteCommand.self,
         ])

@@ -86,3 +86,28 @@ struct DataTests {
         #expect(data.split(validationFraction: 0.2, using: &second) == (training, validation))
     }
 }
+
+@Suite("Strict CSV numbers")
+struct StrictCSVTests {
+    @Test("a field is a number only if all of it is a decimal number", arguments: [
+        ("1,3\u{0}garbage,1\n", "data.csv:1: field 2 is \"3\u{0}garbage\", not a number"),
+        ("1,0x10,1\n", "data.csv:1: field 2 is \"0x10\", not a number"),
+        ("1,2,1\n1,1e,1\n", "data.csv:2: field 2 is \"1e\", not a number"),
+        ("1,2,1\n1,.,1\n", "data.csv:2: field 2 is \".\", not a number"),
+        ("1,2,1\n1,- 1,1\n", "data.csv:2: field 2 is \"- 1\", not a number"),
+        ("1,2,1\n1,1e999,1\n", "data.csv:2: field 2 is 1e999; values must be finite numbers"),
+        ("1,2,1\n1,-Infinity,1\n", "data.csv:2: field 2 is -Infinity; values must be finite numbers"),
+        ("1,2,1\n1,1_000,1\n", "data.csv:2: field 2 is \"1_000\", not a number"),
+    ])
+    func refused(text: String, message: String) {
+        let error = #expect(throws: DataFileError.self) { try Dataset(csv: text, path: "data.csv") }
+        #expect(error?.description == message)
+    }
+
+    @Test("decimal numbers in every spelling read exactly, spaces and CR line ends aside")
+    func accepted() throws {
+        let data = try Dataset(csv: " +1.5 ,\t.25,1\r-2.,5E-1 ,0\r\n1e2,-0,1", path: "data.csv")
+        #expect(data.features == [1.5, 0.25, -2.0, 0.5, 100, -0.0])
+        #expect(data.labels == [1, -1, 1])
+    }
+}

@@ -30,7 +30,7 @@ import Testing
         Case(json: #"{"training": {"weight_decay": -1}}"#, path: "$.training.weight_decay", message: "expected a finite number >= 0, found -1"),
         Case(json: #"{"data": {"validation_fraction": 1}}"#, path: "$.data.validation_fraction", message: "expected a number in (0, 1) or null, found 1"),
         Case(json: #"{"data": {"validation_fraction": 0}}"#, path: "$.data.validation_fraction", message: "expected a number in (0, 1) or null, found 0"),
-        Case(json: #"{"data": {"noise": -0.1}}"#, path: "$.data.noise", message: "expected a finite number >= 0, found -0.1"),
+        Case(json: #"{"data": {"noise": -0.1}}"#, path: "$.data.noise", message: "expected a number in [0, 1000000], found -0.1"),
         Case(json: #"{"data": {"points": 1}}"#, path: "$.data.points", message: "expected an integer >= 2, found 1"),
         Case(json: #"{"data": {"seed": 0.5}}"#, path: "$.data.seed", message: "expected an integer >= 0, found 0.5 (not a whole number)"),
         Case(json: #"{"data": {"generator": "moon"}}"#, path: "$.data.generator", message: "did you mean 'moons'?"),

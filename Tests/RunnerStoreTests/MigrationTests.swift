@@ -143,7 +143,7 @@ struct MigrationTests {
         #expect(bytes(path) == before)
     }
 
-    @Test("an empty file opened read-only is reported as needing migrations")
+    @Test("an empty file opened read-only is reported as holding no runner tables")
     func readOnlyRefusesUnmigrated() throws {
         // Given an empty file
         let folder = TemporaryFolder()
@@ -151,8 +151,9 @@ struct MigrationTests {
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
         // When it is opened read-only
         let error = #expect(throws: StoreError.self) { try ExperimentStore(path: path, access: .readOnly) }
-        // Then it asks for a writing command to upgrade it, and stays empty
-        #expect(error == .outdatedSchema(path: path, missingVersions: Migration.bundled.map(\.version)))
+        // Then it says how to create them, and stays empty
+        #expect(error == .noRunnerTables(path: path))
+        #expect(error?.description.contains("runner migrate --db \(path)") == true)
         #expect(bytes(path).isEmpty)
     }
 }

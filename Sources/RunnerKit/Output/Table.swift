@@ -135,23 +135,31 @@ public struct Table: Equatable, Sendable {
     }
 
     private func csv() -> String {
-        ([headers] + rows.map { $0.map(\.machineText) })
-            .map { $0.map(csvField).joined(separator: ",") }
-            .joined(separator: "\n") + "\n"
+        ([headers] + rows.map { $0.map(\.machineText) }).map(Self.csvLine).joined(separator: "\n") + "\n"
     }
 
-    private func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
+    /// One CSV line (without its newline) of `fields`, quoted where needed.
+    static func csvLine(_ fields: [String]) -> String {
+        fields.map(csvField).joined(separator: ",")
+    }
+
+    private static func csvField(_ text: String) -> String {
+        // Plain ASCII without a comma, quote or line break is most fields: checked byte by byte.
+        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: "\"") }
+        guard !plain, text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     private func json() -> String {
-        let objects = rows.map { row in
-            "  {" + zip(headers, row).map { header, cell in
-                "\(quoted(header)): \(cell.isEmpty ? "null" : cell.isNumber && isJSONNumber(cell.machineText) ? cell.machineText : quoted(cell.machineText))"
-            }.joined(separator: ", ") + "}"
-        }
+        let objects = rows.map { Self.jsonObject(headers: headers, row: $0) }
         return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+    }
+
+    /// One row as an indented JSON object, without separator or newline.
+    static func jsonObject(headers: [String], row: [Cell]) -> String {
+        "  {" + zip(headers, row).map { header, cell in
+            "\(quoted(header)): \(cell.isEmpty ? "null" : cell.isNumber && isJSONNumber(cell.machineText) ? cell.machineText : quoted(cell.machineText))"
+        }.joined(separator: ", ") + "}"
     }
 }
 

@@ -148,7 +148,7 @@ public struct Comparison {
     private static func preferred(_ entry: Entry, over other: Entry) -> Bool {
         let (completed, otherCompleted) = (entry.summary.status == .completed, other.summary.status == .completed)
         if completed != otherCompleted { return completed }
-        return entry.summary.createdAt > other.summary.createdAt
+        return (entry.summary.createdAt ?? .distantPast) > (other.summary.createdAt ?? .distantPast)
     }
 
     /// One row per setting (see `replicateGroups`): the number of runs, how many

@@ -76,14 +76,17 @@ public enum Export {
 extension QueryResult {
     /// The result as a table: integers and reals are numbers, NULL is an empty cell.
     public var table: Table {
-        Table(headers: columns, rows: rows.map { row in
-            row.map { value in
-                switch value {
-                case .integer, .real: Cell(value.description, isNumber: true)
-                default: Cell(value.description)
-                }
-            }
-        })
+        Table(headers: columns, rows: rows.map { $0.map(\.cell) })
+    }
+}
+
+extension QueryValue {
+    /// The value as a cell: integers and reals are numbers, NULL is empty.
+    public var cell: Cell {
+        switch self {
+        case .integer, .real: Cell(description, isNumber: true)
+        default: Cell(description)
+        }
     }
 }
 

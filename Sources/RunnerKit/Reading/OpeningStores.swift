@@ -4,25 +4,20 @@ import RunnerStore
 extension ExperimentStore {
     /// Opens an existing database for a command that reads.
     ///
-    /// When the file and its folder are writable the store opens read-write
-    /// and first marks abandoned runs (their process is gone, or silent for
-    /// ten minutes) as interrupted, so listings never show a dead run as
-    /// running; otherwise it opens read-only. A missing file is an error,
-    /// never created.
+    /// Nothing is created, migrated or converted: a missing file is an error, a file with an
+    /// older schema is refused with how to upgrade it (`runner migrate`), unless
+    /// `acceptingOutdatedSchema` (plain SQL reads it as it is). When the file can be written,
+    /// runs whose process is gone (or silent for ten minutes) are first marked interrupted,
+    /// so listings never show a dead run as running; this is skipped, silently, whenever it
+    /// cannot be done at once (read-only file, full disk, lock held by another process).
     ///
     /// - Parameter reapingAbandonedRuns: False for `runner query`, which must
     ///   change nothing at all.
-    public static func openForReading(path: String, reapingAbandonedRuns: Bool = true) throws(StoreError) -> ExperimentStore {
-        guard FileManager.default.fileExists(atPath: path) else {
-            return try ExperimentStore(path: path, access: .readOnly)
-        }
-        do {
-            let store = try ExperimentStore(path: path, access: .readWrite)
-            // Best effort: skipped while another process holds the write lock.
-            if reapingAbandonedRuns { _ = try? store.reapAbandonedRuns() }
-            return store
-        } catch .readOnlyFile {
-            return try ExperimentStore(path: path, access: .readOnly)
-        }
+    public static func openForReading(
+        path: String, reapingAbandonedRuns: Bool = true, acceptingOutdatedSchema: Bool = false
+    ) throws(StoreError) -> ExperimentStore {
+        let store = try ExperimentStore(path: path, access: .readOnly, acceptingOutdatedSchema: acceptingOutdatedSchema)
+        if reapingAbandonedRuns { _ = try? store.reapAbandonedRuns() }
+        return store
     }
 }

@@ -17,7 +17,7 @@ public enum RunListing {
                     Cell(String(key.hiddenUnits), isNumber: true), Cell(Format.parameter(key.learningRate), isNumber: true),
                     Cell(String(key.epochs), isNumber: true), Cell(String(key.seed), isNumber: true), Cell(key.dataset),
                     .number(run.finalTrainAccuracy, Format.accuracy), .number(run.finalValidationAccuracy, Format.accuracy),
-                    Cell(Format.timestamp(run.createdAt)),
+                    Cell(run.createdAt.map(Format.timestamp) ?? ""),
                 ]
             })
     }

@@ -8,6 +8,10 @@ import RunnerStore
 /// recorded as interrupted with everything up to then; the signal's default
 /// action is restored at once, so a second Ctrl-C ends the process right away
 /// (the run is then found abandoned and shown as interrupted).
+///
+/// A closed output counts as SIGPIPE: SIGPIPE is ignored while the monitor lives, so a
+/// write to a pipe whose reader is gone (`runner run … | head -1`) fails instead of ending
+/// the process mid-run, and `Console` reports it here.
 public final class InterruptionMonitor: @unchecked Sendable {
     private let lock = NSLock()
     private var received: Int32?
@@ -26,6 +30,8 @@ public final class InterruptionMonitor: @unchecked Sendable {
             source.resume()
             sources.append(source)
         }
+        previousHandlers.append((SIGPIPE, signal(SIGPIPE, SIG_IGN)))
+        Console.whenClosed { [weak self] _ in self?.record(SIGPIPE) }
     }
 
     /// Stops watching and gives each signal back the handling it had before.
@@ -43,7 +49,14 @@ public final class InterruptionMonitor: @unchecked Sendable {
 
     /// A reason to store with an interrupted run, e.g. "interrupted by SIGINT".
     public var reason: String? {
-        signalReceived.map { "interrupted by \($0 == SIGINT ? "SIGINT (Ctrl-C)" : $0 == SIGTERM ? "SIGTERM" : "signal \($0)")" }
+        signalReceived.map { number in
+            switch number {
+            case SIGINT: "interrupted by SIGINT (Ctrl-C)"
+            case SIGTERM: "interrupted by SIGTERM"
+            case SIGPIPE: "interrupted: its output was closed (SIGPIPE)"
+            default: "interrupted by signal \(number)"
+            }
+        }
     }
 
     private func record(_ number: Int32) {

@@ -127,7 +127,7 @@ public final class TerminalProgress: ProgressReporter, @unchecked Sendable {
         var text = erasure()
         text += lines.joined(separator: "\n")
         drawnLines = lines.count - 1
-        FileHandle.standardError.write(Data(text.utf8))
+        Console.write(text, to: .error)
     }
 
     private func headline(now: Date) -> String {
@@ -173,7 +173,7 @@ public final class TerminalProgress: ProgressReporter, @unchecked Sendable {
     }
 
     private func erase() {
-        FileHandle.standardError.write(Data(erasure().utf8))
+        Console.write(erasure(), to: .error)
         drawnLines = 0
     }
 }
@@ -224,6 +224,6 @@ public final class LineProgress: ProgressReporter, @unchecked Sendable {
     public func clear() {}
 
     private func emit(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        Console.write((line + "\n"), to: .error)
     }
 }

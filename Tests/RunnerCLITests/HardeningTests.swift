@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// The command line's side of issue 12, each case once an attack that worked.
+@Suite("hardening: files, pipes and hand edits")
+struct CLIHardeningTests {
+    /// Runs `script` with bash in the sandbox, `runner` standing for the built binary.
+    private func bash(_ script: String, in sandbox: Sandbox) throws -> ProcessResult {
+        try runTool("/bin/bash", ["-c", "cd '\(sandbox.url.path)' && runner() { '\(RunnerBinary.url.path)' \"$@\"; } && " + script])
+    }
+
+    @Test("read commands never build a schema in an empty file; runner migrate does, on request")
+    func emptyFile() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("runner.db", "")
+        // query reads the empty file as it is; list refuses it, saying how to upgrade
+        let query = try sandbox.succeed("query", "select 1 as one", "--format", "csv")
+        #expect(query.stdout == "one\n1\n")
+        for command in [["list"], ["show", "abcd"], ["compare"], ["export", "abcd"], ["plot", "--out", "x.svg"], ["report", "--out", "x.html"]] {
+            let result = try RunnerProcess.run(command, in: sandbox.url)
+            #expect(result.status == 1 && result.stderr.contains("runner migrate --db runner.db"), "\(command): \(result)")
+        }
+        #expect(sandbox.contents("runner.db") == Data())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.url.path) == ["runner.db"])
+        // migrate creates the tables, once
+        #expect(try sandbox.succeed("migrate").stdout.hasPrefix("runner.db: applied migrations 1, 2"))
+        #expect(try sandbox.succeed("migrate").stdout.hasPrefix("runner.db is up to date (schema version"))
+        #expect(try sandbox.succeed("list").stderr == "no runs match in runner.db\n")
+    }
+
+    @Test("--db on a FIFO or a device is refused at once, leaving no journal", arguments: ["fifo", "/dev/null"])
+    func specialFiles(kind: String) throws {
+        let sandbox = try Sandbox()
+        let path = kind == "fifo" ? "pipe.db" : kind
+        if kind == "fifo" { #expect(mkfifo(sandbox.url.appendingPathComponent(path).path, 0o644) == 0) }
+        let spec = try sandbox.spec("s")
+        for command in [["list", "--db", path], ["run", spec, "--db", path]] {
+            let result = try RunnerProcess.run(command, in: sandbox.url, timeout: 10)
+            #expect(result.status == 1 && result.stderr.contains("not a regular file"), "\(result)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: sandbox.url.appendingPathComponent(path + "-journal").path))
+        #expect(!FileManager.default.fileExists(atPath: "/dev/null-journal"))
+    }
+
+    @Test("plot and report refuse to write over the database or its WAL", arguments: [
+        ["plot", "--last", "1", "--out", "runner.svg", "--db", "runner.svg"],
+        ["plot", "--last", "1", "--out", "runner.svg-wal.svg", "--db", "runner.svg-wal.svg"],
+        ["report", "--last", "1", "--out", "runs.html", "--db", "runs.html"],
+    ])
+    func outputIsNotTheDatabase(arguments: [String]) throws {
+        let sandbox = try Fixture.sandbox()
+        let database = arguments.last!
+        try FileManager.default.moveItem(at: sandbox.database, to: sandbox.url.appendingPathComponent(database))
+        let before = sandbox.contents(database)
+        let result = try RunnerProcess.run(arguments, in: sandbox.url)
+        #expect(result.status == 1 && result.stderr.contains("it is the database; choose another --out"), "\(result)")
+        #expect(sandbox.contents(database) == before)
+    }
+
+    @Test("a damaged database is refused by run and left as it was")
+    func damagedDatabase() throws {
+        let sandbox = try Fixture.sandbox()
+        let page = try sandbox.count("SELECT pageno FROM dbstat WHERE pagetype = 'internal' AND pageno > 1 LIMIT 1")
+        try #require(page > 1, "the fixture has an interior b-tree page")
+        var damaged = try #require(sandbox.contents("runner.db"))
+        damaged.replaceSubrange((page - 1) * 4096 + 8..<(page - 1) * 4096 + 12, with: [0x00, 0x0F, 0x42, 0x40])
+        try damaged.write(to: sandbox.database)
+        let result = try sandbox.runner("run", try sandbox.spec("more"))
+        #expect(result.status == 1 && result.stderr.contains("runner.db is damaged (PRAGMA quick_check:"), "\(result)")
+        #expect(sandbox.contents("runner.db") == damaged)
+    }
+
+    @Test("timestamps edited into nonsense never crash list or compare")
+    func editedTimestamps() throws {
+        let sandbox = try Fixture.sandbox()
+        try sandbox.execute("""
+            DROP TRIGGER runs_timestamps_on_update;
+            UPDATE runs SET finished_at = '2026-02-30T25:00:00.000Z', created_at = '2026-1X-29T04:30:00.000Z' WHERE group_name = 'grid';
+            """)
+        let list = try sandbox.succeed("list", "--format", "csv")
+        #expect(list.stdout.split(separator: "\n").count == 6)
+        let compare = try sandbox.runner("compare", "--group", "grid")
+        #expect(!compare.endedBySignal && (compare.status == 0 || compare.stderr.contains("not a timestamp like")), "\(compare)")
+    }
+
+    @Test("runner run piped into head -1 records what ran, says what it did not start, and exits 141")
+    func closedStandardOutput() throws {
+        let sandbox = try Sandbox()
+        try sandbox.spec("sweep", Spec.small(name: "sweep", points: "200", epochs: "300", seed: "[1, 2, 3, 4, 5, 6]"))
+        let result = try bash("runner run sweep.json 2>stderr.txt | head -1; echo \"status ${PIPESTATUS[0]}\"", in: sandbox)
+        #expect(result.stdout.hasSuffix("status 141\n"), "\(result)")
+        let stderr = String(decoding: sandbox.contents("stderr.txt") ?? Data(), as: UTF8.self)
+        #expect(stderr.hasSuffix("runner: interrupted: its output was closed (SIGPIPE); 4 run(s) not started.\n"), "\(stderr)")
+        let statuses = try sandbox.sqlite("SELECT status FROM runs ORDER BY created_at").map { $0[0] }
+        #expect(statuses == ["completed", "completed"])
+    }
+
+    @Test("with SIGPIPE ignored, a closed progress pipe stops the run, recorded as interrupted, without a crash")
+    func closedStandardErrorWithSIGPIPEIgnored() throws {
+        let sandbox = try Sandbox()
+        try sandbox.spec("long", Spec.small(name: "long", points: "200", epochs: "20000", seed: "[1, 2]"))
+        let result = try bash("(trap '' PIPE; runner run long.json 2>&1 >/dev/null | head -2; echo \"status ${PIPESTATUS[0]}\")", in: sandbox)
+        #expect(result.stdout.hasSuffix("status 141\n") && !result.stdout.contains("Fatal error"), "\(result)")
+        let runs = try sandbox.sqlite("SELECT status, error_message FROM runs")
+        #expect(runs == [["interrupted", "interrupted: its output was closed (SIGPIPE)"]])
+    }
+
+    @Test("query reads PRAGMA journal_mode, takes SQL that starts with a comment, and stops at --timeout")
+    func queryEdges() throws {
+        let sandbox = try Fixture.sandbox()
+        #expect(try sandbox.succeed("query", "PRAGMA journal_mode", "--format", "csv").stdout == "journal_mode\nwal\n")
+        #expect(try sandbox.succeed("query", "-- the count\nSELECT count(*) AS n FROM runs", "--format", "csv").stdout == "n\n5\n")
+        let comment = try sandbox.runner("query", "-- nothing")
+        #expect(comment.status == 1 && comment.stderr.contains("it holds no SQL statement, only blanks or comments"), "\(comment)")
+        let endless = try sandbox.runner("query", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c", "--timeout", "0.3")
+        #expect(endless.status == 1 && endless.stderr.contains("time limit of 0.3 s"), "\(endless)")
+    }
+}
