@@ -54,7 +54,7 @@ struct ConvergenceTests {
         let path = folder.file()
         let older = Migration.bundled.filter { $0.version < 4 }
         let connection = try DatabaseQueue(path: path)
-        try Migrator(migrations: older, path: path).prepare(connection, access: .readWrite)
+        _ = try Migrator(migrations: older, path: path).prepare(connection)
         let curves: [String: [Double]] = ["aaaaaaaa-0000-0000-0000-000000000001": [0.9, 1, 1], "bbbbbbbb-0000-0000-0000-000000000002": [1, 1, 0.9]]
         try connection.write { db in
             for (id, accuracies) in curves {

@@ -59,7 +59,7 @@ public struct RunChoice: Sendable, Equatable {
         if let last {
             try add(store.runs(matching: RunFilter(limit: last)), orElse: .noRuns(path: store.path))
         }
-        named += others.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        named += others.sorted { ($0.createdAt ?? .distantPast, $0.id) < ($1.createdAt ?? .distantPast, $1.id) }
         var seen = Set<String>()
         return named.filter { seen.insert($0.id).inserted }
     }
