@@ -34,8 +34,11 @@ has_status() {  # has_status DB SHORT_ID STATUS
 cat > quick.json <<'SPEC'
 {"name": "quick", "data": {"generator": "moons", "points": 60, "seed": 0}, "training": {"epochs": 5, "seed": [1, 2]}}
 SPEC
+cat > filling.json <<'SPEC'
+{"name": "filling", "data": {"generator": "moons", "points": 100}, "training": {"epochs": 1000000}}
+SPEC
 cat > endless.json <<'SPEC'
-{"name": "endless", "data": {"generator": "moons", "points": 20}, "training": {"epochs": 1000000}}
+{"name": "endless", "data": {"generator": "moons", "points": 5000}, "training": {"epochs": 1000000}}
 SPEC
 
 # Starts an endless run in the background (optionally under a prefix command) and waits for its row.
@@ -49,7 +52,7 @@ start_endless() {  # start_endless DB [PREFIX...]
     done
     echo "the endless run did not start" >&2; return 1
 }
-stop_background() { kill -9 "$background"; wait "$background" 2>/dev/null || true; background=""; }
+stop_background() { kill -9 "$background" 2>/dev/null || true; wait "$background" 2>/dev/null || true; background=""; }
 
 # --- defect 3: a root-owned 644 file in a 755 folder, read as nobody ---------------------------
 mkdir shared && "$runner" run quick.json --db shared/results.db --quiet >/dev/null
@@ -72,7 +75,7 @@ done
 check "  ... and the dead run was left for a writable reader to mark" has_status shared/results.db "$(sqlite3 -readonly shared/results.db "SELECT short_id FROM runs WHERE name = 'endless'")" running
 
 # --- defect 6: a full disk ------------------------------------------------------------------
-mkdir full && mount -t tmpfs -o size=700k tmpfs full && mounted="$work/full"
+mkdir full && mount -t tmpfs -o size=8m tmpfs full && mounted="$work/full"
 "$runner" run quick.json --db full/runs.db --quiet >/dev/null
 start_endless full/runs.db
 dead="$(sqlite3 full/runs.db "SELECT short_id FROM runs WHERE status = 'running'")"
@@ -81,14 +84,14 @@ dd if=/dev/zero of=full/filler bs=4k 2>/dev/null || true   # fills the disk
 check "full disk: runner list answers" "$runner" list --db full/runs.db
 check "full disk: runner show answers" "$runner" show "$dead" --db full/runs.db
 check "full disk: runner query answers" "$runner" query "SELECT count(*) FROM runs" --db full/runs.db
-rm full/filler
-dd if=/dev/zero of=full/filler bs=4k count=100 2>/dev/null || true
-set +e; "$runner" run endless.json --db full/runs.db --quiet >"$work/run.out" 2>&1; code=$?; set -e
+truncate -s -1M full/filler   # room for a run to start, and soon to fill
+set +e; "$runner" run filling.json --db full/runs.db --quiet >"$work/run.out" 2>&1; code=$?; set -e
 check "full disk: a run fails with a clear error, no crash (exit $code)" \
     bash -c "[ $code = 1 ] && grep -q 'database or disk is full' '$work/run.out' && ! grep -q 'Fatal error' '$work/run.out'"
 rm full/filler
 "$runner" list --db full/runs.db >/dev/null
 check "space again: the killed run is marked interrupted" has_status full/runs.db "$dead" interrupted
+echo "info the run that hit the full disk ended as: $(sqlite3 full/runs.db "SELECT status || ' (' || error_message || ')' FROM runs WHERE name = 'filling'")"
 check "space again: no run is left running" bash -c "[ \"\$(sqlite3 full/runs.db \"SELECT count(*) FROM runs WHERE status = 'running'\")\" = 0 ]"
 umount full && mounted=""
 
