@@ -100,14 +100,14 @@ struct RunCommand: ParsableCommand {
             try closing.get()
             return (summary, interruption)
         }
-        report(summary.0, plan: plan, options: options)
+        report(summary.0, plan: plan, interrupted: summary.1.reason != nil)
         if let reason = summary.1.reason {
             note("runner: \(reason); \(summary.0.notStarted) run(s) not started (run the same command again to train them).")
             throw ExitCode(summary.1.signalReceived == SIGPIPE ? 141 : 130)
         }
     }
 
-    private func report(_ summary: ExecutionSummary, plan: RunPlan, options: ExecutionOptions) {
+    private func report(_ summary: ExecutionSummary, plan: RunPlan, interrupted: Bool) {
         if summary.alreadyFinished > 0 {
             note("skipped \(summary.alreadyFinished) run\(summary.alreadyFinished == 1 ? "" : "s") already in \(database.path) (--rerun to train them again)")
         }
@@ -115,7 +115,7 @@ struct RunCommand: ParsableCommand {
             note("skipped \(summary.inProgressElsewhere) run\(summary.inProgressElsewhere == 1 ? "" : "s") being trained right now by another runner process")
         }
         let groups = Set(plan.sweeps.compactMap { $0.first?.group })
-        if groups.count == 1, plan.count > 1, summary.trained > 0 {
+        if groups.count == 1, plan.count > 1, summary.trained > 0, !interrupted {
             note("Compare them: runner compare --group \(shellQuoted(groups.first!))")
         }
     }

@@ -87,10 +87,10 @@ struct CLIHardeningTests {
     func closedStandardOutput() throws {
         let sandbox = try Sandbox()
         try sandbox.spec("sweep", Spec.small(name: "sweep", points: "200", epochs: "300", seed: "[1, 2, 3, 4, 5, 6]"))
-        let result = try bash("runner run sweep.json 2>stderr.txt | head -1; echo \"status ${PIPESTATUS[0]}\"", in: sandbox)
+        let result = try bash("runner run sweep.json --jobs 1 2>stderr.txt | head -1; echo \"status ${PIPESTATUS[0]}\"", in: sandbox)
         #expect(result.stdout.hasSuffix("status 141\n"), "\(result)")
         let stderr = String(decoding: sandbox.contents("stderr.txt") ?? Data(), as: UTF8.self)
-        #expect(stderr.hasSuffix("runner: interrupted: its output was closed (SIGPIPE); 4 run(s) not started.\n"), "\(stderr)")
+        #expect(stderr.hasSuffix("runner: interrupted: its output was closed (SIGPIPE); 4 run(s) not started (run the same command again to train them).\n"), "\(stderr)")
         let statuses = try sandbox.sqlite("SELECT status FROM runs ORDER BY created_at").map { $0[0] }
         #expect(statuses == ["completed", "completed"])
     }
@@ -99,7 +99,7 @@ struct CLIHardeningTests {
     func closedStandardErrorWithSIGPIPEIgnored() throws {
         let sandbox = try Sandbox()
         try sandbox.spec("long", Spec.small(name: "long", points: "200", epochs: "20000", seed: "[1, 2]"))
-        let result = try bash("(trap '' PIPE; runner run long.json 2>&1 >/dev/null | head -2; echo \"status ${PIPESTATUS[0]}\")", in: sandbox)
+        let result = try bash("(trap '' PIPE; runner run long.json --jobs 1 2>&1 >/dev/null | head -2; echo \"status ${PIPESTATUS[0]}\")", in: sandbox)
         #expect(result.stdout.hasSuffix("status 141\n") && !result.stdout.contains("Fatal error"), "\(result)")
         let runs = try sandbox.sqlite("SELECT status, error_message FROM runs")
         #expect(runs == [["interrupted", "interrupted: its output was closed (SIGPIPE)"]])
