@@ -33,6 +33,8 @@ let package = Package(
             name: "RunnerStore",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API, for the one hot loop that binds values itself (epoch inserts).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -224,6 +224,9 @@ UPDATE runs SET converged_at_epoch = (
 );
 
 CREATE TRIGGER epochs_track_convergence AFTER INSERT ON epochs
+-- Only when the value changes (an epoch with no error after one with, or the reverse), so that
+-- the thousands of epochs of a run mostly insert without touching their run's row.
+WHEN (NEW.train_accuracy = 1) <> ((SELECT converged_at_epoch FROM runs WHERE id = NEW.run_id) IS NOT NULL)
 BEGIN
     UPDATE runs
     SET converged_at_epoch = CASE WHEN NEW.train_accuracy = 1 THEN coalesce(converged_at_epoch, NEW.epoch) END

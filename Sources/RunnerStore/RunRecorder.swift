@@ -4,15 +4,16 @@ import GRDB
 /// Records the runs one process trains, through its store's single connection, so that
 /// training never waits on the database.
 ///
-/// Epochs are queued in memory and committed together: every `commitInterval` seconds (or
-/// sooner when many are queued) one transaction inserts every queued epoch of every run and
-/// refreshes the heartbeat of every run in flight. Finishing a run commits its queued epochs
-/// in the same transaction as its weights and status, and `close()` commits the rest.
+/// Epochs and finished runs are queued in memory and committed together by a background
+/// thread: at least every `commitInterval` seconds (at once when a run finishes, sooner when
+/// many epochs are queued) one transaction inserts every queued epoch of every run, writes
+/// the weights, status and final metrics of every finished run after its epochs, and
+/// refreshes the heartbeat of every run in flight. `close()` commits the rest.
 ///
-/// What a crash can lose is therefore bounded: a `kill -9` or a power cut loses at most the
-/// epochs of the last `commitInterval` seconds (and, while another process holds the write
-/// lock, the epochs queued since the wait began); a run whose weights and status were written
-/// lost nothing. Ctrl-C, which lets every run finish its epoch and be recorded, loses nothing.
+/// What a crash can lose is therefore bounded: a `kill -9` or a power cut loses at most what
+/// was queued in the last `commitInterval` seconds (and, while another process holds the
+/// write lock, what was queued since the wait began). Ctrl-C, which lets every run finish its
+/// epoch and be recorded before `close()`, loses nothing.
 ///
 /// While another process holds the write lock the recorder waits as its store's `LockWaiting`
 /// says, and training goes on, queueing its epochs.
@@ -28,15 +29,27 @@ public final class RunRecorder: @unchecked Sendable {
     /// How many queued epochs make `record` wait for a commit, bounding memory during long lock waits.
     private let maximumQueued = 2_000_000
 
+    /// The end of a run, as `finish` was given it.
+    private struct Ending {
+        var id: String
+        var outcome: RunOutcome
+        var metrics: FinalMetrics?
+        var weights: [WeightTensor]
+        var date: Date
+    }
+
     private let condition = NSCondition()
     private var queued: [EpochRecord] = []
+    private var endings: [Ending] = []
     private var inFlight: Set<String> = []
     private var lastCommit = Date()
     private var closing = false
     private var committerDone = false
     private var commitFailure: StoreError?
+    /// Runs whose end could not be written (a run deleted or marked meanwhile): reported by `close()`.
+    private var endingFailures: [StoreError] = []
 
-    /// Starts recording into `store`, with a background thread that commits queued epochs.
+    /// Starts recording into `store`, with a background thread that commits what is queued.
     public init(store: ExperimentStore, commitInterval: TimeInterval = 0.1, heartbeatInterval: TimeInterval = 15) {
         self.store = store
         self.commitInterval = commitInterval
@@ -47,7 +60,7 @@ public final class RunRecorder: @unchecked Sendable {
     }
 
     /// The error of the latest failed background commit, if the next one has not succeeded yet
-    /// (a full disk, say); its epochs stay queued.
+    /// (a full disk, say); what it held stays queued.
     public var failure: StoreError? {
         condition.withLock { commitFailure }
     }
@@ -72,51 +85,82 @@ public final class RunRecorder: @unchecked Sendable {
         }
     }
 
-    /// Ends a running run: its queued epochs, weights, status and final metrics in one transaction.
-    /// See `ExperimentStore.finishRun`.
+    /// Queues the end of a running run — its weights, status and final metrics — to be committed
+    /// at once, after its epochs, without waiting for the commit. See `ExperimentStore.finishRun`;
+    /// a run that can no longer be finished is reported by `close()`.
+    ///
+    /// - Throws: `invalidWeights` when a tensor's shape does not fit; nothing is queued then.
     public func finish(
         id: String, outcome: RunOutcome, metrics: FinalMetrics?, weights: [WeightTensor], at date: Date = Date()
     ) throws(StoreError) {
         for tensor in weights {
             try tensor.validate()
         }
-        try commit { db in try store.finish(id: id, outcome: outcome, metrics: metrics, weights: weights, at: date, db) }
-        condition.withLock { _ = inFlight.remove(id) }
+        condition.withLock {
+            endings.append(Ending(id: id, outcome: outcome, metrics: metrics, weights: weights, date: date))
+            condition.broadcast()
+        }
+    }
+
+    /// Commits everything queued now, and returns once it is written.
+    ///
+    /// - Throws: The commit's error, or the first run whose end could not be written.
+    public func flush() throws(StoreError) {
+        try commit()
+        if let failure = condition.withLock({ endingFailures.first }) { throw failure }
     }
 
     /// Commits everything queued and stops the background thread. Call it once, after the last `finish`.
+    ///
+    /// - Throws: The commit's error, or the first run whose end could not be written.
     public func close() throws(StoreError) {
         condition.withLock {
             closing = true
             condition.broadcast()
             while !committerDone { condition.wait() }
         }
-        try commit { _ in }
+        try flush()
     }
 
-    /// Runs `body` in a write transaction after inserting every queued epoch and refreshing
-    /// the heartbeat of the runs in flight; on failure the epochs go back to the queue.
-    private func commit(_ body: (Database) throws -> Void) throws(StoreError) {
+    /// Writes, in one transaction, every queued epoch, then every queued end of a run, and
+    /// refreshes the heartbeat of the runs in flight; on failure everything goes back to the queue.
+    private func commit() throws(StoreError) {
         var batch: [EpochRecord] = []
+        var ended: [Ending] = []
         do {
             try store.write { db in
-                // Taken once the lock is ours, so epochs that ended during a lock wait join this commit.
+                // Taken once the lock is ours, so what ended during a lock wait joins this commit.
                 let running: Set<String>
-                (batch, running) = condition.withLock {
-                    defer { queued.removeAll(keepingCapacity: true); condition.broadcast() }
-                    return (queued, inFlight)
+                (batch, ended, running) = condition.withLock {
+                    defer {
+                        queued.removeAll(keepingCapacity: true)
+                        endings.removeAll()
+                        condition.broadcast()
+                    }
+                    return (queued, endings, inFlight)
                 }
                 try store.insert(batch, db)
                 try store.touch(running, at: Date(), db)
-                try body(db)
+                for ending in ended {
+                    do {
+                        try db.inSavepoint {
+                            try store.finish(id: ending.id, outcome: ending.outcome, metrics: ending.metrics, weights: ending.weights, at: ending.date, db)
+                            return .commit
+                        }
+                    } catch let error as StoreError {
+                        condition.withLock { endingFailures.append(error) }
+                    }
+                }
             }
             condition.withLock {
                 lastCommit = Date()
                 commitFailure = nil
+                inFlight.subtract(ended.map(\.id))
             }
         } catch {
             condition.withLock {
                 queued.insert(contentsOf: batch, at: 0)
+                endings.insert(contentsOf: ended, at: 0)
                 commitFailure = error
             }
             throw error
@@ -127,17 +171,17 @@ public final class RunRecorder: @unchecked Sendable {
         while true {
             let proceed: Bool = condition.withLock {
                 while !closing {
-                    if queued.isEmpty && inFlight.isEmpty { lastCommit = Date() }
+                    if queued.isEmpty && endings.isEmpty && inFlight.isEmpty { lastCommit = Date() }
                     let wait = queued.isEmpty ? heartbeatInterval : commitInterval
                     let due = lastCommit.addingTimeInterval(commitFailure == nil ? wait : max(wait, 1))
-                    if Date() >= due || queued.count >= eagerCommitSize { return true }
+                    if Date() >= due || queued.count >= eagerCommitSize || (!endings.isEmpty && commitFailure == nil) { return true }
                     _ = condition.wait(until: due)
                 }
                 return false
             }
             guard proceed else { break }
-            // A failure is kept in `failure`; the epochs stay queued for the next try.
-            try? commit { _ in }
+            // A failure is kept in `failure`; what it held stays queued for the next try.
+            try? commit()
         }
         condition.withLock {
             committerDone = true

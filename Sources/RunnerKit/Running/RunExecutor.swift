@@ -152,12 +152,14 @@ public final class RunExecutor: @unchecked Sendable {
         }
     }
 
-    /// Trains one prepared run and records it, claiming it first unless `rerun`.
+    /// Trains one prepared run and records it, claiming it first unless `rerun`; returns once
+    /// the run is written.
     ///
     /// - Returns: Its result, or nil when it was skipped (see `RunRecorder.claim`).
     public func execute(_ job: TrainingJob, rerun: Bool = true, ids: RunIDSpace = .all) throws -> RunResult? {
         guard let identity = try claim(job, rerun: rerun, ids: ids) else { return nil }
         let result = try train(job, identity: identity)
+        try recorder.flush()
         lock.withLock { summary.trained += 1 }
         return result
     }
