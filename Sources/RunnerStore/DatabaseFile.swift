@@ -79,12 +79,14 @@ enum DatabaseFile {
         return permissions.intValue & 0o222 != 0
     }
 
-    /// An SQLite URI that opens `path` as immutable: read without locks, WAL or journal
-    /// files, for a read-only file in a folder where SQLite cannot create them.
-    static func immutableURI(_ path: String) -> String {
+    /// An SQLite URI that opens `path` read-only; `immutable` also reads it without locks, WAL
+    /// or journal files (for a file no process writes, or in a folder where SQLite cannot
+    /// create them).
+    static func readOnlyURI(_ path: String, immutable: Bool) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "?#%")
-        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?mode=ro&immutable=1"
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute)
+            + (immutable ? "?mode=ro&immutable=1" : "?mode=ro")
     }
 }

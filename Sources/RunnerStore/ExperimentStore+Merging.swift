@@ -21,19 +21,18 @@ public struct MergeSummary: Sendable, Equatable {
 }
 
 extension ExperimentStore {
-    /// Checks that `sourcePath` can be merged: a runner database of this schema (not newer,
-    /// not outdated), intact by `PRAGMA integrity_check`, and not this store's own file.
-    /// Reads it read-only and changes nothing.
-    public func checkMergeSource(_ sourcePath: String) throws(StoreError) {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: sourcePath, isDirectory: &isFolder) else { throw .noDatabase(path: sourcePath) }
-        guard !isFolder.boolValue else { throw .notADatabase(path: sourcePath, detail: "it is a folder") }
-        guard URL(fileURLWithPath: sourcePath).resolvingSymlinksInPath().path != URL(fileURLWithPath: path).resolvingSymlinksInPath().path else {
+    /// Checks that `sourcePath` can be merged into the database at `targetPath`: a regular
+    /// file holding a runner database of this schema (not newer, not outdated), intact by
+    /// `PRAGMA integrity_check`, and not the target itself. Reads it read-only and changes
+    /// nothing; call it before opening the target, so that a bad source leaves no trace.
+    public static func checkMergeSource(_ sourcePath: String, into targetPath: String) throws(StoreError) {
+        try DatabaseFile.check(sourcePath, writable: false)
+        guard URL(fileURLWithPath: sourcePath).resolvingSymlinksInPath().path != URL(fileURLWithPath: targetPath).resolvingSymlinksInPath().path else {
             throw .database(path: sourcePath, message: "it is the target database itself; name another --db to merge into")
         }
-        try Self.mapErrors(path: sourcePath) {
+        try mapErrors(path: sourcePath) {
             try DatabaseQueue().writeWithoutTransaction { db in
-                try Self.attach(sourcePath, db) {
+                try attach(sourcePath, db) {
                     let migrator = Migrator(migrations: Migration.bundled, path: sourcePath)
                     let pending = try migrator.pendingMigrations(db, schema: "source")
                     guard pending.count < Migration.bundled.count else {
@@ -53,7 +52,11 @@ extension ExperimentStore {
 
     /// Runs `body` with `path` attached read-only as the schema `source`.
     private static func attach<T>(_ path: String, _ db: Database, _ body: () throws -> T) throws -> T {
-        try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [readOnlyURI(path)])
+        // Without a `-wal` file no process is writing to it: read it as immutable, so that SQLite
+        // creates no `-wal` or `-shm` file beside it either. With one (a shard still training),
+        // read it as a live database.
+        let quiescent = !FileManager.default.fileExists(atPath: path + "-wal")
+        try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [DatabaseFile.readOnlyURI(path, immutable: quiescent)])
         defer { try? db.execute(sql: "DETACH DATABASE source") }
         return try body()
     }
@@ -82,18 +85,6 @@ extension ExperimentStore {
             }
         }
         return summary
-    }
-
-    /// A `file:` URI that opens `path` read-only. Without a `-wal` file no process is writing
-    /// to it, and it is opened as immutable, so that SQLite creates no `-wal` or `-shm` file
-    /// beside it either; with one (a shard still training), it is read as a live database.
-    private static func readOnlyURI(_ path: String) -> String {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "?#%")
-        let quiescent = !FileManager.default.fileExists(atPath: absolute + "-wal")
-        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute)
-            + (quiescent ? "?mode=ro&immutable=1" : "?mode=ro")
     }
 
     private func mergeAttachedSource(_ start: MergeSummary, _ db: Database) throws -> MergeSummary {

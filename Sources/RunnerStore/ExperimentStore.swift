@@ -85,7 +85,7 @@ public final class ExperimentStore: Sendable {
     static func openReader(path: String, lockWaiting: LockWaitingBox) throws(StoreError) -> (DatabaseQueue, canWrite: Bool) {
         var attempts: [(path: String, readOnly: Bool)] = [(path, true)]
         if DatabaseFile.canWrite(path) { attempts.insert((path, false), at: 0) }
-        if DatabaseFile.isEmpty(path + "-wal") { attempts.append((DatabaseFile.immutableURI(path), true)) }
+        if DatabaseFile.isEmpty(path + "-wal") { attempts.append((DatabaseFile.readOnlyURI(path, immutable: true), true)) }
         var lastError: StoreError?
         for attempt in attempts {
             do throws(StoreError) {

@@ -23,12 +23,12 @@ struct MergeCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
+        // Every source is checked before the target is opened, let alone written.
+        for source in sources {
+            try ExperimentStore.checkMergeSource(source, into: database.path)
+        }
         let store = try ExperimentStore(path: database.path)
         defer { store.close() }
-        // Every source is checked before anything is written.
-        for source in sources {
-            try store.checkMergeSource(source)
-        }
         for source in sources {
             let summary = try store.merge(from: source)
             write(describe(summary) + "\n")

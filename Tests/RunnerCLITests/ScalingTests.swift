@@ -136,6 +136,7 @@ struct ScalingTests {
         var damaged = try #require(sandbox.contents("good.db"))
         damaged.replaceSubrange(4096..<7096, with: Data(repeating: 0xA5, count: 3000))
         try damaged.write(to: sandbox.url.appendingPathComponent("damaged.db"))
+        #expect(mkfifo(sandbox.url.appendingPathComponent("pipe.db").path, 0o644) == 0)
         let cases: [(String, String)] = [
             ("missing.db", "no database at missing.db"),
             ("notes.db", "notes.db is not a usable SQLite database"),
@@ -143,6 +144,7 @@ struct ScalingTests {
             ("other-program.db", "other-program.db is not a usable SQLite database"),
             ("runner.db", "it is the target database itself"),
             ("damaged.db", "damaged.db is not a usable SQLite database"),
+            ("pipe.db", "pipe.db is not a usable SQLite database (it is a FIFO"),
         ]
         for (source, message) in cases {
             let result = try sandbox.runner("merge", "good.db", source)
@@ -150,6 +152,9 @@ struct ScalingTests {
             #expect(result.stdout.isEmpty, "good.db is not merged either: \(result.stdout)")
             #expect(sandbox.databaseSnapshot() == target, "\(source): the target is unchanged")
         }
+        // A bad source is found before the target is even created.
+        let fresh = try sandbox.runner("merge", "good.db", "notes.db", "--db", "new.db")
+        #expect(fresh.status != 0 && sandbox.contents("new.db") == nil, "\(fresh)")
     }
 
     @Test("bad --jobs and --shard values are one-line errors and write nothing")
