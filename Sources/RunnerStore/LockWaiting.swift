@@ -4,8 +4,6 @@ import Foundation
 public enum LockWaiting: Sendable {
     /// Wait up to this many seconds, then fail with "database is locked".
     case timeout(TimeInterval)
-    /// Do not wait: fail at once (for best-effort writes such as marking abandoned runs).
-    case noWait
     /// Wait as long as the lock is held, calling `report` after `reportAfter` seconds and
     /// every `reportAfter` seconds after that with the wait so far and, where the system
     /// tells, the process holding the lock.
@@ -107,8 +105,6 @@ final class LockWaitingBox: @unchecked Sendable {
             return (self.policy, waited, report)
         }
         switch policy {
-        case .noWait:
-            return false
         case .timeout(let limit):
             guard waited < limit else { return false }
         case .patient(_, let reporter):

@@ -134,7 +134,8 @@ public final class RunExecutor: @unchecked Sendable {
     private func claimNext(of plan: RunPlan, options: ExecutionOptions, data: DataCache) throws -> (TrainingJob, RunIdentity)? {
         try claiming.withLock {
             while let position = nextPosition() {
-                var job = try TrainingJob(spec: plan[position], data: try data.data(for: plan[position]))
+                let spec = plan[position]
+                var job = try TrainingJob(spec: spec, data: try data.data(for: spec))
                 job.source = plan.source(at: position)
                 if let identity = try claim(job, rerun: options.rerun, ids: options.shard) {
                     return (job, identity)

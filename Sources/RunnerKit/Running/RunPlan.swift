@@ -118,8 +118,8 @@ public struct RunPlan: Sendable {
     /// returns the memory its largest run needs: its points, plus its weights a few times
     /// over (start, trained, the kernel's copy, the stored copy).
     ///
-    /// - Throws: `ExperimentError` naming the run whose data fails, or a run too large
-    ///   for this machine's memory.
+    /// - Throws: `RunPlanError` naming the run whose data fails, or a run too large for
+    ///   this machine's memory.
     private static func checkData(of sweep: SpecSweep) throws(RunPlanError) -> Int {
         var largestData = 0
         var widest = 1
