@@ -67,19 +67,21 @@ struct SlurmCommand: ParsableCommand {
         guard let runner = Bundle.main.executableURL?.resolvingSymlinksInPath().path else {
             throw CLIError("cannot tell where this runner binary is; run it by its full path")
         }
-        let group = plan.sweeps.first?.first?.group ?? "runs"
+        // The group as one word, for the folder and the job name in `#SBATCH` lines.
+        let group = String((plan.sweeps.first?.first?.group ?? "runs").map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
         let job = SlurmJob(
             runner: runner, specs: specs.map(Self.absolute), tasks: tasks, cpusPerTask: cpusPerTask,
             partition: partition, timeLimit: time, account: account,
-            directory: Self.absolute(dir ?? "slurm/\(group.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }.map(String.init).joined())"),
+            directory: Self.absolute(dir ?? "slurm/\(group)"),
             target: Self.absolute(database.path), name: "runner-\(group)")
         try job.write()
+        let size = "\(tasks) task\(tasks == 1 ? "" : "s"), \(plan.count) run\(plan.count == 1 ? "" : "s")"
         if tasks > plan.count {
-            note("runner: the plan has \(plan.count) runs, so \(tasks - plan.count) of the \(tasks) tasks have nothing to train")
+            note("runner: the plan has \(plan.count) run\(plan.count == 1 ? "" : "s"), so \(tasks - plan.count) of the \(tasks) tasks have nothing to train")
         }
         guard submit else {
             write("""
-                wrote \(job.arrayScriptPath) (\(tasks) tasks, \(plan.count) runs)
+                wrote \(job.arrayScriptPath) (\(size))
                 wrote \(job.mergeScriptPath)
                 submit them with:
                   jobid=$(sbatch --parsable \(SlurmJob.quoted(job.arrayScriptPath))) && sbatch --dependency=afterany:$jobid \(SlurmJob.quoted(job.mergeScriptPath))
@@ -90,7 +92,7 @@ struct SlurmCommand: ParsableCommand {
         let array = try Self.sbatch([job.arrayScriptPath])
         let merge = try Self.sbatch(["--dependency=afterany:\(array)", job.mergeScriptPath])
         write("""
-            submitted array job \(array) (\(tasks) tasks, \(plan.count) runs) and merge job \(merge) (after every task)
+            submitted array job \(array) (\(size)) and merge job \(merge) (after every task)
             watch:          squeue -j \(array),\(merge)
             logs:           \(job.logFolder)/
             merge by hand:  \(SlurmJob.quoted(runner)) merge \(SlurmJob.quoted(job.shardFolder))/*.db --db \(SlurmJob.quoted(job.target))
