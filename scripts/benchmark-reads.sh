@@ -53,6 +53,11 @@ INSERT INTO epochs (run_id, epoch, train_loss, train_accuracy, validation_loss, 
     FROM epochs e JOIN map m ON m.old_id = e.run_id;
 INSERT INTO weights (run_id, tensor, row, col, value, bits)
     SELECT m.new_id, w.tensor, w.row, w.col, w.value, w.bits FROM weights w JOIN map m ON m.old_id = w.run_id;
+-- Finished runs are summarized as runner summarizes them (migration 0007).
+INSERT INTO run_epoch_summaries
+    SELECT m.new_id, s.epochs_completed, s.best_validation_accuracy, s.best_validation_epoch,
+           s.lowest_validation_loss, s.lowest_train_loss, s.best_train_accuracy
+    FROM run_epoch_summaries s JOIN map m ON m.old_id = s.run_id;
 SQL
 runs=$(sqlite3 "$db" "SELECT count(*) FROM runs WHERE group_name = 'bench'")
 last=$(sqlite3 "$db" "SELECT short_id FROM runs ORDER BY created_at DESC LIMIT 1")

@@ -227,54 +227,59 @@ struct SpecJSONReader {
 
     /// Appends the bytes from `start` to the current index, which must be valid UTF-8:
     /// otherwise the error points at the first invalid byte.
-    private mutating func appendText(from start: Int, to scalars: inout String.UnicodeScalarView) throws(SpecJSONSyntaxError) {
+    private mutating func appendText(from start: Int, to text: inout String) throws(SpecJSONSyntaxError) {
+        guard start < index else { return }
+        // Validating the whole run at once is the fast path; a file that is not UTF-8 is
+        // then read scalar by scalar to point at the first bad byte.
+        let valid = bytes.withUnsafeBufferPointer { buffer in
+            let run = UnsafeBufferPointer(rebasing: buffer[start..<index])
+            // ASCII, as nearly every spec is, needs no validation.
+            return run.allSatisfy { $0 < 0x80 } ? String(decoding: run, as: UTF8.self) : String(validating: run, as: UTF8.self)
+        }
+        if let valid {
+            text += valid
+            return
+        }
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes[start..<index].makeIterator()
         var offset = start
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let encoded):
-                scalars.append(Unicode.UTF8.decode(encoded))
-                offset += encoded.count
-            case .emptyInput:
-                return
-            case .error:
-                index = offset
-                throw error("invalid UTF-8 byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) inside a string; save the file as UTF-8")
-            }
+        while case .valid(let encoded) = parser.parseScalar(from: &iterator) {
+            offset += encoded.count
         }
+        index = offset
+        throw error("invalid UTF-8 byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) inside a string; save the file as UTF-8")
     }
 
     private mutating func string() throws(SpecJSONSyntaxError) -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
+        var text = ""
         var runStart = index
         while true {
             guard index < bytes.count else { throw error("unexpected end of file inside a string; expected a closing '\"'") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                try appendText(from: runStart, to: &scalars)
+                try appendText(from: runStart, to: &text)
                 index += 1
-                return String(scalars)
+                return text
             }
             if byte < 0x20 {
                 throw error(byte == 0x0A ? "line break inside a string; close the string on the same line (or write \\n)" : "control character inside a string; escape it")
             }
             if byte != UInt8(ascii: "\\") { index += 1; continue }
-            try appendText(from: runStart, to: &scalars)
+            try appendText(from: runStart, to: &text)
             index += 1
             guard index < bytes.count else { throw error("unexpected end of file after '\\'") }
             let escape = bytes[index]
             index += 1
             switch escape {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "\""): text.unicodeScalars.append("\"")
+            case UInt8(ascii: "\\"): text.unicodeScalars.append("\\")
+            case UInt8(ascii: "/"): text.unicodeScalars.append("/")
+            case UInt8(ascii: "b"): text.unicodeScalars.append("\u{08}")
+            case UInt8(ascii: "f"): text.unicodeScalars.append("\u{0C}")
+            case UInt8(ascii: "n"): text.unicodeScalars.append("\n")
+            case UInt8(ascii: "r"): text.unicodeScalars.append("\r")
+            case UInt8(ascii: "t"): text.unicodeScalars.append("\t")
             case UInt8(ascii: "u"):
                 var code = try hexQuad()
                 if (0xD800..<0xDC00).contains(code), bytes[index...].starts(with: Array("\\u".utf8)) {
@@ -284,7 +289,7 @@ struct SpecJSONReader {
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 }
                 guard let scalar = Unicode.Scalar(code) else { throw error("a \\u escape is an unpaired surrogate") }
-                scalars.append(scalar)
+                text.unicodeScalars.append(scalar)
             default:
                 index -= 1
                 throw error("invalid escape in a string; valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX")

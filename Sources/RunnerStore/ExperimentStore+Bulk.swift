@@ -10,10 +10,6 @@ public struct RunComparisonFacts: Sendable, Equatable {
     public var trainingDataID: String?
     /// The stored validation points (`validation_data_id`), if any.
     public var validationDataID: String?
-    /// The lowest training loss of any epoch.
-    public var bestTrainLoss: Double?
-    /// The highest training accuracy of any epoch.
-    public var bestTrainAccuracy: Double?
 }
 
 extension ExperimentStore {
@@ -26,16 +22,13 @@ extension ExperimentStore {
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let chunk = Array(ids[start..<min(ids.count, start + 500)])
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT r.id, r.spec_json, r.spec_hash, r.training_data_id, r.validation_data_id,
-                           (SELECT min(e.train_loss) FROM epochs e WHERE e.run_id = r.id) AS best_train_loss,
-                           (SELECT max(e.train_accuracy) FROM epochs e WHERE e.run_id = r.id) AS best_train_accuracy
-                    FROM runs r WHERE r.id IN (\(databaseQuestionMarks(count: chunk.count)))
+                    SELECT id, spec_json, spec_hash, training_data_id, validation_data_id
+                    FROM runs WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))
                     """, arguments: StatementArguments(chunk))
                 while let row = try rows.next() {
                     facts[row["id"]] = RunComparisonFacts(
                         specJSON: row["spec_json"], specHash: row["spec_hash"],
-                        trainingDataID: row["training_data_id"], validationDataID: row["validation_data_id"],
-                        bestTrainLoss: row["best_train_loss"], bestTrainAccuracy: row["best_train_accuracy"])
+                        trainingDataID: row["training_data_id"], validationDataID: row["validation_data_id"])
                 }
             }
             return facts

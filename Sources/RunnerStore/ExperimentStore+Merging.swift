@@ -150,6 +150,9 @@ extension ExperimentStore {
             try db.execute(sql: """
                 INSERT OR IGNORE INTO main.run_tags (\(tagColumns)) SELECT \(tagColumns) FROM source.run_tags WHERE run_id = ?
                 """, arguments: [id])
+            // Copying its epochs dropped the run's row of `run_epoch_summaries`; writing its
+            // status (unchanged) has the trigger of migration 0007 summarize it again.
+            try db.execute(sql: "UPDATE main.runs SET status = status WHERE id = ? AND status <> 'running'", arguments: [id])
         }
         return summary
     }

@@ -34,6 +34,10 @@ public struct RunSummary: Sendable, Equatable {
     public var bestValidationEpoch: Int?
     /// Lowest validation loss of any epoch (`lowest_validation_loss`).
     public var lowestValidationLoss: Double?
+    /// Lowest training loss of any epoch (`lowest_train_loss`).
+    public var lowestTrainLoss: Double?
+    /// Highest training accuracy of any epoch (`best_train_accuracy`).
+    public var bestTrainAccuracy: Double?
     /// Number of recorded epochs (`epochs_completed`).
     public var epochsCompleted: Int
     /// Seconds from start to finish, or to the last heartbeat while running (`duration_seconds`);
@@ -72,6 +76,8 @@ extension RunSummary: FetchableRecord, TableRecord {
         bestValidationAccuracy = row["best_validation_accuracy"]
         bestValidationEpoch = row["best_validation_epoch"]
         lowestValidationLoss = row["lowest_validation_loss"]
+        lowestTrainLoss = row["lowest_train_loss"]
+        bestTrainAccuracy = row["best_train_accuracy"]
         epochsCompleted = row["epochs_completed"]
         durationSeconds = row["duration_seconds"]
         divergedAtEpoch = row["diverged_at_epoch"]

@@ -17,12 +17,24 @@ public enum Timestamp {
             Int32(milliseconds - milliseconds.floorDivided(by: 1000) * 1000))
     }
 
+    /// The store's format, with a 0 for each digit.
+    private static let layout = Array("0000-00-00T00:00:00.000Z".utf8)
+
     /// The instant written as `text`, or nil when it is not in the store's format.
     static func date(from text: String) -> Date? {
-        let fields = text.split(whereSeparator: { "-T:.Z".contains($0) })
-        let numbers = fields.compactMap { Int32($0) }
-        guard text.utf8.count == 24, text.hasSuffix("Z"), fields.count == 7, numbers.count == 7
-        else { return nil }
+        guard text.utf8.count == layout.count else { return nil }
+        var numbers: [Int32] = []
+        var number: Int32 = 0
+        for (byte, expected) in zip(text.utf8, layout) {
+            if expected == UInt8(ascii: "0") {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                number = number * 10 + Int32(byte - UInt8(ascii: "0"))
+            } else {
+                guard byte == expected else { return nil }
+                numbers.append(number)
+                number = 0
+            }
+        }
         var parts = tm()
         parts.tm_year = numbers[0] - 1900
         parts.tm_mon = numbers[1] - 1

@@ -121,6 +121,10 @@ struct ScalingTests {
         let update = try sandbox.succeed("merge", "shard.db", "--db", "target.db")
         #expect(update.stdout.contains("shard.db: 0 added, 1 updated, 11 unchanged"), "\(update.stdout)")
         #expect(try sandbox.fingerprints(file: "target.db") == sandbox.fingerprints(file: "shard.db"))
+        // Every finished run is summarized (migration 0007), the updated one with its 8 epochs.
+        let summaries = "SELECT * FROM run_epoch_summaries ORDER BY run_id"
+        #expect(try sandbox.sqlite(summaries, file: "target.db") == sandbox.sqlite(summaries, file: "shard.db"))
+        #expect(try sandbox.sqlite("SELECT count(*), sum(epochs_completed) FROM run_epoch_summaries", file: "target.db") == [["12", "96"]])
     }
 
     @Test("bad sources are refused before anything is written")

@@ -8,9 +8,9 @@ import RunnerStore
 /// run's resolved spec (see `RunSettings`). Metrics come from each run's
 /// epochs: final values, the best values over all epochs, and the epoch of the
 /// best validation accuracy.
-public struct Comparison {
+public struct Comparison: Sendable {
     /// One run with its settings and the metrics derived from its epochs.
-    public struct Entry {
+    public struct Entry: Sendable {
         /// The run as `run_summary` shows it.
         public var summary: RunSummary
         /// The settings of its resolved spec.
@@ -46,19 +46,19 @@ public struct Comparison {
     public let spansGroups: Bool
 
     /// Reads the spec and the best epochs of each of `runs`, in a few queries
-    /// however many runs there are.
+    /// however many runs there are, and their specs on every core.
     public init(store: ExperimentStore, runs: [RunSummary]) throws(StoreError) {
         let facts = try store.comparisonFacts(of: runs.map(\.id))
         let tags = try store.tags(ofRuns: runs.map(\.id))
-        entries = runs.map { run in
+        entries = runs.concurrentMap { run in
             let fact = facts[run.id]
             return Entry(
                 summary: run,
                 settings: RunSettings(
                     specJSON: fact?.specJSON ?? "{}", trainingDataID: fact?.trainingDataID, validationDataID: fact?.validationDataID),
                 experimentKey: [fact?.specHash, fact?.trainingDataID, fact?.validationDataID],
-                bestTrainLoss: fact?.bestTrainLoss,
-                bestTrainAccuracy: fact?.bestTrainAccuracy,
+                bestTrainLoss: run.lowestTrainLoss,
+                bestTrainAccuracy: run.bestTrainAccuracy,
                 bestValidationLoss: run.lowestValidationLoss,
                 bestValidationAccuracy: run.bestValidationAccuracy,
                 bestValidationEpoch: run.bestValidationEpoch,
@@ -96,7 +96,8 @@ public struct Comparison {
             "train_loss", "train_acc", "val_loss", "val_acc",
             "best_train_loss", "best_train_acc", "best_val_loss", "best_val_acc", "best_epoch", "converged", "seconds",
         ]
-        let rows = entries.enumerated().map { index, entry -> [Cell] in
+        let rows = Array(entries.indices).concurrentMap { index -> [Cell] in
+            let entry = entries[index]
             let run = entry.summary
             return [Cell(run.shortID), Cell(run.name)] + (spansGroups ? [Cell(run.groupName ?? "")] : [])
                 + (tagged ? [RunListing.tagsCell(entry.tags)] : [])

@@ -122,7 +122,7 @@ public struct RunDetails {
                 [
                     Cell(String(epoch.epoch), isNumber: true), .number(epoch.trainLoss, Format.metric),
                     .number(epoch.trainAccuracy, Format.accuracy), .number(epoch.validationLoss, Format.metric),
-                    .number(epoch.validationAccuracy, Format.accuracy), .number(epoch.elapsedSeconds) { String(format: "%.3f", $0) },
+                    .number(epoch.validationAccuracy, Format.accuracy), .number(epoch.elapsedSeconds) { Format.printf("%.3f", $0) },
                 ]
             })
         return "Epochs\n" + table.rendered(as: .table) + note
@@ -150,6 +150,6 @@ public struct RunDetails {
     }
 
     private static func weight(_ value: Double) -> String {
-        abs(value) < 1e5 || !value.isFinite ? String(format: "% .5f", value) : String(format: "% .4e", value)
+        abs(value) < 1e5 || !value.isFinite ? Format.printf("% .5f", value) : Format.printf("% .4e", value)
     }
 }

@@ -23,7 +23,7 @@ public struct GradientCheckJob {
             headers: ["weights"] + tensors + ["points", "near_kinks", "verdict"],
             rows: reports.map { stage, report in
                 [Cell(stage)]
-                    + report.largestRelativeError.map { .number($0.error) { String(format: "%.2e", $0) } }
+                    + report.largestRelativeError.map { .number($0.error) { Format.printf("%.2e", $0) } }
                     + [Cell(String(report.pointsUsed), isNumber: true), Cell(String(report.pointsNearKinks), isNumber: true),
                        Cell(report.pointsUsed == 0 ? "no points" : report.passed() ? "ok" : "CHECK")]
             })
@@ -48,9 +48,9 @@ public struct GradientCheckJob {
                 default: "[\(offset)]"
                 }
                 return [
-                    Cell(name), Cell(position), .number(analytic[p]) { String(format: "% .10f", $0) },
-                    .number(numeric[p]) { String(format: "% .10f", $0) },
-                    .number(abs(analytic[p] - numeric[p])) { String(format: "%.1e", $0) },
+                    Cell(name), Cell(position), .number(analytic[p]) { Format.printf("% .10f", $0) },
+                    .number(numeric[p]) { Format.printf("% .10f", $0) },
+                    .number(abs(analytic[p] - numeric[p])) { Format.printf("%.1e", $0) },
                 ]
             }
         }
