@@ -29,12 +29,12 @@ extension ExperimentStore {
     public func claimRun(_ run: NewRun, at requestedDate: Date = Date(), ids: RunIDSpace = .all) throws(StoreError) -> RunClaim {
         let data = try prepareData(of: run)
         return try write { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, short_id, status, host, pid, pid_namespace, started_at, heartbeat_at FROM runs
                 WHERE spec_hash = ? AND training_data_id IS ? AND validation_data_id IS ?
                   AND status IN ('completed', 'diverged', 'running')
                 ORDER BY status <> 'completed', created_at
-                """, arguments: [sha256Hex(run.specJSON), data.training?.id, data.validation?.id])
+                """), arguments: [sha256Hex(run.specJSON), data.training?.id, data.validation?.id])
             for row in rows {
                 let identity = RunIdentity(id: row["id"], shortID: row["short_id"])
                 guard row["status"] as String == RunStatus.running.rawValue else { return .finished(identity) }
@@ -57,14 +57,14 @@ extension ExperimentStore {
         at requestedDate: Date, ids: RunIDSpace, _ db: Database
     ) throws -> RunIdentity {
         var date = requestedDate
-        if let newest = try String.fetchOne(db, sql: "SELECT max(created_at) FROM runs").flatMap(Timestamp.date(from:)),
+        if let newest = try String.fetchOne(db.cachedStatement(sql: "SELECT max(created_at) FROM runs")).flatMap(Timestamp.date(from:)),
            Timestamp.string(from: date) <= Timestamp.string(from: newest) {
             date = newest.addingTimeInterval(0.0015)  // lands in the next millisecond whatever the rounding
         }
         var id: String
         repeat {
             id = ids.randomID()
-        } while try Run.filter(Column("short_id") == String(id.prefix(8))).fetchCount(db) > 0
+        } while try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE short_id = ?)"), arguments: [String(id.prefix(8))])!
         let record = Run(
             id: id, shortID: String(id.prefix(8)), name: run.name, groupName: run.groupName,
             status: .running, createdAt: date, startedAt: date, finishedAt: nil, heartbeatAt: date,
@@ -120,10 +120,15 @@ extension ExperimentStore {
             bind(5, epoch.validationLoss)
             bind(6, epoch.validationAccuracy)
             bind(7, epoch.elapsedSeconds)
-            let code = sqlite3_step(statement)
-            guard code == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
+            try step(statement, db)
+        }
+    }
+
+    /// Runs an insert prepared and bound through the C API; SQLite's error becomes a `DatabaseError`.
+    private func step(_ statement: SQLiteStatement, _ db: Database) throws {
+        let code = sqlite3_step(statement)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
     }
 
@@ -154,7 +159,7 @@ extension ExperimentStore {
 
     /// `finishRun` inside the caller's transaction; `weights` must be valid.
     func finish(id: String, outcome: RunOutcome, metrics: FinalMetrics?, weights: [WeightTensor], at date: Date, _ db: Database) throws {
-        guard var run = try Run.fetchOne(db, key: id) else {
+        guard var run = try Run.fetchOne(db.cachedStatement(sql: "SELECT * FROM runs WHERE id = ?"), arguments: [id]) else {
             throw StoreError.runNotFound(reference: id)
         }
         // A run another host's reader took for abandoned (its heartbeat looked stale) is
@@ -203,17 +208,26 @@ extension ExperimentStore {
     }
 
     /// Stores each value twice: as `value` for people (NULL for NaN) and as `bits`, exact.
+    /// Bound through SQLite's C API, as epochs are: a run of h = 100 has 401 numbers.
     private func insert(_ weights: [WeightTensor], runID: String, _ db: Database) throws {
-        let statement = try db.makeStatement(sql: """
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO weights (run_id, tensor, row, col, value, bits) VALUES (?, ?, ?, ?, ?, ?)
-            """)
+            """).sqliteStatement
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         for tensor in weights {
             for (index, value) in tensor.values.enumerated() {
                 let cell = tensor.cell(of: index)
-                try statement.execute(arguments: [
-                    runID, tensor.name, cell.row, cell.col,
-                    value.isNaN ? nil : value, Int64(bitPattern: value.bitPattern),
-                ])
+                sqlite3_reset(statement)
+                _ = runID.withCString { sqlite3_bind_text(statement, 1, $0, -1, SQLITE_TRANSIENT) }
+                _ = tensor.name.rawValue.withCString { sqlite3_bind_text(statement, 2, $0, -1, SQLITE_TRANSIENT) }
+                sqlite3_bind_int64(statement, 3, Int64(cell.row))
+                sqlite3_bind_int64(statement, 4, Int64(cell.col))
+                if value.isNaN { sqlite3_bind_null(statement, 5) } else { sqlite3_bind_double(statement, 5, value) }
+                sqlite3_bind_int64(statement, 6, Int64(bitPattern: value.bitPattern))
+                try step(statement, db)
             }
         }
     }

@@ -84,7 +84,7 @@ extension ExperimentStore {
     /// Inserts `prepared` unless the same points are already stored; returns its id.
     func insert(_ prepared: PreparedDataset, _ db: Database) throws -> String {
         let (dataset, id) = (prepared.dataset, prepared.id)
-        guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM datasets WHERE id = ?)", arguments: [id])! else {
+        guard try !Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM datasets WHERE id = ?)"), arguments: [id])! else {
             return id
         }
         try db.execute(sql: "INSERT INTO datasets (id, dimension, points) VALUES (?, ?, ?)",

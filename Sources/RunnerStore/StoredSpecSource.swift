@@ -37,11 +37,10 @@ extension ExperimentStore {
     /// Inserts `source` unless it is stored already; returns its id.
     func insert(_ source: StoredSpecSource, _ db: Database) throws -> String {
         let id = source.id
-        try db.execute(
-            sql: """
-                INSERT INTO spec_sources (id, path, text, overrides, git_commit, git_dirty) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO NOTHING
-                """,
+        try db.cachedStatement(sql: """
+            INSERT INTO spec_sources (id, path, text, overrides, git_commit, git_dirty) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO NOTHING
+            """).execute(
             arguments: [id, source.path, source.text, source.overridesJSON, source.gitCommit, source.gitDirty])
         return id
     }
