@@ -88,10 +88,14 @@ truncate -s -1M full/filler   # room for a run to start, and soon to fill
 set +e; "$runner" run filling.json --db full/runs.db --quiet >"$work/run.out" 2>&1; code=$?; set -e
 check "full disk: a run fails with a clear error, no crash (exit $code)" \
     bash -c "[ $code = 1 ] && grep -q 'database or disk is full' '$work/run.out' && ! grep -q 'Fatal error' '$work/run.out'"
+filling="$(sqlite3 full/runs.db "SELECT short_id FROM runs WHERE name = 'filling'")"
+check "  ... and is recorded failed at once, the disk still full" has_status full/runs.db "$filling" failed
+check "  ... with the reason and the first epoch not written" \
+    bash -c "sqlite3 full/runs.db \"SELECT error_message FROM runs WHERE short_id = '$filling'\" | grep -Eq '^disk full: database or disk is full while writing epoch [0-9]+$'"
+check "  ... as its summary line says" grep -q "^$filling  filling  failed " "$work/run.out"
 rm full/filler
 "$runner" list --db full/runs.db >/dev/null
 check "space again: the killed run is marked interrupted" has_status full/runs.db "$dead" interrupted
-echo "info the run that hit the full disk ended as: $(sqlite3 full/runs.db "SELECT status || ' (' || error_message || ')' FROM runs WHERE name = 'filling'")"
 check "space again: no run is left running" bash -c "[ \"\$(sqlite3 full/runs.db \"SELECT count(*) FROM runs WHERE status = 'running'\")\" = 0 ]"
 umount full && mounted=""
 

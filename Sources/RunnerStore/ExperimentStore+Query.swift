@@ -51,8 +51,15 @@ extension ExperimentStore {
                 try statement.setArguments(StatementArguments(parameters.mapValues(Self.bindingValue)))
                 try columns(statement.columnNames)
                 let rows = try Row.fetchCursor(statement)
-                while let next = try rows.next() {
-                    guard try row(next.databaseValues.map(QueryValue.init)) else { break }
+                // Each value straight from the statement, into one reused array, without building GRDB's rows.
+                var values: [QueryValue] = []
+                values.reserveCapacity(statement.columnCount)
+                while try rows.next() != nil {
+                    values.removeAll(keepingCapacity: true)
+                    for index in 0..<Int32(statement.columnCount) {
+                        values.append(QueryValue(DatabaseValue(sqliteStatement: statement.sqliteStatement, index: index)))
+                    }
+                    guard try row(values) else { break }
                 }
             }
         }

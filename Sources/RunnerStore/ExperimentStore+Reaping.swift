@@ -36,8 +36,8 @@ extension ExperimentStore {
                 try connection.writeWithoutTransaction { db in
                     var marked: [String] = []
                     try db.inTransaction(.immediate) {
-                        // A run may have finished between the read and the write: interrupt() checks again.
-                        marked = try abandoned.filter { try interrupt($0.id, reason: $0.reason, at: now, db) }.map(\.id)
+                        // A run may have finished between the read and the write: end() checks again.
+                        marked = try abandoned.filter { try end($0.id, as: .interrupted, reason: $0.reason, at: now, db) }.map(\.id)
                         return .commit
                     }
                     return marked

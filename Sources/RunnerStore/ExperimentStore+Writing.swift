@@ -39,7 +39,7 @@ extension ExperimentStore {
                 let identity = RunIdentity(id: row["id"], shortID: row["short_id"])
                 guard row["status"] as String == RunStatus.running.rawValue else { return .finished(identity) }
                 if let reason = Self.abandonment(of: row, heartbeatTimeout: 600, now: requestedDate) {
-                    _ = try interrupt(identity.id, reason: reason, at: requestedDate, db)
+                    _ = try end(identity.id, as: .interrupted, reason: reason, at: requestedDate, db)
                 } else {
                     return .inProgress(identity, TrainingProcess(host: row["host"], pid: row["pid"], pidNamespace: row["pid_namespace"]))
                 }
@@ -191,19 +191,31 @@ extension ExperimentStore {
         try insert(weights, runID: id, db)
     }
 
-    /// Sets `interrupted` on `runID` if it is running; whether it was.
-    func interrupt(_ runID: String, reason: String?, at date: Date, _ db: Database) throws -> Bool {
+    /// Marks each running run of `reasons` (ids to error messages) `failed` with its message,
+    /// in one transaction that changes only their rows: after a full disk refused a run's
+    /// epochs, this small write usually still goes through.
+    func markFailed(_ reasons: [String: String], at date: Date = Date()) throws(StoreError) {
+        try write { db in
+            for (id, reason) in reasons {
+                _ = try end(id, as: .failed, reason: reason, at: date, db)
+            }
+        }
+    }
+
+    /// Sets `status` (`interrupted` or `failed`) and `reason` on `runID` if it is running,
+    /// with the metrics of its last recorded epoch as its final ones; whether it was running.
+    func end(_ runID: String, as status: RunStatus, reason: String?, at date: Date, _ db: Database) throws -> Bool {
         let stamp = Timestamp.string(from: date)
         try db.execute(
             sql: """
-                UPDATE runs SET status = 'interrupted', finished_at = ?, heartbeat_at = ?, error_message = ?,
+                UPDATE runs SET status = ?, finished_at = ?, heartbeat_at = ?, error_message = ?,
                     -- the metrics of its last recorded epoch, if any, as its final ones
                     (final_train_loss, final_train_accuracy, final_validation_loss, final_validation_accuracy) = (
                         SELECT train_loss, train_accuracy, validation_loss, validation_accuracy
                         FROM epochs WHERE run_id = runs.id ORDER BY epoch DESC LIMIT 1)
                 WHERE id = ? AND status = 'running'
                 """,
-            arguments: [stamp, stamp, reason, runID])
+            arguments: [status.rawValue, stamp, stamp, reason, runID])
         return db.changesCount > 0
     }
 

@@ -178,6 +178,8 @@ public final class ExperimentStore: Sendable {
                 throw .notADatabase(path: path, detail: error.message ?? "\(error.resultCode)")
             case .SQLITE_READONLY, .SQLITE_PERM:
                 throw .readOnlyFile(path: path)
+            case .SQLITE_FULL:
+                throw .diskFull(path: path)
             default:
                 throw .database(path: path, message: error.message ?? "\(error)")
             }

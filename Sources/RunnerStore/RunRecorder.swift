@@ -15,6 +15,12 @@ import GRDB
 /// write lock, what was queued since the wait began). Ctrl-C, which lets every run finish its
 /// epoch and be recorded before `close()`, loses nothing.
 ///
+/// When a commit fails (a full disk, say), what it held stays queued and is tried again about
+/// every second; `writeFailure(of:)` says why. Should the last commit in `close()` fail
+/// too, the runs it would have ended are recorded `failed` with that reason by a small write,
+/// for which the recorder holds a little disk space in reserve, and their queued epochs are
+/// given up.
+///
 /// While another process holds the write lock the recorder waits as its store's `LockWaiting`
 /// says, and training goes on, queueing its epochs.
 public final class RunRecorder: @unchecked Sendable {
@@ -48,12 +54,15 @@ public final class RunRecorder: @unchecked Sendable {
     private var commitFailure: StoreError?
     /// Runs whose end could not be written (a run deleted or marked meanwhile): reported by `close()`.
     private var endingFailures: [StoreError] = []
+    /// Room for the write that records runs as failed after a full disk: a few pages per run.
+    private let reserve: SpaceReserve
 
     /// Starts recording into `store`, with a background thread that commits what is queued.
     public init(store: ExperimentStore, commitInterval: TimeInterval = 0.1, heartbeatInterval: TimeInterval = 15) {
         self.store = store
         self.commitInterval = commitInterval
         self.heartbeatInterval = heartbeatInterval
+        reserve = SpaceReserve(nextTo: store.path, bytes: 256 << 10)
         let thread = Thread { [self] in commitLoop() }
         thread.name = "RunRecorder"
         thread.start()
@@ -63,6 +72,24 @@ public final class RunRecorder: @unchecked Sendable {
     /// (a full disk, say); what it held stays queued.
     public var failure: StoreError? {
         condition.withLock { commitFailure }
+    }
+
+    /// Why the runs' writes fail, for a run stopped by it: the latest failed commit's error and
+    /// the first epoch of `runID` it could not write ("disk full: database or disk is full
+    /// while writing epoch 12"); nil while commits succeed.
+    public func writeFailure(of runID: String) -> String? {
+        condition.withLock { commitFailure.map { failureReason($0, runID: runID) } }
+    }
+
+    /// `writeFailure(of:)` for `error`; call it holding `condition`.
+    private func failureReason(_ error: StoreError, runID: String) -> String {
+        let cause = switch error {
+        case .diskFull: "disk full: database or disk is full"
+        case let .database(_, message): "database error: \(message)"
+        default: "\(error)"
+        }
+        let unwritten = queued.first { $0.runID == runID }.map { "epoch \($0.epoch)" } ?? "its final weights and status"
+        return "\(cause) while writing \(unwritten)"
     }
 
     /// Claims `run` (see `ExperimentStore.claimRun`), or starts it regardless when `rerun`.
@@ -112,14 +139,46 @@ public final class RunRecorder: @unchecked Sendable {
 
     /// Commits everything queued and stops the background thread. Call it once, after the last `finish`.
     ///
-    /// - Throws: The commit's error, or the first run whose end could not be written.
+    /// Should that commit fail, every run it would have ended is recorded `failed` with
+    /// `writeFailure(of:)` as its message, and the commit's error is thrown.
+    ///
+    /// - Throws: The commit's error, the first run whose end could not be written, or
+    ///   `runsNotRecorded` when not even the runs' failure could be written.
     public func close() throws(StoreError) {
         condition.withLock {
             closing = true
             condition.broadcast()
             while !committerDone { condition.wait() }
         }
-        try flush()
+        do throws(StoreError) {
+            try flush()
+        } catch {
+            if let failure = self.failure { try recordFailedRuns(cause: failure) }
+            throw error
+        }
+    }
+
+    /// Records every run not ended in the store as `failed` because of `cause`, giving up
+    /// what is queued, in one small write made after releasing the reserve.
+    ///
+    /// - Throws: `runsNotRecorded` when even that write fails.
+    private func recordFailedRuns(cause: StoreError) throws(StoreError) {
+        let reasons = condition.withLock {
+            Dictionary(uniqueKeysWithValues: inFlight.map { ($0, failureReason(cause, runID: $0)) })
+        }
+        guard !reasons.isEmpty else { return }
+        reserve.release()
+        do throws(StoreError) {
+            try store.markFailed(reasons)
+        } catch {
+            let why = if case .diskFull = error { "database or disk is full" } else { "\(error)" }
+            throw .runsNotRecorded(path: store.path, shortIDs: reasons.keys.map { String($0.prefix(8)) }.sorted(), cause: why)
+        }
+        condition.withLock {
+            queued.removeAll()
+            endings.removeAll()
+            inFlight.removeAll()
+        }
     }
 
     /// Writes, in one transaction, every queued epoch, then every queued end of a run, and

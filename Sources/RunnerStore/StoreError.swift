@@ -42,6 +42,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidWeights(tensor: TensorName, reason: String)
     /// Points that cannot be stored (or a stored data set that no longer reads back).
     case invalidDataset(reason: String)
+    /// SQLite could not write: the disk (or the file's quota) is full.
+    case diskFull(path: String)
+    /// After a failed write, not even the small write that marks runs `failed` went through;
+    /// they stay `running` until a reader marks them abandoned.
+    case runsNotRecorded(path: String, shortIDs: [String], cause: String)
     /// Any other SQLite failure.
     case database(path: String, message: String)
 
@@ -89,6 +94,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "invalid weights for \(tensor.rawValue): \(reason)"
         case let .invalidDataset(reason):
             "invalid data set: \(reason)"
+        case let .diskFull(path):
+            "cannot write to \(path): database or disk is full; free space on its disk, then try again"
+        case let .runsNotRecorded(path, shortIDs, cause):
+            "could not record \(shortIDs.count == 1 ? "run" : "runs") \(shortIDs.joined(separator: ", ")) as failed in \(path) (\(cause)); "
+                + "once the file can be written again (free space on its disk), `runner list` shows \(shortIDs.count == 1 ? "it" : "them") as interrupted (abandoned), and the same command trains \(shortIDs.count == 1 ? "it" : "them") again"
         case let .database(path, message):
             "database error in \(path): \(message)"
         }

@@ -72,7 +72,7 @@ struct QueryCommand: ParsableCommand {
         try store.query(statement, parameters: bindings, timeout: timeout) { columns in
             rows = RowStream(headers: columns, format: output.format) { Console.write($0) }
         } row: { values in
-            rows!.append(values.map(\.cell))
+            rows!.append(values.map { $0.cell })
         }
         rows?.finish()
     }

@@ -57,8 +57,9 @@ struct RerunCommand: ParsableCommand {
         // Every epoch already handed to the recorder is committed, even after a failure.
         let closing = Result { try recorder.close() }
         progress.clear()
-        try outcome.get()
+        // What could not be recorded comes first: it says what to do about the runs.
         try closing.get()
+        try outcome.get()
         if let reason = interruption.reason {
             note("runner: \(reason); \(jobs.count - trained) run(s) not started.")
             throw ExitCode(130)

@@ -96,8 +96,9 @@ struct RunCommand: ParsableCommand {
             // Every epoch already handed to the recorder is committed, even after a failure.
             let closing = Result { try recorder.close() }
             progress.clear()
-            let summary = try outcome.get()
+            // What could not be recorded comes first: it says what to do about the runs.
             try closing.get()
+            let summary = try outcome.get()
             return (summary, interruption)
         }
         report(summary.0, plan: plan, interrupted: summary.1.reason != nil)

@@ -30,6 +30,20 @@ struct TableRenderingTests {
         #expect(table.rendered(as: .markdown) == "| id |  lr | note |\n|:----|----:|:-----|\n| a  | 0.1 |      |\n| bb |   2 | ok   |\n")
     }
 
+    @Test("widths and trailing spaces count characters, not bytes: accents, CRLF, emoji, a prefix mark")
+    func characters() {
+        // "e" + combining acute is one character, "\r\n" too, and U+0600 (a prefix mark) takes
+        // the space after it into its character: that space stays, the ones after it go.
+        let rows: [[Cell]] = [
+            [Cell("e\u{301}"), Cell("a\r\n"), Cell("👩‍👩‍👧")],
+            [Cell("é "), Cell("b"), Cell("\u{600}  ")],
+            [Cell("x"), Cell("c"), Cell("")],
+        ]
+        let table = Table(headers: ["h", "cr", "f"], rows: rows)
+        #expect(table.rendered(as: .table) == "h  cr f\n-- -- --\ne\u{301}  a\r\n 👩‍👩‍👧\né  b  \u{600} \nx  c\n")
+        #expect(table.rendered(as: .markdown).hasSuffix("| x  | c  |    |\n"))
+    }
+
     @Test("fitted to a terminal: names are shortened, then left out; numbers never change")
     func fitted() {
         let name = "practical-sweep hidden=100 learning_rate=0.002 seed=3"

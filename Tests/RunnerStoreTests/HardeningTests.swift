@@ -214,4 +214,75 @@ struct HardeningTests {
         }
         #expect(seen == [1, 2, 3, 4, 5])
     }
+
+    /// A recorder whose run recorded `epochs` epochs, all committed.
+    private func recorderWithRun(in folder: TemporaryFolder, epochs: Int) throws -> (RunRecorder, RunIdentity) {
+        let recorder = RunRecorder(store: try ExperimentStore(path: folder.file()))
+        guard case .started(let run) = try recorder.claim(sampleRun(), rerun: true) else { throw StoreError.runNotFound(reference: "new run") }
+        for epoch in 1...epochs { recorder.record(sampleEpoch(epoch, runID: run.id)) }
+        try recorder.flush()
+        return (recorder, run)
+    }
+
+    @Test("a run whose epochs a full disk refuses is recorded failed, with the first epoch it lost")
+    func fullDiskFailsTheRun() throws {
+        // Given a run with 10 epochs written, on a file that may not grow any more (as on a full disk)
+        let folder = TemporaryFolder()
+        let (recorder, run) = try recorderWithRun(in: folder, epochs: 10)
+        try recorder.store.connection.inDatabase { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count")!
+            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+        }
+        // When it goes on for 5,000 epochs and completes
+        for epoch in 11...5_000 { recorder.record(sampleEpoch(epoch, runID: run.id)) }
+        try recorder.finish(id: run.id, outcome: .completed, metrics: nil, weights: [])
+        // Then closing reports the full disk
+        let error = #expect(throws: StoreError.self) { try recorder.close() }
+        #expect(error == .diskFull(path: folder.file()))
+        #expect(error?.description.contains("database or disk is full; free space on its disk") == true)
+        // And the run is failed, with why and from which epoch, keeping the epochs written before
+        let reader = try ExperimentStore(path: folder.file(), access: .readOnly)
+        let stored = try reader.run(run.id)
+        #expect(stored.status == .failed)
+        #expect(stored.errorMessage == "disk full: database or disk is full while writing epoch 11")
+        #expect(stored.finalTrainLoss == sampleEpoch(10, runID: run.id).trainLoss)
+        #expect(try reader.epochs(of: run.id).count == 10)
+    }
+
+    @Test("the disk space a recorder holds in reserve leaves no file behind")
+    func reserveLeavesNoFile() throws {
+        // Given a store
+        let folder = TemporaryFolder()
+        let store = try ExperimentStore(path: folder.file())
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        // When a recorder holds its reserve, and after it closes
+        let recorder = RunRecorder(store: store)
+        let holding = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        try recorder.close()
+        // Then the folder holds the database's files alone
+        #expect(holding == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == before)
+    }
+
+    @Test("when not even the failure can be written, closing names the runs and what to do")
+    func unrecordableFailure() throws {
+        // Given a run with 3 epochs written, on a connection that can no longer write at all
+        let folder = TemporaryFolder()
+        let (recorder, run) = try recorderWithRun(in: folder, epochs: 3)
+        try recorder.store.connection.inDatabase { try $0.execute(sql: "PRAGMA query_only = 1") }
+        // When it records more and closes
+        recorder.record(sampleEpoch(4, runID: run.id))
+        let error = #expect(throws: StoreError.self) { try recorder.close() }
+        // Then the error names the run, the cause, and what happens next
+        guard case let .runsNotRecorded(path, shortIDs, cause) = error else {
+            Issue.record("expected runsNotRecorded, got \(String(describing: error))")
+            return
+        }
+        #expect(path == folder.file() && shortIDs == [run.shortID])
+        #expect(cause.contains("cannot write to"))
+        #expect(error?.description.contains("could not record run \(run.shortID) as failed") == true)
+        #expect(error?.description.contains("`runner list` shows it as interrupted (abandoned)") == true)
+        // And the run is still running, as a reader will find it
+        #expect(try ExperimentStore(path: folder.file(), access: .readOnly).run(run.id).status == .running)
+    }
 }

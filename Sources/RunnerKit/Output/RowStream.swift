@@ -8,6 +8,8 @@ public final class RowStream {
     private let headers: [String]
     private let format: OutputFormat
     private let output: (String) -> Bool
+    /// The headers as JSON strings, for JSON.
+    private let keys: [String]
     /// Rows of a text or Markdown table not written yet.
     private var heldRows: [[Cell]] = []
     /// The column widths the first block of a table set, once it is written.
@@ -15,14 +17,15 @@ public final class RowStream {
     /// How many rows of a table are rendered together.
     static let tableBlock = 1_000
     private var rowCount = 0
-    /// Text not yet handed to `output`: rows go out in blocks of about 64 kB, not one write each.
-    private var pending = ""
+    /// UTF-8 text not yet handed to `output`: rows go out in blocks of about 64 kB, not one write each.
+    private var pending: [UInt8] = []
 
     /// `output` writes text and returns false once nobody reads it any more.
     public init(headers: [String], format: OutputFormat, output: @escaping (String) -> Bool) {
         self.headers = headers
         self.format = format
         self.output = output
+        keys = format == .json ? headers.map(Table.jsonString) : []
     }
 
     /// Adds a row; false when the output is closed and further rows would be lost.
@@ -30,47 +33,46 @@ public final class RowStream {
         defer { rowCount += 1 }
         switch format {
         case .csv:
-            if rowCount == 0 { pending += Table.csvLine(headers) + "\n" }
-            pending += Table.csvLine(row.map(\.machineText)) + "\n"
+            if rowCount == 0 { Table.appendCSVLine(headers, to: &pending) }
+            Table.appendCSVLine(row, to: &pending)
         case .json:
-            pending += (rowCount == 0 ? "[\n" : ",\n") + Table.jsonObject(headers: headers, row: row)
+            pending.append(rowCount == 0 ? "[\n" : ",\n")
+            Table.appendJSONObject(keys: keys, row: row, to: &pending)
         case .table, .markdown:
             heldRows.append(row)
-            if heldRows.count == Self.tableBlock { pending += tableBlockText() }
+            if heldRows.count == Self.tableBlock { appendTableBlock() }
         }
-        return pending.utf8.count < 1 << 16 || flush()
+        return pending.count < 1 << 16 || flush()
     }
 
     /// Writes what is still to come: the closing bracket, or the whole table.
     public func finish() {
         switch format {
         case .csv:
-            if rowCount == 0 { pending += Table.csvLine(headers) + "\n" }
+            if rowCount == 0 { Table.appendCSVLine(headers, to: &pending) }
         case .json:
-            pending += rowCount == 0 ? "[]\n" : "\n]\n"
+            pending.append(rowCount == 0 ? "[]\n" : "\n]\n")
         case .table, .markdown:
-            if widths == nil || !heldRows.isEmpty { pending += tableBlockText() }
+            if widths == nil || !heldRows.isEmpty { appendTableBlock() }
         }
         _ = flush()
     }
 
-    /// The held rows as lines of the table: with its header for the first block; later
-    /// blocks get headers padded to the first block's widths, so that their columns line
-    /// up, and leave out the header lines.
-    private func tableBlockText() -> String {
+    /// Appends the held rows as lines of the table: with its header for the first block;
+    /// later blocks are laid out at least as wide as the first, so that their columns line up.
+    private func appendTableBlock() {
         defer { heldRows.removeAll(keepingCapacity: true) }
-        guard let widths else {
-            widths = headers.indices.map { column in heldRows.reduce(headers[column].count) { max($0, $1[column].text.count) } }
-            return Table(headers: headers, rows: heldRows).rendered(as: format)
+        let layout = TextLayout(minimumWidths: widths ?? headers.map(\.count), rows: heldRows, markdown: format == .markdown)
+        if widths == nil {
+            layout.appendHeader(headers, to: &pending)
+            widths = layout.widths
         }
-        let padded = zip(headers, widths).map { $0 + String(repeating: " ", count: max(0, $1 - $0.count)) }
-        let lines = Table(headers: padded, rows: heldRows).rendered(as: format).split(separator: "\n", omittingEmptySubsequences: false)
-        return lines.dropFirst(2).joined(separator: "\n")
+        layout.appendLines(to: &pending)
     }
 
     /// Hands the pending text to `output`; whether it was taken.
     private func flush() -> Bool {
-        defer { pending = "" }
-        return pending.isEmpty || output(pending)
+        defer { pending.removeAll(keepingCapacity: true) }
+        return pending.isEmpty || output(String(decoding: pending, as: UTF8.self))
     }
 }

@@ -69,45 +69,16 @@ public struct Table: Equatable, Sendable {
     /// GitHub-flavoured pipe table; number columns are right-aligned. Lines
     /// carry no trailing spaces.
     private func textTable(markdown: Bool) -> String {
-        let numeric = headers.indices.map { column in
-            rows.contains { $0[column].isNumber } && rows.allSatisfy { $0[column].isNumber || $0[column].isEmpty }
-        }
-        let widths = columnWidths
-        var output = ""
-        func line(_ texts: [String]) {
-            let cells = zip(texts, headers.indices).map { text, column in
-                let padding = String(repeating: " ", count: widths[column] - text.count)
-                return numeric[column] ? padding + text : text + padding
-            }
-            if markdown {
-                output += "| " + cells.joined(separator: " | ") + " |\n"
-            } else {
-                let joined = cells.joined(separator: " ")
-                var end = joined.endIndex
-                while end > joined.startIndex, joined[joined.index(before: end)] == " " { end = joined.index(before: end) }
-                output += joined[..<end] + "\n"
-            }
-        }
-        line(headers)
-        if markdown {
-            output += "|" + headers.indices.map { column in
-                let dashes = String(repeating: "-", count: max(widths[column], 3) + 1)
-                return numeric[column] ? dashes + ":" : ":" + dashes
-            }.joined(separator: "|") + "|\n"
-        } else {
-            output += widths.map { String(repeating: "-", count: $0) }.joined(separator: " ") + "\n"
-        }
-        for row in rows {
-            line(row.map(\.text))
-        }
-        return output
+        let layout = TextLayout(minimumWidths: headers.map(\.count), rows: rows, markdown: markdown)
+        var output: [UInt8] = []
+        layout.appendHeader(headers, to: &output)
+        layout.appendLines(to: &output)
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The width of each column as `rendered(as: .table)` prints it.
     private var columnWidths: [Int] {
-        headers.indices.map { column in
-            rows.reduce(headers[column].count) { max($0, $1[column].text.count) }
-        }
+        TextLayout(minimumWidths: headers.map(\.count), rows: rows, markdown: false).widths
     }
 
     /// The table narrowed to at most `width` characters a line where it can be:
@@ -135,31 +106,75 @@ public struct Table: Equatable, Sendable {
     }
 
     private func csv() -> String {
-        ([headers] + rows.map { $0.map(\.machineText) }).map(Self.csvLine).joined(separator: "\n") + "\n"
+        var output: [UInt8] = []
+        Self.appendCSVLine(headers, to: &output)
+        for row in rows {
+            Self.appendCSVLine(row, to: &output)
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
-    /// One CSV line (without its newline) of `fields`, quoted where needed.
-    static func csvLine(_ fields: [String]) -> String {
-        fields.map(csvField).joined(separator: ",")
+    /// Appends the CSV line of `fields`, quoted where needed, and its newline.
+    static func appendCSVLine(_ fields: [String], to output: inout [UInt8]) {
+        appendCSVLine(count: fields.count, field: { fields[$0] }, to: &output)
     }
 
-    private static func csvField(_ text: String) -> String {
-        // Plain ASCII without a comma, quote or line break is most fields: checked byte by byte.
-        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: "\"") }
-        guard !plain, text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// Appends the CSV line of a row's full values (`machineText`).
+    static func appendCSVLine(_ row: [Cell], to output: inout [UInt8]) {
+        appendCSVLine(count: row.count, field: { row[$0].machineText }, to: &output)
+    }
+
+    private static func appendCSVLine(count: Int, field: (Int) -> String, to output: inout [UInt8]) {
+        for index in 0..<count {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            let text = field(index)
+            // Plain ASCII without a comma, quote or line break is most fields: checked byte by byte.
+            let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: "\"") }
+            if plain || !text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) {
+                output.append(text)
+            } else {
+                output.append("\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+            }
+        }
+        output.append(UInt8(ascii: "\n"))
     }
 
     private func json() -> String {
-        let objects = rows.map { Self.jsonObject(headers: headers, row: $0) }
-        return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+        guard !rows.isEmpty else { return "[]\n" }
+        let keys = headers.map(Self.jsonString)
+        var output: [UInt8] = []
+        for (index, row) in rows.enumerated() {
+            output.append(index == 0 ? "[\n" : ",\n")
+            Self.appendJSONObject(keys: keys, row: row, to: &output)
+        }
+        output.append("\n]\n")
+        return String(decoding: output, as: UTF8.self)
     }
 
-    /// One row as an indented JSON object, without separator or newline.
-    static func jsonObject(headers: [String], row: [Cell]) -> String {
-        "  {" + zip(headers, row).map { header, cell in
-            "\(quoted(header)): \(cell.isEmpty ? "null" : cell.isNumber && isJSONNumber(cell.machineText) ? cell.machineText : quoted(cell.machineText))"
-        }.joined(separator: ", ") + "}"
+    /// Appends one row as an indented JSON object, without separator or newline; `keys` are
+    /// the headers as JSON strings.
+    static func appendJSONObject(keys: [String], row: [Cell], to output: inout [UInt8]) {
+        output.append("  {")
+        for (index, cell) in row.enumerated() {
+            if index > 0 { output.append(", ") }
+            output.append(keys[index])
+            output.append(": ")
+            output.append(cell.isEmpty ? "null" : cell.isNumber && isJSONNumber(cell.machineText) ? cell.machineText : jsonString(cell.machineText))
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+
+    /// `text` as a JSON string: as `quoted` writes it, without its escaping pass when there is nothing to escape.
+    static func jsonString(_ text: String) -> String {
+        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        return plain ? "\"" + text + "\"" : quoted(text)
+    }
+}
+
+extension [UInt8] {
+    /// Appends the UTF-8 bytes of `text`.
+    mutating func append(_ text: String) {
+        append(contentsOf: text.utf8)
     }
 }
 
@@ -167,6 +182,101 @@ public struct Table: Equatable, Sendable {
 /// infinity or NaN, so "inf", "-inf" and "nan" (a diverged loss, `1e999` in a
 /// query) are written as strings instead of making the document invalid.
 func isJSONNumber(_ text: String) -> Bool {
-    guard let value = Double(text), value.isFinite else { return false }
-    return text.allSatisfy { $0.isNumber || "+-.eE".contains($0) }
+    // Double reads ASCII digits only, so checking bytes is checking characters.
+    text.utf8.allSatisfy { (0x30...0x39).contains($0) || "+-.eE".utf8.contains($0) } && Double(text)?.isFinite == true
+}
+
+/// A block of rows laid out as a text table or Markdown: each column as wide as its widest
+/// cell (in characters), and right-aligned when it holds numbers (and no text but empty cells).
+struct TextLayout {
+    let rows: [[Cell]]
+    let widths: [Int]
+    let numeric: [Bool]
+    let markdown: Bool
+    /// The width of each cell of `rows`, row by row.
+    private let cellWidths: [Int]
+
+    /// The layout of `rows`, whose columns are at least `minimumWidths` wide.
+    init(minimumWidths: [Int], rows: [[Cell]], markdown: Bool) {
+        var widths = minimumWidths
+        var cellWidths: [Int] = []
+        cellWidths.reserveCapacity(rows.count * widths.count)
+        for row in rows {
+            for (column, cell) in row.enumerated() {
+                let width = cell.text.count
+                cellWidths.append(width)
+                widths[column] = max(widths[column], width)
+            }
+        }
+        numeric = minimumWidths.indices.map { column in
+            rows.contains { $0[column].isNumber } && rows.allSatisfy { $0[column].isNumber || $0[column].isEmpty }
+        }
+        (self.rows, self.widths, self.cellWidths, self.markdown) = (rows, widths, cellWidths, markdown)
+    }
+
+    /// Appends the header line and the rule under it.
+    func appendHeader(_ headers: [String], to output: inout [UInt8]) {
+        appendLine(count: headers.count, text: { headers[$0] }, width: { headers[$0].count }, to: &output)
+        if markdown {
+            output.append("|" + zip(widths, numeric).map { width, numeric in
+                let dashes = String(repeating: "-", count: max(width, 3) + 1)
+                return numeric ? dashes + ":" : ":" + dashes
+            }.joined(separator: "|") + "|\n")
+        } else {
+            output.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: " ") + "\n")
+        }
+    }
+
+    /// Appends a line for each row.
+    func appendLines(to output: inout [UInt8]) {
+        for (index, row) in rows.enumerated() {
+            let first = index * row.count
+            appendLine(count: row.count, text: { row[$0].text }, width: { cellWidths[first + $0] }, to: &output)
+        }
+    }
+
+    /// Appends one line of texts, padded to the widths; a text table's line without its trailing spaces.
+    private func appendLine(count: Int, text: (Int) -> String, width: (Int) -> Int, to output: inout [UInt8]) {
+        let start = output.count
+        if markdown { output.append("| ") }
+        for column in 0..<count {
+            if column > 0 { output.append(markdown ? " | " : " ") }
+            let text = text(column)
+            let padding = widths[column] - width(column)
+            if numeric[column] { Self.appendSpaces(padding, to: &output) }
+            output.append(text)
+            if !numeric[column] { Self.appendSpaces(padding, to: &output) }
+        }
+        if markdown {
+            output.append(" |")
+        } else {
+            Self.trimTrailingSpaces(from: start, of: &output)
+        }
+        output.append(UInt8(ascii: "\n"))
+    }
+
+    /// Removes the spaces that end the line starting at `start`, as characters: a space after
+    /// an ASCII character stands alone, but one after other text may belong to the character
+    /// before it (a prefix mark), and is kept with it.
+    private static func trimTrailingSpaces(from start: Int, of output: inout [UInt8]) {
+        while output.count > start, output[output.count - 1] == UInt8(ascii: " ") {
+            guard output.count - 1 == start || output[output.count - 2] < 0x80 else {
+                var line = String(decoding: output[start...], as: UTF8.self)
+                while line.last == " " { line.removeLast() }
+                output.replaceSubrange(start..., with: line.utf8)
+                return
+            }
+            output.removeLast()
+        }
+    }
+
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
+    private static func appendSpaces(_ count: Int, to output: inout [UInt8]) {
+        var left = count
+        while left > 0 {
+            output.append(contentsOf: spaces[..<min(left, spaces.count)])
+            left -= spaces.count
+        }
+    }
 }

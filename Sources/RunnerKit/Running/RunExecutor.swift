@@ -200,7 +200,8 @@ public final class RunExecutor: @unchecked Sendable {
         }
         let outcome: RunOutcome = switch result.outcome {
         case .completed: .completed
-        case .stopped: .interrupted(reason: interruption?.reason ?? stopReason)
+        case .stopped: recorder.writeFailure(of: identity.id).map { .failed(message: $0) }
+            ?? .interrupted(reason: interruption?.reason ?? otherRunFailure.map { "stopped because another run failed: \($0)" })
         case .diverged(let epoch): .diverged(atEpoch: epoch)
         }
         let last = result.epochs.last
@@ -218,16 +219,14 @@ public final class RunExecutor: @unchecked Sendable {
     }
 
     /// Whether runs in flight should stop after their epoch: a signal, another run's failure,
-    /// or a database that keeps refusing writes.
+    /// or a database that refuses writes (such a run is recorded `failed`).
     private var shouldStop: Bool {
-        interruption?.signalReceived != nil || stopReason != nil
+        interruption?.signalReceived != nil || otherRunFailure != nil || recorder.failure != nil
     }
 
-    /// Why runs stop other than by a signal, if they do.
-    private var stopReason: String? {
-        if let error = lock.withLock({ failure }) { return "stopped because another run failed: \(error)" }
-        if let error = recorder.failure { return "stopped because the database refused writes: \(error)" }
-        return nil
+    /// The error that stopped another run, if one did.
+    private var otherRunFailure: (any Error)? {
+        lock.withLock { failure }
     }
 
     private func newRun(for job: TrainingJob) -> NewRun {
