@@ -94,14 +94,29 @@ extension ExperimentStore {
         try write { db in try touch([runID], at: date, db) }
     }
 
-    /// Inserts epoch rows with one prepared statement, binding values through SQLite's C API:
-    /// a training process logs tens of thousands of epochs a second, and building GRDB's
-    /// `StatementArguments` for each row cost more than SQLite's own work.
+    /// Inserts epoch rows, binding values through SQLite's C API: a training process logs
+    /// tens of thousands of epochs a second, and building GRDB's `StatementArguments` for each
+    /// row cost more than SQLite's own work. Up to `epochRowsPerInsert` rows go in one
+    /// statement: SQLite's work to start and end a statement (a statement journal, since
+    /// triggers fire) cost as much as inserting a row.
     func insert(_ epochs: [EpochRecord], _ db: Database) throws {
-        guard !epochs.isEmpty else { return }
+        var rest = epochs[...]
+        while !rest.isEmpty {
+            let rows = rest.count >= Self.epochRowsPerInsert ? Self.epochRowsPerInsert : 1
+            try insert(rest.prefix(rows), db)
+            rest = rest.dropFirst(rows)
+        }
+    }
+
+    /// Epoch rows per statement of a multi-row insert.
+    private static let epochRowsPerInsert = 64
+
+    /// Inserts `epochs` with one statement of as many rows, prepared once per size.
+    private func insert(_ epochs: ArraySlice<EpochRecord>, _ db: Database) throws {
+        let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: epochs.count).joined(separator: ", ")
         let statement = try db.cachedStatement(sql: """
             INSERT INTO epochs (run_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy, elapsed_seconds)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            VALUES \(rows)
             """).sqliteStatement
         defer {
             sqlite3_reset(statement)
@@ -111,17 +126,17 @@ extension ExperimentStore {
         func bind(_ index: Int32, _ value: Double?) {
             if let value, !value.isNaN { sqlite3_bind_double(statement, index, value) } else { sqlite3_bind_null(statement, index) }
         }
-        for epoch in epochs {
-            sqlite3_reset(statement)
-            _ = epoch.runID.withCString { sqlite3_bind_text(statement, 1, $0, -1, SQLITE_TRANSIENT) }
-            sqlite3_bind_int64(statement, 2, Int64(epoch.epoch))
-            bind(3, epoch.trainLoss)
-            bind(4, epoch.trainAccuracy)
-            bind(5, epoch.validationLoss)
-            bind(6, epoch.validationAccuracy)
-            bind(7, epoch.elapsedSeconds)
-            try step(statement, db)
+        for (row, epoch) in epochs.enumerated() {
+            let first = Int32(row * 7)
+            _ = epoch.runID.withCString { sqlite3_bind_text(statement, first + 1, $0, -1, SQLITE_TRANSIENT) }
+            sqlite3_bind_int64(statement, first + 2, Int64(epoch.epoch))
+            bind(first + 3, epoch.trainLoss)
+            bind(first + 4, epoch.trainAccuracy)
+            bind(first + 5, epoch.validationLoss)
+            bind(first + 6, epoch.validationAccuracy)
+            bind(first + 7, epoch.elapsedSeconds)
         }
+        try step(statement, db)
     }
 
     /// Runs an insert prepared and bound through the C API; SQLite's error becomes a `DatabaseError`.
@@ -187,7 +202,11 @@ extension ExperimentStore {
         case let .failed(message):
             run.errorMessage = message
         }
-        try run.update(db)
+        // Only what changed: rewriting every column would rewrite the entries of every index on `runs`.
+        try run.update(db, columns: [
+            "status", "error_message", "finished_at", "heartbeat_at", "diverged_at_epoch",
+            "final_train_loss", "final_train_accuracy", "final_validation_loss", "final_validation_accuracy",
+        ])
         try insert(weights, runID: id, db)
     }
 

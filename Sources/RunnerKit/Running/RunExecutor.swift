@@ -107,10 +107,22 @@ public final class RunExecutor: @unchecked Sendable {
             let worker = Thread { [self] in
                 defer { finished.leave() }
                 do {
-                    while let (job, identity) = try claimNext(of: plan, options: options, data: data) {
-                        let result = try train(job, identity: identity)
+                    var next = try claimNext(of: plan, options: options, data: data)
+                    while let (job, identity) = next {
+                        let trained = train(job, identity: identity)
                         lock.withLock { summary.trained += 1 }
-                        progress.runFinished(identity.shortID) { onResult(result) }
+                        // Reported first: a closed output (SIGPIPE) then stops the plan before
+                        // another run is claimed.
+                        progress.runFinished(identity.shortID) { onResult(trained.result) }
+                        // The next run is claimed before this one's end is queued: a claim waits
+                        // for any commit in progress, and the end is committed at once.
+                        do {
+                            next = try claimNext(of: plan, options: options, data: data)
+                        } catch {
+                            try? record(trained)
+                            throw error
+                        }
+                        try record(trained)
                     }
                 } catch {
                     lock.withLock { if failure == nil { failure = error } }
@@ -159,10 +171,11 @@ public final class RunExecutor: @unchecked Sendable {
     /// - Returns: Its result, or nil when it was skipped (see `RunRecorder.claim`).
     public func execute(_ job: TrainingJob, rerun: Bool = true, ids: RunIDSpace = .all) throws -> RunResult? {
         guard let identity = try claim(job, rerun: rerun, ids: ids) else { return nil }
-        let result = try train(job, identity: identity)
+        let trained = train(job, identity: identity)
+        try record(trained)
         try recorder.flush()
         lock.withLock { summary.trained += 1 }
-        return result
+        return trained.result
     }
 
     /// Claims `job` in the store; nil, counted, when it is skipped.
@@ -179,8 +192,17 @@ public final class RunExecutor: @unchecked Sendable {
         return nil
     }
 
-    /// Trains a claimed run and finishes it in the store.
-    private func train(_ job: TrainingJob, identity: RunIdentity) throws -> RunResult {
+    /// A run trained to its end, the end not yet queued for the store.
+    private struct TrainedRun {
+        var result: RunResult
+        var outcome: RunOutcome
+        var metrics: FinalMetrics?
+        var weights: [WeightTensor]
+        var ended = Date()
+    }
+
+    /// Trains a claimed run, its epochs queued for the store as they end.
+    private func train(_ job: TrainingJob, identity: RunIdentity) -> TrainedRun {
         let spec = job.spec
         progress.runStarted(RunProgress(shortID: identity.shortID, name: spec.runName, epochs: spec.training.epochs))
         let clock = ContinuousClock()
@@ -205,17 +227,23 @@ public final class RunExecutor: @unchecked Sendable {
         case .diverged(let epoch): .diverged(atEpoch: epoch)
         }
         let last = result.epochs.last
-        try recorder.finish(
-            id: identity.id, outcome: outcome,
+        let divergedAt: Int? = if case .diverged(let epoch) = result.outcome { epoch } else { nil }
+        return TrainedRun(
+            result: RunResult(
+                identity: identity, name: spec.runName, status: outcome.status, epochsCompleted: result.epochs.count,
+                finalEpoch: last, divergedAtEpoch: divergedAt, seconds: elapsed()),
+            outcome: outcome,
             metrics: last.map {
                 FinalMetrics(trainLoss: $0.training.loss, trainAccuracy: $0.training.accuracy,
                              validationLoss: $0.validation?.loss, validationAccuracy: $0.validation?.accuracy)
             },
             weights: result.parameters.tensors.map(WeightTensor.init))
-        let divergedAt: Int? = if case .diverged(let epoch) = result.outcome { epoch } else { nil }
-        return RunResult(
-            identity: identity, name: spec.runName, status: outcome.status, epochsCompleted: result.epochs.count,
-            finalEpoch: last, divergedAtEpoch: divergedAt, seconds: elapsed())
+    }
+
+    /// Queues the end of a trained run (weights, status, final metrics) for the store.
+    private func record(_ trained: TrainedRun) throws {
+        try recorder.finish(
+            id: trained.result.identity.id, outcome: trained.outcome, metrics: trained.metrics, weights: trained.weights, at: trained.ended)
     }
 
     /// Whether runs in flight should stop after their epoch: a signal, another run's failure,
