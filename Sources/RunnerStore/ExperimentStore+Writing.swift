@@ -5,6 +5,16 @@ import GRDBSQLite
 /// SQLite copies the bound text before `sqlite3_bind_text` returns.
 private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+/// Binds `text` to parameter `index` of `statement`.
+private func bindText(_ statement: SQLiteStatement, _ index: Int32, _ text: String) {
+    _ = text.withCString { sqlite3_bind_text(statement, index, $0, -1, SQLITE_TRANSIENT) }
+}
+
+/// Binds `value` to parameter `index` of `statement`; nil and NaN, which SQLite cannot store, as NULL.
+private func bindReal(_ statement: SQLiteStatement, _ index: Int32, _ value: Double?) {
+    if let value, !value.isNaN { sqlite3_bind_double(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+}
+
 extension ExperimentStore {
     /// Inserts a new run with status `running` and returns its ids.
     ///
@@ -94,56 +104,53 @@ extension ExperimentStore {
         try write { db in try touch([runID], at: date, db) }
     }
 
-    /// Inserts epoch rows, binding values through SQLite's C API: a training process logs
-    /// tens of thousands of epochs a second, and building GRDB's `StatementArguments` for each
-    /// row cost more than SQLite's own work. Up to `epochRowsPerInsert` rows go in one
-    /// statement: SQLite's work to start and end a statement (a statement journal, since
-    /// triggers fire) cost as much as inserting a row.
+    /// Inserts epoch rows (see `insertRows`): a training process logs tens of thousands of
+    /// epochs a second.
     func insert(_ epochs: [EpochRecord], _ db: Database) throws {
-        var rest = epochs[...]
-        while !rest.isEmpty {
-            let rows = rest.count >= Self.epochRowsPerInsert ? Self.epochRowsPerInsert : 1
-            try insert(rest.prefix(rows), db)
-            rest = rest.dropFirst(rows)
+        let columns = ["run_id", "epoch", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "elapsed_seconds"]
+        try insertRows(epochs.count, into: "epochs", columns: columns, db) { statement, row, first in
+            let epoch = epochs[row]
+            bindText(statement, first, epoch.runID)
+            sqlite3_bind_int64(statement, first + 1, Int64(epoch.epoch))
+            bindReal(statement, first + 2, epoch.trainLoss)
+            bindReal(statement, first + 3, epoch.trainAccuracy)
+            bindReal(statement, first + 4, epoch.validationLoss)
+            bindReal(statement, first + 5, epoch.validationAccuracy)
+            bindReal(statement, first + 6, epoch.elapsedSeconds)
         }
     }
 
-    /// Epoch rows per statement of a multi-row insert.
-    private static let epochRowsPerInsert = 64
+    /// Rows per statement of a multi-row insert.
+    private static let rowsPerInsert = 64
 
-    /// Inserts `epochs` with one statement of as many rows, prepared once per size.
-    private func insert(_ epochs: ArraySlice<EpochRecord>, _ db: Database) throws {
-        let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: epochs.count).joined(separator: ", ")
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO epochs (run_id, epoch, train_loss, train_accuracy, validation_loss, validation_accuracy, elapsed_seconds)
-            VALUES \(rows)
-            """).sqliteStatement
-        defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-        }
-        // NaN, which SQLite cannot store, is bound as NULL.
-        func bind(_ index: Int32, _ value: Double?) {
-            if let value, !value.isNaN { sqlite3_bind_double(statement, index, value) } else { sqlite3_bind_null(statement, index) }
-        }
-        for (row, epoch) in epochs.enumerated() {
-            let first = Int32(row * 7)
-            _ = epoch.runID.withCString { sqlite3_bind_text(statement, first + 1, $0, -1, SQLITE_TRANSIENT) }
-            sqlite3_bind_int64(statement, first + 2, Int64(epoch.epoch))
-            bind(first + 3, epoch.trainLoss)
-            bind(first + 4, epoch.trainAccuracy)
-            bind(first + 5, epoch.validationLoss)
-            bind(first + 6, epoch.validationAccuracy)
-            bind(first + 7, epoch.elapsedSeconds)
-        }
-        try step(statement, db)
-    }
-
-    /// Runs an insert prepared and bound through the C API; SQLite's error becomes a `DatabaseError`.
-    private func step(_ statement: SQLiteStatement, _ db: Database) throws {
-        let code = sqlite3_step(statement)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    /// Inserts `count` rows into `columns` of `table`, binding their values through SQLite's C
+    /// API (building GRDB's `StatementArguments` for each row cost more than SQLite's own work):
+    /// `bind` binds row `row` from parameter `first` (1-based) on. Rows go `rowsPerInsert` to a
+    /// statement, prepared once per size: SQLite's work to start and end a statement (with a
+    /// statement journal, as triggers fire) cost as much as inserting a row.
+    private func insertRows(
+        _ count: Int, into table: String, columns: [String], _ db: Database,
+        bind: (_ statement: SQLiteStatement, _ row: Int, _ first: Int32) -> Void
+    ) throws {
+        let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        var start = 0
+        while start < count {
+            let rows = count - start >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(Array(repeating: placeholders, count: rows).joined(separator: ", "))
+                """).sqliteStatement
+            defer {
+                sqlite3_reset(statement)
+                sqlite3_clear_bindings(statement)
+            }
+            for row in 0..<rows {
+                bind(statement, start + row, Int32(row * columns.count + 1))
+            }
+            let code = sqlite3_step(statement)
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            start += rows
         }
     }
 
@@ -174,39 +181,36 @@ extension ExperimentStore {
 
     /// `finishRun` inside the caller's transaction; `weights` must be valid.
     func finish(id: String, outcome: RunOutcome, metrics: FinalMetrics?, weights: [WeightTensor], at date: Date, _ db: Database) throws {
-        guard var run = try Run.fetchOne(db.cachedStatement(sql: "SELECT * FROM runs WHERE id = ?"), arguments: [id]) else {
+        guard let run = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT status, error_message, host, pid, pid_namespace FROM runs WHERE id = ?"), arguments: [id])
+        else {
             throw StoreError.runNotFound(reference: id)
         }
+        let status: RunStatus = run["status"]
         // A run another host's reader took for abandoned (its heartbeat looked stale) is
         // evidently alive when its own process finishes it: its result wins.
-        let reapedButAlive = run.status == .interrupted && run.errorMessage?.hasPrefix(Self.abandoned) == true
-            && TrainingProcess(host: run.host, pid: run.pid, pidNamespace: run.pidNamespace) == .current
-        guard run.status == .running || reapedButAlive else {
-            throw StoreError.runNotRunning(id: id, status: run.status)
+        let reapedButAlive = status == .interrupted && (run["error_message"] as String?)?.hasPrefix(Self.abandoned) == true
+            && TrainingProcess(host: run["host"], pid: run["pid"], pidNamespace: run["pid_namespace"]) == .current
+        guard status == .running || reapedButAlive else {
+            throw StoreError.runNotRunning(id: id, status: status)
         }
-        run.status = outcome.status
-        run.errorMessage = nil
-        run.finishedAt = date
-        run.heartbeatAt = date
-        run.finalTrainLoss = metrics?.trainLoss
-        run.finalTrainAccuracy = metrics?.trainAccuracy
-        run.finalValidationLoss = metrics?.validationLoss
-        run.finalValidationAccuracy = metrics?.validationAccuracy
-        switch outcome {
-        case .completed:
-            break
-        case let .diverged(epoch):
-            run.divergedAtEpoch = epoch
-        case let .interrupted(reason):
-            run.errorMessage = reason
-        case let .failed(message):
-            run.errorMessage = message
+        let (divergedAt, message): (Int?, String?) = switch outcome {
+        case .completed: (nil, nil)
+        case let .diverged(epoch): (epoch, nil)
+        case let .interrupted(reason): (nil, reason)
+        case let .failed(message): (nil, message)
         }
-        // Only what changed: rewriting every column would rewrite the entries of every index on `runs`.
-        try run.update(db, columns: [
-            "status", "error_message", "finished_at", "heartbeat_at", "diverged_at_epoch",
-            "final_train_loss", "final_train_accuracy", "final_validation_loss", "final_validation_accuracy",
-        ])
+        let stamp = Timestamp.string(from: date)
+        // Only the columns that change: rewriting every column would rewrite the entries of
+        // every index on `runs`.
+        try db.cachedStatement(sql: """
+            UPDATE runs SET status = ?, error_message = ?, finished_at = ?, heartbeat_at = ?, diverged_at_epoch = ?,
+                final_train_loss = ?, final_train_accuracy = ?, final_validation_loss = ?, final_validation_accuracy = ?
+            WHERE id = ?
+            """).execute(arguments: [
+                outcome.status.rawValue, message, stamp, stamp, divergedAt,
+                metrics?.trainLoss, metrics?.trainAccuracy, metrics?.validationLoss, metrics?.validationAccuracy, id,
+            ])
         try insert(weights, runID: id, db)
     }
 
@@ -239,27 +243,18 @@ extension ExperimentStore {
     }
 
     /// Stores each value twice: as `value` for people (NULL for NaN) and as `bits`, exact.
-    /// Bound through SQLite's C API, as epochs are: a run of h = 100 has 401 numbers.
+    /// A run of h = 100 has 401 numbers (see `insertRows`).
     private func insert(_ weights: [WeightTensor], runID: String, _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO weights (run_id, tensor, row, col, value, bits) VALUES (?, ?, ?, ?, ?, ?)
-            """).sqliteStatement
-        defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-        }
-        for tensor in weights {
-            for (index, value) in tensor.values.enumerated() {
-                let cell = tensor.cell(of: index)
-                sqlite3_reset(statement)
-                _ = runID.withCString { sqlite3_bind_text(statement, 1, $0, -1, SQLITE_TRANSIENT) }
-                _ = tensor.name.rawValue.withCString { sqlite3_bind_text(statement, 2, $0, -1, SQLITE_TRANSIENT) }
-                sqlite3_bind_int64(statement, 3, Int64(cell.row))
-                sqlite3_bind_int64(statement, 4, Int64(cell.col))
-                if value.isNaN { sqlite3_bind_null(statement, 5) } else { sqlite3_bind_double(statement, 5, value) }
-                sqlite3_bind_int64(statement, 6, Int64(bitPattern: value.bitPattern))
-                try step(statement, db)
-            }
+        let cells = weights.flatMap { tensor in tensor.values.indices.map { (tensor, $0) } }
+        try insertRows(cells.count, into: "weights", columns: ["run_id", "tensor", "row", "col", "value", "bits"], db) { statement, row, first in
+            let (tensor, index) = cells[row]
+            let (value, cell) = (tensor.values[index], tensor.cell(of: index))
+            bindText(statement, first, runID)
+            bindText(statement, first + 1, tensor.name.rawValue)
+            sqlite3_bind_int64(statement, first + 2, Int64(cell.row))
+            sqlite3_bind_int64(statement, first + 3, Int64(cell.col))
+            bindReal(statement, first + 4, value)
+            sqlite3_bind_int64(statement, first + 5, Int64(bitPattern: value.bitPattern))
         }
     }
 }
