@@ -72,6 +72,13 @@ public final class ExperimentStore: Sendable {
         }
     }
 
+    /// Throws the error that opening `path` to write would give about the file itself (a
+    /// missing folder, a FIFO, a file that is not SQLite, a read-only file), without opening
+    /// it: for a database that a later job will write.
+    public static func checkWritable(_ path: String) throws(StoreError) {
+        try DatabaseFile.check(path, writable: true)
+    }
+
     /// The schema version this program writes: the number of its newest migration.
     public static var schemaVersion: Int { Migration.bundled.last?.version ?? 0 }
 

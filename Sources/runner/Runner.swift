@@ -19,8 +19,11 @@ struct Runner: ParsableCommand {
         ])
 
     /// Parses and runs the command, first catching a misspelt subcommand, which
-    /// the argument parser would report without a suggestion.
+    /// the argument parser would report without a suggestion, and arguments that are not
+    /// UTF-8; exits 1 when its output could not be written.
     static func main() {
+        openMissingStandardStreams()
+        refuseArgumentsThatAreNotUTF8()
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let word = arguments.first, !word.hasPrefix("-"), word != "help" {
             let names = configuration.subcommands.compactMap { $0.configuration.commandName }
@@ -31,5 +34,34 @@ struct Runner: ParsableCommand {
             }
         }
         main(arguments)
+        // Output that did not reach its file (a full disk, `> /dev/full`, a closed pipe while
+        // SIGPIPE is ignored) is a failure, as in other Unix tools.
+        if let error = Console.failure(of: .output) {
+            note("Error: cannot write standard output: \(String(cString: strerror(error)))")
+            Foundation.exit(1)
+        }
+    }
+
+    /// Puts /dev/null where the process was started without standard input, output or error
+    /// (`2>&-`), so that a file opened later cannot take their place and receive text meant
+    /// for them; missing output still counts as output that could not be written.
+    private static func openMissingStandardStreams() {
+        for descriptor in Int32(0)...2 where fcntl(descriptor, F_GETFD) == -1 {
+            _ = open("/dev/null", O_RDWR)  // the lowest free descriptor: this one
+            if descriptor == Console.Stream.output.rawValue { Console.markClosed(.output, error: EBADF) }
+        }
+    }
+
+    /// Refuses an argument that is not UTF-8, which Swift would turn into U+FFFD and store
+    /// in names, tags and notes as such.
+    private static func refuseArgumentsThatAreNotUTF8() {
+        for position in 1..<Int(CommandLine.argc) {
+            guard let argument = CommandLine.unsafeArgv[position] else { continue }
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(argument).assumingMemoryBound(to: UInt8.self), count: strlen(argument))
+            guard String(validating: bytes, as: UTF8.self) == nil else { continue }
+            let shown = bytes.map { $0 < 0x80 ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16, uppercase: true) }.joined()
+            note("Error: argument \(position) (\(shown)) is not valid UTF-8; runner stores names, tags, notes and paths as UTF-8: write it in UTF-8.")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
     }
 }

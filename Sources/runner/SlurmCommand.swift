@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunnerKit
+import RunnerStore
 
 struct SlurmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -74,7 +75,18 @@ struct SlurmCommand: ParsableCommand {
             partition: partition, timeLimit: time, account: account,
             directory: Self.absolute(dir ?? "slurm/\(group)"),
             target: Self.absolute(database.path), name: "runner-\(group)")
-        try job.write()
+        do {
+            try ExperimentStore.checkWritable(job.target)
+        } catch {
+            throw CLIError("--db: \(error)\nNothing was written or submitted.")
+        }
+        do {
+            try job.write()
+        } catch {
+            let reason = (error as? CocoaError)?.code == .fileWriteFileExists
+                ? "a file is in the way of a folder it needs" : error.localizedDescription
+            throw CLIError("cannot write the job scripts under \(job.directory): \(reason); choose a folder you can write with --dir.")
+        }
         let size = "\(tasks) task\(tasks == 1 ? "" : "s"), \(plan.count) run\(plan.count == 1 ? "" : "s")"
         if tasks > plan.count {
             note("runner: the plan has \(plan.count) run\(plan.count == 1 ? "" : "s"), so \(tasks - plan.count) of the \(tasks) tasks have nothing to train")

@@ -95,6 +95,32 @@ struct CLIHardeningTests {
         #expect(statuses == ["completed", "completed"])
     }
 
+    @Test("output that cannot be written (a full disk, no standard output) fails with exit 1; no standard error is no failure")
+    func unwritableOutput() throws {
+        let sandbox = try Sandbox()
+        try sandbox.spec("tiny", Spec.small(name: "tiny"))
+        // Without standard error the run still trains and is recorded.
+        let quiet = try bash("runner run tiny.json 2>&-; echo \"status $?\"", in: sandbox)
+        #expect(quiet.stdout.hasSuffix("status 0\n"), "\(quiet)")
+        #expect(try sandbox.sqlite("SELECT status FROM runs") == [["completed"]])
+        let full = try bash("runner list > /dev/full; echo \"status $?\"", in: sandbox)
+        #expect(full.stdout == "status 1\n" && full.stderr == "Error: cannot write standard output: No space left on device\n", "\(full)")
+        let closed = try bash("runner list >&-; echo \"status $?\"", in: sandbox)
+        #expect(closed.stdout == "status 1\n" && closed.stderr == "Error: cannot write standard output: Bad file descriptor\n", "\(closed)")
+    }
+
+    @Test("an argument that is not UTF-8 is refused before anything is stored")
+    func argumentsThatAreNotUTF8() throws {
+        let sandbox = try Sandbox()
+        try sandbox.spec("tiny", Spec.small(name: "tiny"))
+        try sandbox.succeed("run", "tiny.json", "--quiet")
+        let before = sandbox.databaseSnapshot()
+        let result = try bash("runner tag $(runner list -q --limit 1) $'key=a\\xffb'; echo \"status $?\"", in: sandbox)
+        #expect(result.stdout == "status 64\n", "\(result)")
+        #expect(result.stderr.contains("argument 3 (key=a\\xFFb) is not valid UTF-8"), "\(result)")
+        #expect(sandbox.databaseSnapshot() == before)
+    }
+
     @Test("with SIGPIPE ignored, a closed progress pipe stops the run, recorded as interrupted, without a crash")
     func closedStandardErrorWithSIGPIPEIgnored() throws {
         let sandbox = try Sandbox()

@@ -75,5 +75,14 @@ struct SlurmTests {
         let bad = try sandbox.runner("slurm", spec, "bad.json", "--tasks", "2", "--dir", "third")
         #expect(bad.status != 0 && bad.stderr.contains("Nothing was written or submitted"), "\(bad)")
         #expect(sandbox.contents("third/array.sbatch") == nil)
+
+        // A target the merge job could not write is refused now, not after the array ran.
+        try sandbox.write("notes.txt", "not a database")
+        let target = try sandbox.runner("slurm", spec, "--tasks", "2", "--dir", "fourth", "--db", "notes.txt")
+        #expect(target.status == 1 && target.stderr.contains("--db: \(sandbox.url.path)/notes.txt is not a usable SQLite database"), "\(target)")
+        #expect(sandbox.contents("fourth/array.sbatch") == nil)
+        // A file where the folder should be is named, in one line, not as a Foundation error.
+        let blocked = try sandbox.runner("slurm", spec, "--tasks", "2", "--dir", "notes.txt")
+        #expect(blocked.status == 1 && blocked.stderr == "Error: cannot write the job scripts under \(sandbox.url.path)/notes.txt: a file is in the way of a folder it needs; choose a folder you can write with --dir.\n", "\(blocked)")
     }
 }

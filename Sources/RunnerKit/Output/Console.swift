@@ -27,7 +27,7 @@ public enum Console {
             }
             if written < 0 {
                 if errno == EINTR { continue }
-                state.close(stream)
+                state.close(stream, error: errno)
                 return false
             }
             offset += written
@@ -40,6 +40,18 @@ public enum Console {
         state.isClosed(stream)
     }
 
+    /// The `errno` of the first failed write to `stream` (`ENOSPC` for a full disk, `EPIPE`
+    /// for a closed pipe), or nil while every write succeeded.
+    public static func failure(of stream: Stream) -> Int32? {
+        state.failure(of: stream)
+    }
+
+    /// Marks `stream` closed as if a write had failed with `error`: for a stream the process
+    /// was started without (`>&-`).
+    public static func markClosed(_ stream: Stream, error: Int32) {
+        state.close(stream, error: error)
+    }
+
     /// Calls `handler` with each stream the first time a write to it fails.
     public static func whenClosed(_ handler: @escaping @Sendable (Stream) -> Void) {
         state.add(handler)
@@ -50,15 +62,24 @@ public enum Console {
     /// Which streams are closed, and who wants to know.
     private final class State: @unchecked Sendable {
         private let lock = NSLock()
-        private var closed: Set<Int32> = []
+        /// The `errno` of each closed stream's first failed write, by file descriptor.
+        private var closed: [Int32: Int32] = [:]
         private var handlers: [@Sendable (Stream) -> Void] = []
 
         func isClosed(_ stream: Stream) -> Bool {
-            lock.withLock { closed.contains(stream.rawValue) }
+            failure(of: stream) != nil
         }
 
-        func close(_ stream: Stream) {
-            let toCall = lock.withLock { closed.insert(stream.rawValue).inserted ? handlers : [] }
+        func failure(of stream: Stream) -> Int32? {
+            lock.withLock { closed[stream.rawValue] }
+        }
+
+        func close(_ stream: Stream, error: Int32) {
+            let toCall = lock.withLock {
+                guard closed[stream.rawValue] == nil else { return [@Sendable (Stream) -> Void]() }
+                closed[stream.rawValue] = error
+                return handlers
+            }
             toCall.forEach { $0(stream) }
         }
 

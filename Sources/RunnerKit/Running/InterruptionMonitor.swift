@@ -31,6 +31,7 @@ public final class InterruptionMonitor: @unchecked Sendable {
             sources.append(source)
         }
         previousHandlers.append((SIGPIPE, signal(SIGPIPE, SIG_IGN)))
+        // A failed write to the output stops runs as a closed pipe does, whatever the cause.
         Console.whenClosed { [weak self] _ in self?.record(SIGPIPE) }
     }
 
@@ -53,10 +54,17 @@ public final class InterruptionMonitor: @unchecked Sendable {
             switch number {
             case SIGINT: "interrupted by SIGINT (Ctrl-C)"
             case SIGTERM: "interrupted by SIGTERM"
-            case SIGPIPE: "interrupted: its output was closed (SIGPIPE)"
+            case SIGPIPE: Self.outputFailure.map { "interrupted: its output could not be written (\(String(cString: strerror($0))))" }
+                ?? "interrupted: its output was closed (SIGPIPE)"
             default: "interrupted by signal \(number)"
             }
         }
+    }
+
+    /// Why writing the output failed, when it failed for another reason than a closed pipe
+    /// (a full disk), for the reason stored with interrupted runs.
+    private static var outputFailure: Int32? {
+        [Console.Stream.output, .error].lazy.compactMap(Console.failure(of:)).first { $0 != EPIPE }
     }
 
     private func record(_ number: Int32) {
