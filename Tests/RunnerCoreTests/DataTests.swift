@@ -90,7 +90,8 @@ struct DataTests {
 @Suite("Strict CSV numbers")
 struct StrictCSVTests {
     @Test("a field is a number only if all of it is a decimal number", arguments: [
-        ("1,3\u{0}garbage,1\n", "data.csv:1: field 2 is \"3\u{0}garbage\", not a number"),
+        ("1,3\u{0}garbage,1\n", "data.csv:1: field 2 is \"3\\u0000garbage\", not a number"),
+        ("1,\u{1B}[31mred,1\n", "data.csv:1: field 2 is \"\\u001B[31mred\", not a number"),
         ("1,0x10,1\n", "data.csv:1: field 2 is \"0x10\", not a number"),
         ("1,2,1\n1,1e,1\n", "data.csv:2: field 2 is \"1e\", not a number"),
         ("1,2,1\n1,.,1\n", "data.csv:2: field 2 is \".\", not a number"),
