@@ -61,6 +61,26 @@ struct SignalTests {
         #expect(try sandbox.succeed("export", run[1], "--what", "epochs").stdout.split(separator: "\n").count == epochs + 1)
     }
 
+    @Test("a signal runner was started ignoring (trap '' INT) stays ignored; SIGTERM still stops it")
+    func ignoredSignalStaysIgnored() throws {
+        let sandbox = try Sandbox()
+        try sandbox.spec("long", longSpec)
+        let process = RunnerProcess([], in: sandbox.url)
+        process.process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.process.arguments = ["-c", "trap '' INT; exec '\(RunnerBinary.url.path)' run long.json --jobs 1"]
+        try process.start()
+        try #require(try sandbox.waitForEpochs(1, timeout: 20), "the long run stored no epoch in time")
+        process.send(SIGINT)
+        let epochs = try sandbox.count("SELECT count(*) FROM epochs")
+        #expect(try sandbox.waitForEpochs(epochs + 5, timeout: 10), "still training after SIGINT")
+        #expect(process.isRunning)
+        process.send(SIGTERM)
+        let result = process.wait(timeout: 10)
+        #expect(!result.timedOut && result.status == 130, "\(result)")
+        let runs = try sandbox.sqlite("SELECT status, error_message FROM runs")
+        #expect(runs.count == 1 && runs[0][0] == "interrupted" && runs[0][1].contains("SIGTERM"), "\(runs)")
+    }
+
     @Test("SIGKILL leaves a running row that the next read marks interrupted")
     func kill9() throws {
         let sandbox = try Sandbox()

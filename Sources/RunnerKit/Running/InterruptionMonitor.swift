@@ -21,7 +21,11 @@ public final class InterruptionMonitor: @unchecked Sendable {
     /// Starts watching `signals`; they no longer end the process until the first arrives.
     public init(signals: [Int32] = [SIGINT, SIGTERM]) {
         for number in signals {
-            previousHandlers.append((number, signal(number, SIG_IGN)))
+            let previous = signal(number, SIG_IGN)
+            previousHandlers.append((number, previous))
+            // A signal the process was started ignoring (`nohup`, `trap '' INT`, a background
+            // job of a script) stays ignored, as for any Unix tool.
+            if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in
                 self?.record(number)
