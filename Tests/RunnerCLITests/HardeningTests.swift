@@ -107,6 +107,11 @@ struct CLIHardeningTests {
         #expect(full.stdout == "status 1\n" && full.stderr == "Error: cannot write standard output: No space left on device\n", "\(full)")
         let closed = try bash("runner list >&-; echo \"status $?\"", in: sandbox)
         #expect(closed.stdout == "status 1\n" && closed.stderr == "Error: cannot write standard output: Bad file descriptor\n", "\(closed)")
+        // runner run treats output it cannot write as a closed pipe: no run starts without one.
+        try sandbox.spec("other", Spec.small(name: "other"))
+        let run = try bash("runner run other.json >&-; echo \"status $?\"", in: sandbox)
+        #expect(run.stdout == "status 141\n" && run.stderr.contains("its output could not be written (Bad file descriptor); 1 run(s) not started"), "\(run)")
+        #expect(try sandbox.sqlite("SELECT count(*) FROM runs") == [["1"]])
     }
 
     @Test("an argument that is not UTF-8 is refused before anything is stored")

@@ -52,9 +52,10 @@ public enum Console {
         state.close(stream, error: error)
     }
 
-    /// Calls `handler` with each stream the first time a write to it fails.
+    /// Calls `handler` with each stream the first time a write to it fails, and at once with
+    /// each stream already closed.
     public static func whenClosed(_ handler: @escaping @Sendable (Stream) -> Void) {
-        state.add(handler)
+        state.add(handler).forEach(handler)
     }
 
     private static let state = State()
@@ -83,8 +84,12 @@ public enum Console {
             toCall.forEach { $0(stream) }
         }
 
-        func add(_ handler: @escaping @Sendable (Stream) -> Void) {
-            lock.withLock { handlers.append(handler) }
+        /// Adds `handler`; returns the streams already closed.
+        func add(_ handler: @escaping @Sendable (Stream) -> Void) -> [Stream] {
+            lock.withLock {
+                handlers.append(handler)
+                return closed.keys.sorted().compactMap(Stream.init(rawValue:))
+            }
         }
     }
 }
