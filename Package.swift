@@ -4,7 +4,8 @@ import PackageDescription
 /// Architecture, from the bottom up:
 /// - `RunnerCore`: the seed's network, its training and its data. No dependencies
 ///   but `CRunnerKernel`, its training loop in C compiled for AVX2.
-/// - `RunnerStore`: the SQLite experiment store (GRDB), independent of the math.
+/// - `RunnerStore`: the SQLite experiment store (GRDB), independent of the math;
+///   `CSQLiteSwitches` gives it the one SQLite setting Swift cannot call (a C variadic).
 /// - `RunnerPlots`: SVG charts and the HTML report, from plain values.
 /// - `RunnerKit`: experiment specs, sweeps, and the work behind each command.
 /// - `runner`: the thin command line over `RunnerKit`.
@@ -36,8 +37,10 @@ let package = Package(
                 // The SQLite C API, for the one hot loop that binds values itself (epoch inserts).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "CSQLiteSwitches",
             ]
         ),
+        .target(name: "CSQLiteSwitches", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "RunnerPlots"),
         .target(
             name: "RunnerKit",

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import CSQLiteSwitches
 
 /// SQLite copies the bound text before `sqlite3_bind_text` returns.
 private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -13,6 +14,66 @@ private func bindText(_ statement: SQLiteStatement, _ index: Int32, _ text: Stri
 /// Binds `value` to parameter `index` of `statement`; nil and NaN, which SQLite cannot store, as NULL.
 private func bindReal(_ statement: SQLiteStatement, _ index: Int32, _ value: Double?) {
     if let value, !value.isNaN { sqlite3_bind_double(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+}
+
+/// Epochs waiting in a connection's temporary table `staged_epochs` (see `ExperimentStore.stage`).
+struct StagedEpochs {
+    /// How many there are.
+    let count: Int
+    /// What they do to each run's `converged_at_epoch`, in the order of the runs' first epochs.
+    let convergence: [(runID: String, change: ConvergenceChange)]
+
+    init(_ epochs: [EpochRecord]) {
+        count = epochs.count
+        var order: [String] = []
+        var changes: [String: ConvergenceChange] = [:]
+        for epoch in epochs {
+            if changes[epoch.runID] == nil { order.append(epoch.runID) }
+            changes[epoch.runID, default: ConvergenceChange()].follow(epoch)
+        }
+        convergence = order.map { ($0, changes[$0]!) }
+    }
+}
+
+/// What a run's new epochs, in order, do to its `converged_at_epoch`, as 0004's trigger sets
+/// it epoch by epoch: an epoch with every training point right keeps an earlier value or sets
+/// its own number, any other epoch clears it.
+struct ConvergenceChange {
+    /// The first epoch of the last run of epochs without a training error; nil when the last epoch has one.
+    private var streakStart: Int?
+    /// Whether every epoch so far was without error, so that an earlier value is kept.
+    private var noErrorYet = true
+
+    mutating func follow(_ epoch: EpochRecord) {
+        if epoch.trainAccuracy == 1 {
+            streakStart = streakStart ?? epoch.epoch
+        } else {
+            (streakStart, noErrorYet) = (nil, false)
+        }
+    }
+
+    /// The value after these epochs when it was `stored` before them.
+    func applied(to stored: Int?) -> Int? {
+        guard let streakStart else { return nil }
+        return noErrorYet ? stored ?? streakStart : streakStart
+    }
+}
+
+/// A multi-row `INSERT` into `columns` of `table`: its SQL for each number of rows in `sizes`.
+private struct RowInsert: Sendable {
+    /// Rows per statement: a batch takes as many of the largest size as fit, then of the next.
+    static let sizes = [64, 8, 1]
+    let columnCount: Int
+    /// The statement for each of `sizes`.
+    let sql: [String]
+
+    init(table: String, columns: [String]) {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        columnCount = columns.count
+        sql = Self.sizes.map { rows in
+            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(Array(repeating: row, count: rows).joined(separator: ", "))"
+        }
+    }
 }
 
 extension ExperimentStore {
@@ -104,11 +165,89 @@ extension ExperimentStore {
         try write { db in try touch([runID], at: date, db) }
     }
 
-    /// Inserts epoch rows (see `insertRows`): a training process logs tens of thousands of
-    /// epochs a second.
+    /// Inserts epoch rows with the schema's triggers (see `insertRows`).
     func insert(_ epochs: [EpochRecord], _ db: Database) throws {
-        let columns = ["run_id", "epoch", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "elapsed_seconds"]
-        try insertRows(epochs.count, into: "epochs", columns: columns, db) { statement, row, first in
+        try insertRows(epochs, into: Self.epochInsert, db)
+    }
+
+    /// Copies `epochs` into this connection's temporary table `staged_epochs`, replacing what
+    /// it held, without taking the database's write lock: `insert(_:_:)` then moves them into
+    /// `epochs` in a write transaction that does little more than SQLite's own insert work.
+    func stage(_ epochs: [EpochRecord]) throws(StoreError) -> StagedEpochs {
+        try Self.mapErrors(path: path) {
+            try connection.writeWithoutTransaction { db in
+                // Created once: GRDB empties its statement cache after any CREATE, even one that does nothing.
+                if try !Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM sqlite_temp_schema WHERE name = 'staged_epochs')"))! {
+                    try db.execute(sql: """
+                        CREATE TEMP TABLE staged_epochs (
+                            run_id TEXT, epoch INTEGER, train_loss REAL, train_accuracy REAL,
+                            validation_loss REAL, validation_accuracy REAL, elapsed_seconds REAL)
+                        """)
+                }
+                try db.cachedStatement(sql: "DELETE FROM temp.staged_epochs").execute()
+                try insertRows(epochs, into: Self.stagedEpochInsert, db)
+            }
+        }
+        return StagedEpochs(epochs)
+    }
+
+    /// Moves staged epochs into `epochs`, in the order they were given.
+    ///
+    /// The schema's triggers on new epochs (0004's `epochs_track_convergence` and 0007's
+    /// `epochs_insert_drops_summary`) cost as much per row as the insert itself, and their work
+    /// for a run is the same whatever the number of its new epochs. So for a large batch, while
+    /// they are the only triggers on `epochs` (no one added their own, which must fire), the
+    /// rows go in with triggers off and their work is done once per run: `converged_at_epoch`
+    /// is set as the trigger would leave it, and the run's summary is dropped. (Switching
+    /// triggers makes SQLite compile the connection's statements again: not worth it for a
+    /// few hundred rows.)
+    func insert(_ staged: StagedEpochs, _ db: Database) throws {
+        let move = try db.cachedStatement(sql: "INSERT INTO epochs SELECT * FROM temp.staged_epochs ORDER BY rowid")
+        if staged.count >= 1_000, try Self.epochTriggers(db) == Self.schemaEpochTriggers {
+            try withTriggersOff(db) { try move.execute() }
+            for (runID, change) in staged.convergence {
+                let stored = try Int.fetchOne(db.cachedStatement(sql: "SELECT converged_at_epoch FROM runs WHERE id = ?"), arguments: [runID])
+                if change.applied(to: stored) != stored {
+                    try db.cachedStatement(sql: "UPDATE runs SET converged_at_epoch = ? WHERE id = ?").execute(arguments: [change.applied(to: stored), runID])
+                }
+                try db.cachedStatement(sql: "DELETE FROM run_epoch_summaries WHERE run_id = ?").execute(arguments: [runID])
+            }
+        } else {
+            try move.execute()
+        }
+        try db.cachedStatement(sql: "DELETE FROM temp.staged_epochs").execute()
+    }
+
+    /// The triggers the migrations put on `epochs`.
+    private static let schemaEpochTriggers = [
+        "epochs_delete_drops_summary", "epochs_insert_drops_summary", "epochs_track_convergence", "epochs_update_drops_summary",
+    ]
+
+    /// The names of the triggers on `epochs`, temporary ones included, sorted.
+    private static func epochTriggers(_ db: Database) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: """
+            SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'epochs'
+            UNION ALL SELECT name FROM sqlite_temp_schema WHERE type = 'trigger' AND tbl_name = 'epochs'
+            ORDER BY name
+            """))
+    }
+
+    /// Runs `body` with the connection's triggers off.
+    private func withTriggersOff<T>(_ db: Database, _ body: () throws -> T) rethrows -> T {
+        runner_sqlite3_set_triggers_enabled(db.sqliteConnection, 0)
+        defer { runner_sqlite3_set_triggers_enabled(db.sqliteConnection, 1) }
+        return try body()
+    }
+
+    private static let epochColumns = [
+        "run_id", "epoch", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "elapsed_seconds",
+    ]
+    private static let epochInsert = RowInsert(table: "epochs", columns: epochColumns)
+    private static let stagedEpochInsert = RowInsert(table: "temp.staged_epochs", columns: epochColumns)
+
+    /// Inserts `epochs` with `insert`, into `epochs` or the stage.
+    private func insertRows(_ epochs: [EpochRecord], into insert: RowInsert, _ db: Database) throws {
+        try insertRows(epochs.count, with: insert, db) { statement, row, first in
             let epoch = epochs[row]
             bindText(statement, first, epoch.runID)
             sqlite3_bind_int64(statement, first + 1, Int64(epoch.epoch))
@@ -120,31 +259,27 @@ extension ExperimentStore {
         }
     }
 
-    /// Rows per statement of a multi-row insert.
-    private static let rowsPerInsert = 64
-
-    /// Inserts `count` rows into `columns` of `table`, binding their values through SQLite's C
-    /// API (building GRDB's `StatementArguments` for each row cost more than SQLite's own work):
-    /// `bind` binds row `row` from parameter `first` (1-based) on. Rows go `rowsPerInsert` to a
-    /// statement, prepared once per size: SQLite's work to start and end a statement (with a
-    /// statement journal, as triggers fire) cost as much as inserting a row.
+    /// Inserts `count` rows with `insert`, binding their values through SQLite's C API
+    /// (building GRDB's `StatementArguments` for each row cost more than SQLite's own work):
+    /// `bind` binds row `row` from parameter `first` (1-based) on. Rows go as many to a
+    /// statement as `RowInsert.sizes` allow, each size prepared once: SQLite's work to start
+    /// and end a statement (with a statement journal, as triggers fire) cost as much as
+    /// inserting a row.
     private func insertRows(
-        _ count: Int, into table: String, columns: [String], _ db: Database,
+        _ count: Int, with insert: RowInsert, _ db: Database,
         bind: (_ statement: SQLiteStatement, _ row: Int, _ first: Int32) -> Void
     ) throws {
-        let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         var start = 0
         while start < count {
-            let rows = count - start >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(Array(repeating: placeholders, count: rows).joined(separator: ", "))
-                """).sqliteStatement
+            let size = RowInsert.sizes.firstIndex { $0 <= count - start }!
+            let rows = RowInsert.sizes[size]
+            let statement = try db.cachedStatement(sql: insert.sql[size]).sqliteStatement
             defer {
                 sqlite3_reset(statement)
                 sqlite3_clear_bindings(statement)
             }
             for row in 0..<rows {
-                bind(statement, start + row, Int32(row * columns.count + 1))
+                bind(statement, start + row, Int32(row * insert.columnCount + 1))
             }
             let code = sqlite3_step(statement)
             guard code == SQLITE_DONE else {
@@ -242,11 +377,13 @@ extension ExperimentStore {
         return db.changesCount > 0
     }
 
+    private static let weightInsert = RowInsert(table: "weights", columns: ["run_id", "tensor", "row", "col", "value", "bits"])
+
     /// Stores each value twice: as `value` for people (NULL for NaN) and as `bits`, exact.
     /// A run of h = 100 has 401 numbers (see `insertRows`).
     private func insert(_ weights: [WeightTensor], runID: String, _ db: Database) throws {
         let cells = weights.flatMap { tensor in tensor.values.indices.map { (tensor, $0) } }
-        try insertRows(cells.count, into: "weights", columns: ["run_id", "tensor", "row", "col", "value", "bits"], db) { statement, row, first in
+        try insertRows(cells.count, with: Self.weightInsert, db) { statement, row, first in
             let (tensor, index) = cells[row]
             let (value, cell) = (tensor.values[index], tensor.cell(of: index))
             bindText(statement, first, runID)

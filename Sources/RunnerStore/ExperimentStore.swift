@@ -126,6 +126,8 @@ public final class ExperimentStore: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .callback { tries in lockWaiting.shouldRetry(after: tries, path: path) }
         configuration.label = "RunnerStore"
+        // Epochs staged for a commit (see `stage`) stay in memory rather than in a temporary file.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         return configuration
     }
 

@@ -6,13 +6,19 @@ import GRDB
 ///
 /// Epochs and finished runs are queued in memory and committed together by a background
 /// thread: at least every `commitInterval` seconds (at once when a run finishes, sooner when
-/// many epochs are queued) one transaction inserts every queued epoch of every run, writes
+/// many epochs are queued) one transaction inserts the queued epochs of every run, writes
 /// the weights, status and final metrics of every finished run after its epochs, and
 /// refreshes the heartbeat of every run in flight. `close()` commits the rest.
 ///
+/// Transactions are kept short, so that another process waits little for this one: the
+/// epochs are staged in a temporary table before the write lock is taken (see
+/// `ExperimentStore.stage`), and a transaction takes at most `maximumBatch` of them. When
+/// training makes epochs faster than they can be written (a few dozen points, say), they
+/// queue, up to `maximumQueued`, then training waits.
+///
 /// What a crash can lose is therefore bounded: a `kill -9` or a power cut loses at most what
 /// was queued in the last `commitInterval` seconds (and, while another process holds the
-/// write lock, what was queued since the wait began). Ctrl-C, which lets every run finish its
+/// write lock or training outpaces the writes, what is still queued). Ctrl-C, which lets every run finish its
 /// epoch and be recorded before `close()`, loses nothing.
 ///
 /// When a commit fails (a full disk, say), what it held stays queued and is tried again about
@@ -31,7 +37,9 @@ public final class RunRecorder: @unchecked Sendable {
     /// How often the heartbeat of runs in flight is refreshed when no epoch ends.
     public let heartbeatInterval: TimeInterval
     /// How many queued epochs trigger a commit before `commitInterval` is up.
-    private let eagerCommitSize = 50_000
+    private let eagerCommitSize = 20_000
+    /// The most epochs one transaction writes: 20 to 50 ms of holding the lock.
+    private let maximumBatch = 20_000
     /// How many queued epochs make `record` wait for a commit, bounding memory during long lock waits.
     private let maximumQueued = 2_000_000
 
@@ -45,6 +53,8 @@ public final class RunRecorder: @unchecked Sendable {
     }
 
     private let condition = NSCondition()
+    /// Held through a whole commit: commits take from the queue in order, and share the stage.
+    private let committing = NSLock()
     private var queued: [EpochRecord] = []
     private var endings: [Ending] = []
     private var inFlight: Set<String> = []
@@ -108,7 +118,7 @@ public final class RunRecorder: @unchecked Sendable {
             queued.append(epoch)
             // The committer sleeps for a heartbeat interval while nothing is queued: wake it to
             // commit within `commitInterval` from now; and at once when many are queued.
-            if queued.count == 1 || queued.count >= eagerCommitSize { condition.broadcast() }
+            if queued.count == 1 || queued.count == eagerCommitSize { condition.broadcast() }
         }
     }
 
@@ -133,7 +143,9 @@ public final class RunRecorder: @unchecked Sendable {
     ///
     /// - Throws: The commit's error, or the first run whose end could not be written.
     public func flush() throws(StoreError) {
-        try commit()
+        repeat {
+            try commit()
+        } while condition.withLock({ !queued.isEmpty || !endings.isEmpty })
         if let failure = condition.withLock({ endingFailures.first }) { throw failure }
     }
 
@@ -181,24 +193,31 @@ public final class RunRecorder: @unchecked Sendable {
         }
     }
 
-    /// Writes, in one transaction, every queued epoch, then every queued end of a run, and
-    /// refreshes the heartbeat of the runs in flight; on failure everything goes back to the queue.
+    /// Writes, in one transaction, up to `maximumBatch` queued epochs, then every end of a run
+    /// queued with them, and refreshes the heartbeat of the runs in flight; on failure
+    /// everything goes back to the queue.
     private func commit() throws(StoreError) {
-        var batch: [EpochRecord] = []
-        var ended: [Ending] = []
+        committing.lock()
+        defer { committing.unlock() }
+        let (batch, ended, running) = condition.withLock {
+            defer { condition.broadcast() }
+            let batch: [EpochRecord]
+            if queued.count <= maximumBatch {
+                (batch, queued) = (queued, [])
+            } else {
+                batch = Array(queued.prefix(maximumBatch))
+                queued = Array(queued.dropFirst(maximumBatch))
+            }
+            // A run's end waits for its last epochs.
+            let waiting = endings.isEmpty || queued.isEmpty ? [] : Set(queued.map(\.runID))
+            let ended = endings.filter { !waiting.contains($0.id) }
+            endings.removeAll { !waiting.contains($0.id) }
+            return (batch, ended, inFlight)
+        }
         do {
+            let staged = try store.stage(batch)
             try store.write { db in
-                // Taken once the lock is ours, so what ended during a lock wait joins this commit.
-                let running: Set<String>
-                (batch, ended, running) = condition.withLock {
-                    defer {
-                        queued.removeAll(keepingCapacity: true)
-                        endings.removeAll()
-                        condition.broadcast()
-                    }
-                    return (queued, endings, inFlight)
-                }
-                try store.insert(batch, db)
+                try store.insert(staged, db)
                 try store.touch(running, at: Date(), db)
                 for ending in ended {
                     do {
@@ -226,17 +245,21 @@ public final class RunRecorder: @unchecked Sendable {
         }
     }
 
+    /// Commits when one is due; once closing, until nothing is left or a commit fails
+    /// (`close()` deals with the rest).
     private func commitLoop() {
         while true {
             let proceed: Bool = condition.withLock {
-                while !closing {
-                    if queued.isEmpty && endings.isEmpty && inFlight.isEmpty { lastCommit = Date() }
+                while true {
+                    let idle = queued.isEmpty && endings.isEmpty
+                    if closing && (idle || commitFailure != nil) { return false }
+                    if idle && inFlight.isEmpty { lastCommit = Date() }
                     let wait = queued.isEmpty ? heartbeatInterval : commitInterval
-                    let due = lastCommit.addingTimeInterval(commitFailure == nil ? wait : max(wait, 1))
-                    if Date() >= due || queued.count >= eagerCommitSize || (!endings.isEmpty && commitFailure == nil) { return true }
+                    var due = lastCommit.addingTimeInterval(commitFailure == nil ? wait : max(wait, 1))
+                    if commitFailure == nil && (closing || queued.count >= eagerCommitSize || !endings.isEmpty) { due = .distantPast }
+                    if Date() >= due { return true }
                     _ = condition.wait(until: due)
                 }
-                return false
             }
             guard proceed else { break }
             // A failure is kept in `failure`; what it held stays queued for the next try.

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import Testing
+@testable import RunnerStore
+
+/// The recorder writes large batches of epochs through a stage, with the schema's epoch
+/// triggers off and their work done once per run; what it leaves must be what the triggers
+/// leave when the same epochs are recorded one by one.
+@Suite("Recorder batches")
+struct RecorderBatchTests {
+    /// Epoch `number` of `runID`: every training point right from `perfectFrom` on, and in
+    /// the stretch `earlyStreak`; NaN losses now and then, stored as NULL.
+    private func epoch(_ number: Int, of runID: String, perfectFrom: Int, earlyStreak: Range<Int>) -> EpochRecord {
+        var record = sampleEpoch(number, runID: runID)
+        record.trainAccuracy = number >= perfectFrom || earlyStreak.contains(number) ? 1 : 0.9
+        record.validationAccuracy = Double(number % 97) / 96
+        if number % 1_000 == 7 { record.trainLoss = .nan }
+        return record
+    }
+
+    /// Three runs whose training error vanishes at different epochs, one of them across the
+    /// recorder's batch of 20,000 epochs: (epochs, perfectFrom, earlyStreak).
+    private let runs: [(epochs: Int, perfectFrom: Int, earlyStreak: Range<Int>)] = [
+        (25_000, 19_990, 100..<300), (3_000, 4_000, 10..<2_000), (1_500, 1_400, 0..<0),
+    ]
+
+    /// Records `runs` into a new store at `path`, through a recorder, or one epoch per
+    /// transaction (where the schema's triggers do all the work); returns the run ids.
+    private func record(at path: String, throughRecorder: Bool) throws -> [String] {
+        let store = try ExperimentStore(path: path)
+        let recorder = RunRecorder(store: store, commitInterval: 60)
+        var ids: [String] = []
+        for (index, run) in runs.enumerated() {
+            guard case .started(let identity) = try recorder.claim(sampleRun(seed: index), rerun: true) else {
+                throw StoreError.runNotFound(reference: "new run")
+            }
+            ids.append(identity.id)
+            for number in 1...run.epochs {
+                let epoch = epoch(number, of: identity.id, perfectFrom: run.perfectFrom, earlyStreak: run.earlyStreak)
+                if throughRecorder { recorder.record(epoch) } else { try store.recordEpoch(epoch) }
+            }
+            try recorder.finish(id: identity.id, outcome: .completed, metrics: nil, weights: [])
+        }
+        try recorder.close()
+        return ids
+    }
+
+    /// What a run's rows say, by run id: its convergence, its summary and its epochs.
+    private func contents(of path: String, runIDs: [String]) throws -> [[DatabaseValue]] {
+        try DatabaseQueue(path: path).read { db in
+            var contents: [[DatabaseValue]] = []
+            for id in runIDs {
+                let convergence = try Row.fetchOne(db, sql: "SELECT converged_at_epoch FROM runs WHERE id = ?", arguments: [id])
+                let summary = try Row.fetchOne(db, sql: "SELECT * FROM run_epoch_summaries WHERE run_id = ?", arguments: [id])
+                let epochs = try Row.fetchAll(db, sql: "SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch", arguments: [id])
+                contents.append(convergence.map { Array($0.databaseValues) } ?? [])
+                contents.append(summary.map { Array($0.databaseValues.dropFirst()) } ?? [])
+                contents += epochs.map { Array($0.databaseValues.dropFirst()) }
+            }
+            return contents
+        }
+    }
+
+    @Test("large batches leave the epochs, converged_at_epoch and summaries that the triggers leave")
+    func sameAsTriggers() throws {
+        // Given the same runs recorded through the recorder, and one epoch per transaction
+        let folder = TemporaryFolder()
+        let batched = try record(at: folder.file("batched.sqlite"), throughRecorder: true)
+        let single = try record(at: folder.file("single.sqlite"), throughRecorder: false)
+        // Then every stored value is the same
+        let expected = try contents(of: folder.file("single.sqlite"), runIDs: single)
+        #expect(try contents(of: folder.file("batched.sqlite"), runIDs: batched) == expected)
+        // And the convergence is the first epoch of the last streak without error
+        let converged = try DatabaseQueue(path: folder.file("batched.sqlite")).read { db in
+            try batched.map { try Int.fetchOne(db, sql: "SELECT converged_at_epoch FROM runs WHERE id = ?", arguments: [$0]) }
+        }
+        #expect(converged == [19_990, nil, 1_400])
+    }
+
+    @Test("the connection's triggers are on again after a batch")
+    func triggersBackOn() throws {
+        // Given runs recorded in large batches, so finished and summarized
+        let folder = TemporaryFolder()
+        let ids = try record(at: folder.file(), throughRecorder: true)
+        let store = try ExperimentStore(path: folder.file())
+        #expect(try DatabaseQueue(path: folder.file()).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM run_epoch_summaries") } == 3)
+        // When the same process adds an epoch to one of them
+        try store.recordEpoch(epoch(30_000, of: ids[0], perfectFrom: 1, earlyStreak: 0..<0))
+        // Then the schema's trigger drops its summary, as for any other writer
+        #expect(try DatabaseQueue(path: folder.file()).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM run_epoch_summaries") } == 2)
+    }
+
+    @Test("a trigger a user put on epochs fires for every epoch of a large batch")
+    func userTriggersFire() throws {
+        // Given a database where someone counts new epochs with a trigger of their own
+        let folder = TemporaryFolder()
+        let store = try ExperimentStore(path: folder.file())
+        try rawConnection(folder.file()).write { db in
+            try db.execute(sql: """
+                CREATE TABLE epoch_log (epoch INTEGER);
+                CREATE TRIGGER log_epochs AFTER INSERT ON epochs BEGIN INSERT INTO epoch_log VALUES (NEW.epoch); END;
+                """)
+        }
+        // When the recorder writes 5,000 epochs in one batch
+        let recorder = RunRecorder(store: store, commitInterval: 60)
+        guard case .started(let run) = try recorder.claim(sampleRun(), rerun: true) else { throw StoreError.runNotFound(reference: "new run") }
+        for number in 1...5_000 { recorder.record(epoch(number, of: run.id, perfectFrom: 1, earlyStreak: 0..<0)) }
+        try recorder.close()
+        // Then their trigger saw each one
+        #expect(try DatabaseQueue(path: folder.file()).read { try Int.fetchOne($0, sql: "SELECT count(DISTINCT epoch) FROM epoch_log") } == 5_000)
+    }
+}
