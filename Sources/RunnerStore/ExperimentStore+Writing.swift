@@ -207,8 +207,9 @@ extension ExperimentStore {
             try withTriggersOff(db) { try move.execute() }
             for (runID, change) in staged.convergence {
                 let stored = try Int.fetchOne(db.cachedStatement(sql: "SELECT converged_at_epoch FROM runs WHERE id = ?"), arguments: [runID])
-                if change.applied(to: stored) != stored {
-                    try db.cachedStatement(sql: "UPDATE runs SET converged_at_epoch = ? WHERE id = ?").execute(arguments: [change.applied(to: stored), runID])
+                let converged = change.applied(to: stored)
+                if converged != stored {
+                    try db.cachedStatement(sql: "UPDATE runs SET converged_at_epoch = ? WHERE id = ?").execute(arguments: [converged, runID])
                 }
                 try db.cachedStatement(sql: "DELETE FROM run_epoch_summaries WHERE run_id = ?").execute(arguments: [runID])
             }
