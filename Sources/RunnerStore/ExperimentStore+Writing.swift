@@ -191,7 +191,8 @@ extension ExperimentStore {
         return StagedEpochs(epochs)
     }
 
-    /// Moves staged epochs into `epochs`, in the order they were given.
+    /// Copies staged epochs into `epochs`, in the order they were given (the next `stage`
+    /// empties the stage, outside the transaction).
     ///
     /// The schema's triggers on new epochs (0004's `epochs_track_convergence` and 0007's
     /// `epochs_insert_drops_summary`) cost as much per row as the insert itself, and their work
@@ -216,7 +217,6 @@ extension ExperimentStore {
         } else {
             try move.execute()
         }
-        try db.cachedStatement(sql: "DELETE FROM temp.staged_epochs").execute()
     }
 
     /// The triggers the migrations put on `epochs`.
