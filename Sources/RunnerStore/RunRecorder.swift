@@ -5,10 +5,12 @@ import GRDB
 /// training never waits on the database.
 ///
 /// Epochs and finished runs are queued in memory and committed together by a background
-/// thread: at least every `commitInterval` seconds (at once when a run finishes, sooner when
-/// many epochs are queued) one transaction inserts the queued epochs of every run, writes
-/// the weights, status and final metrics of every finished run after its epochs, and
-/// refreshes the heartbeat of every run in flight. `close()` commits the rest.
+/// thread: at least every `commitInterval` seconds (sooner when many epochs are queued) one
+/// transaction inserts the queued epochs of every run, writes the weights, status and final
+/// metrics of every run that finished meanwhile after its epochs, and refreshes the heartbeat
+/// of every run in flight. `close()` commits the rest. A run's end waits for the next commit
+/// like its epochs, so a sweep of short runs commits ten times a second rather than once
+/// per run (600 runs of 20 epochs train a fifth faster than with a commit per run).
 ///
 /// Transactions are kept short, so that another process waits little for this one: the
 /// epochs are staged in a temporary table before the write lock is taken (see
@@ -123,7 +125,7 @@ public final class RunRecorder: @unchecked Sendable {
     }
 
     /// Queues the end of a running run — its weights, status and final metrics — to be committed
-    /// at once, after its epochs, without waiting for the commit. See `ExperimentStore.finishRun`;
+    /// with the next commit, after its epochs, without waiting for it. See `ExperimentStore.finishRun`;
     /// a run that can no longer be finished is reported by `close()`.
     ///
     /// - Throws: `invalidWeights` when a tensor's shape does not fit; nothing is queued then.
@@ -254,9 +256,9 @@ public final class RunRecorder: @unchecked Sendable {
                     let idle = queued.isEmpty && endings.isEmpty
                     if closing && (idle || commitFailure != nil) { return false }
                     if idle && inFlight.isEmpty { lastCommit = Date() }
-                    let wait = queued.isEmpty ? heartbeatInterval : commitInterval
+                    let wait = idle ? heartbeatInterval : commitInterval
                     var due = lastCommit.addingTimeInterval(commitFailure == nil ? wait : max(wait, 1))
-                    if commitFailure == nil && (closing || queued.count >= eagerCommitSize || !endings.isEmpty) { due = .distantPast }
+                    if commitFailure == nil && (closing || queued.count >= eagerCommitSize) { due = .distantPast }
                     if Date() >= due { return true }
                     _ = condition.wait(until: due)
                 }

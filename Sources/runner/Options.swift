@@ -107,10 +107,9 @@ enum Terminal {
         isatty(descriptor) == 1
     }
 
-    /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
-    static var usesColor: Bool {
-        isTerminal(STDOUT_FILENO) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-    }
+    /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org);
+    /// decided once, as every finished run asks.
+    static let usesColor = isTerminal(STDOUT_FILENO) && getenv("NO_COLOR") == nil
 
     /// `text` in the colour that goes with a run status.
     static func colored(_ text: String, status: RunStatus) -> String {

@@ -109,4 +109,32 @@ struct RecorderBatchTests {
         // Then their trigger saw each one
         #expect(try DatabaseQueue(path: folder.file()).read { try Int.fetchOne($0, sql: "SELECT count(DISTINCT epoch) FROM epoch_log") } == 5_000)
     }
+
+    @Test("a run's end goes in with the next commit, even with no epoch queued")
+    func endingCommittedWithoutEpochs() throws {
+        // Given a recorder that commits every 50 ms and refreshes heartbeats once an hour,
+        // and a run whose epochs are all written
+        let folder = TemporaryFolder()
+        let recorder = RunRecorder(store: try ExperimentStore(path: folder.file()), commitInterval: 0.05, heartbeatInterval: 3_600)
+        guard case .started(let run) = try recorder.claim(sampleRun(), rerun: true) else { throw StoreError.runNotFound(reference: "new run") }
+        recorder.record(epoch(1, of: run.id, perfectFrom: 1, earlyStreak: 0..<0))
+        let reader = try DatabaseQueue(path: folder.file())
+        func stored(_ sql: String) throws -> String? { try reader.read { try String.fetchOne($0, sql: sql) } }
+        #expect(try waitFor { try stored("SELECT count(*) FROM epochs") == "1" })
+        // When it ends, with nothing else queued
+        try recorder.finish(id: run.id, outcome: .completed, metrics: nil, weights: [])
+        // Then it is stored completed without a flush, not an hour later
+        #expect(try waitFor { try stored("SELECT status FROM runs") == "completed" })
+        try recorder.close()
+    }
+
+    /// Whether `condition` holds within 30 s, checked every 10 ms.
+    private func waitFor(_ condition: () throws -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return false
+    }
 }

@@ -6,7 +6,9 @@ public enum TerminalSize {
     /// terminal on `descriptor`; nil when output goes to a file or a pipe, where
     /// lines keep their full length.
     public static func columns(of descriptor: Int32 = STDOUT_FILENO) -> Int? {
-        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let columns = Int(text), columns > 0 {
+        // getenv, not ProcessInfo's environment, which copies every variable: this runs for
+        // every line of progress and every finished run.
+        if let text = getenv("COLUMNS").map({ String(cString: $0) }), let columns = Int(text), columns > 0 {
             return columns
         }
         return size(of: descriptor).map { Int($0.ws_col) }
@@ -15,7 +17,7 @@ public enum TerminalSize {
     /// The terminal's rows on `descriptor` (else `LINES`), nil for a file or a pipe.
     public static func rows(of descriptor: Int32) -> Int? {
         size(of: descriptor).map { Int($0.ws_row) }
-            ?? ProcessInfo.processInfo.environment["LINES"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+            ?? getenv("LINES").flatMap { Int(String(cString: $0)) }.flatMap { $0 > 0 ? $0 : nil }
     }
 
     private static func size(of descriptor: Int32) -> winsize? {

@@ -114,15 +114,8 @@ public final class RunExecutor: @unchecked Sendable {
                         // Reported first: a closed output (SIGPIPE) then stops the plan before
                         // another run is claimed.
                         progress.runFinished(identity.shortID) { onResult(trained.result) }
-                        // The next run is claimed before this one's end is queued: a claim waits
-                        // for any commit in progress, and the end is committed at once.
-                        do {
-                            next = try claimNext(of: plan, options: options, data: data)
-                        } catch {
-                            try? record(trained)
-                            throw error
-                        }
                         try record(trained)
+                        next = try claimNext(of: plan, options: options, data: data)
                     }
                 } catch {
                     lock.withLock { if failure == nil { failure = error } }
