@@ -142,9 +142,10 @@ struct RunCommand: ParsableCommand {
         parts.append(Format.duration(result.seconds))
         let lines = TerminalSize.columns(of: STDOUT_FILENO).map { TerminalSize.fit(parts, flexible: 1, width: $0 - 1) }
             ?? [parts.joined(separator: "  ")]
+        let text = lines.joined(separator: "\n") + "\n"
         // Colour once the widths are settled: its escape codes take no columns.
-        return lines.joined(separator: "\n").replacingOccurrences(
-            of: "  \(status)", with: "  " + Terminal.colored(status, status: result.status), options: [], range: nil) + "\n"
+        guard Terminal.usesColor else { return text }
+        return text.replacingOccurrences(of: "  \(status)", with: "  " + Terminal.colored(status, status: result.status), options: [], range: nil)
     }
 
     private func shellQuoted(_ text: String) -> String {
