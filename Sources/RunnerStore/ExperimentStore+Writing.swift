@@ -100,12 +100,8 @@ extension ExperimentStore {
     public func claimRun(_ run: NewRun, at requestedDate: Date = Date(), ids: RunIDSpace = .all) throws(StoreError) -> RunClaim {
         let data = try prepareData(of: run)
         return try write { db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT id, short_id, status, host, pid, pid_namespace, started_at, heartbeat_at FROM runs
-                WHERE spec_hash = ? AND training_data_id IS ? AND validation_data_id IS ?
-                  AND status IN ('completed', 'diverged', 'running')
-                ORDER BY status <> 'completed', created_at
-                """), arguments: [sha256Hex(run.specJSON), data.training?.id, data.validation?.id])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: Self.sameExperimentQuery),
+                                        arguments: [sha256Hex(run.specJSON), data.training?.id, data.validation?.id])
             for row in rows {
                 let identity = RunIdentity(id: row["id"], shortID: row["short_id"])
                 guard row["status"] as String == RunStatus.running.rawValue else { return .finished(identity) }
@@ -119,7 +115,18 @@ extension ExperimentStore {
         }
     }
 
-    private func prepareData(of run: NewRun) throws(StoreError) -> (training: PreparedDataset?, validation: PreparedDataset?) {
+    /// The runs of one experiment (spec hash, training and validation data ids) that a claim
+    /// must not repeat, completed ones first. It searches `runs_by_spec_hash`: the unary +
+    /// keeps SQLite from choosing the index on the data instead, which every run of a sweep
+    /// shares, so that each claim read all of them (10,000 runs took 55 s instead of 10).
+    static let sameExperimentQuery = """
+        SELECT id, short_id, status, host, pid, pid_namespace, started_at, heartbeat_at FROM runs
+        WHERE spec_hash = ? AND +training_data_id IS ? AND +validation_data_id IS ?
+          AND status IN ('completed', 'diverged', 'running')
+        ORDER BY status <> 'completed', created_at
+        """
+
+        private func prepareData(of run: NewRun) throws(StoreError) -> (training: PreparedDataset?, validation: PreparedDataset?) {
         (try run.trainingData.map(preparedDatasets.prepared), try run.validationData.map(preparedDatasets.prepared))
     }
 

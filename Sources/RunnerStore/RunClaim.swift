@@ -30,11 +30,16 @@ public struct RunIDSpace: Sendable, Equatable {
         self.count = count
     }
 
-    /// A random lowercase UUID in this space.
+    /// A random lowercase UUID in this space: a random one whose first 8 hex digits (random
+    /// in a version-4 UUID) are moved down to the nearest value of this residue class, so
+    /// that one UUID is drawn however many shards there are.
     func randomID() -> String {
-        while true {
-            let id = UUID().uuidString.lowercased()
-            if Int(id.prefix(8), radix: 16)! % count == index { return id }
-        }
+        let id = UUID().uuidString.lowercased()
+        let drawn = UInt64(id.prefix(8), radix: 16)!
+        let (count, index) = (UInt64(self.count), UInt64(self.index))
+        var value = drawn - drawn % count + index
+        if value > UInt64(UInt32.max) { value -= count }
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 8 - digits.count) + digits + id.dropFirst(8)
     }
 }

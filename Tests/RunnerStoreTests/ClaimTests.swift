@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+import Testing
+@testable import RunnerStore
+
+/// What a claim costs at scale: its lookup of the same experiment, and the ids it gives out
+/// (shard I of N gives out short ids ≡ I mod N, so shards never collide when merged).
+@Suite("Claims")
+struct ClaimTests {
+    @Test("a claim looks its experiment up by spec hash, not by the data every run of a sweep shares")
+    func searchesBySpecHash() throws {
+        let folder = TemporaryFolder()
+        _ = try ExperimentStore(path: folder.file())
+        let plan = try rawConnection(folder.file()).read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + ExperimentStore.sameExperimentQuery, arguments: ["hash", "data", nil])
+                .map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("USING INDEX runs_by_spec_hash") }, "\(plan)")
+    }
+
+    @Test("ids are lowercase UUIDs in their shard's residue class, however many shards", arguments: [
+        (0, 1), (2, 3), (0, 1_000), (999, 1_000), (123_456, 1_000_000), (4_294_967_294, 4_294_967_295),
+    ])
+    func idsInTheirClass(index: Int, count: Int) throws {
+        let space = RunIDSpace(index: index, count: count)
+        let ids = (0..<2_000).map { _ in space.randomID() }
+        for id in ids {
+            #expect(id == id.lowercased() && UUID(uuidString: id) != nil, "\(id) is not a lowercase UUID")
+            #expect(Int(id.prefix(8), radix: 16)! % count == index, "\(id) is not ≡ \(index) mod \(count)")
+        }
+        #expect(Set(ids).count == ids.count)
+    }
+
+    @Test("a shard's short ids spread over its whole class")
+    func spread() {
+        // The top and bottom halves of the 32-bit short ids both occur, for a class of 1,000.
+        let values = (0..<2_000).map { _ in UInt32(RunIDSpace(index: 7, count: 1_000).randomID().prefix(8), radix: 16)! }
+        #expect(values.contains { $0 < 1 << 31 } && values.contains { $0 >= 1 << 31 })
+    }
+}
