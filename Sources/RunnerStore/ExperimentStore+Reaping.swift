@@ -29,7 +29,7 @@ extension ExperimentStore {
             Self.abandonment(of: row, heartbeatTimeout: heartbeatTimeout, now: now).map { (id: row["id"] as String, reason: $0) }
         }
         guard !abandoned.isEmpty else { return [] }
-        if access != .readWrite && !VerifiedFiles.isUnchanged(path) { try Self.checkIntegrity(connection, path: path) }
+        if access != .readWrite { try Self.checkIntegrity(connection, path: path) }
         // Marking is a courtesy of readers: never wait long for another writer.
         return try waitingForLocks(.timeout(1)) { () throws(StoreError) in
             try Self.mapErrors(path: path) {

@@ -37,8 +37,6 @@ public final class ExperimentStore: Sendable {
     let connectionCanWrite: Bool
     /// The versions of the migrations this open applied, oldest first (`runner migrate` reports them).
     public let migrationsApplied: [Int]
-    /// Whether opening ran `PRAGMA quick_check` on the file (see `VerifiedFiles`).
-    let checksIntegrity: Bool
 
     /// Opens (and for `.readWrite`, creates, checks and migrates) the database at `path`.
     ///
@@ -57,14 +55,11 @@ public final class ExperimentStore: Sendable {
         switch access {
         case .readWrite:
             let isNew = DatabaseFile.isEmpty(path)
-            // A file this process did not write may have been damaged since: never write into
-            // one. (A file exactly as a runner store that wrote it left it is known to be whole;
-            // asked before opening, which makes the write-ahead log.)
-            checksIntegrity = !isNew && !VerifiedFiles.isUnchanged(path)
             let writer = try Self.mapErrors(path: path) {
                 try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: false, path: path, lockWaiting: lockWaiting))
             }
-            if checksIntegrity { try Self.checkIntegrity(writer, path: path) }
+            // A file this process did not write may have been damaged since: never write into one.
+            if !isNew { try Self.checkIntegrity(writer, path: path) }
             migrationsApplied = try Self.mapErrors(path: path) { try migrator.prepare(writer) }
             connection = writer
             connectionCanWrite = true
@@ -73,7 +68,7 @@ public final class ExperimentStore: Sendable {
             try Self.mapErrors(path: path) {
                 try reader.read { db in try migrator.check(db, acceptingOutdatedSchema: acceptingOutdatedSchema) }
             }
-            (connection, connectionCanWrite, migrationsApplied, checksIntegrity) = (reader, canWrite, [], false)
+            (connection, connectionCanWrite, migrationsApplied) = (reader, canWrite, [])
         }
     }
 
@@ -121,10 +116,7 @@ public final class ExperimentStore: Sendable {
     /// Later calls on this store throw. Should closing fail (it cannot while no
     /// statement is running), the connection closes when released, as before.
     public func close() {
-        do {
-            try connection.close()
-            if access == .readWrite { VerifiedFiles.remember(path) }
-        } catch {}
+        try? connection.close()
     }
 
     /// GRDB settings for a connection: foreign keys on, lock waits by `lockWaiting`, read-only when asked.

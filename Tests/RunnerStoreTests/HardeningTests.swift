@@ -106,39 +106,6 @@ struct HardeningTests {
         #expect(bytes(path) == damaged)
     }
 
-    @Test("a large file a store left as it was is not checked again; any later write to it is, damage refused")
-    func verifiedFileSkipsTheCheck() throws {
-        // Given a file of 17 MB, written last by another program
-        let folder = TemporaryFolder()
-        let path = folder.file()
-        try ExperimentStore(path: path).close()
-        try rawConnection(path).write { db in
-            try db.execute(sql: "CREATE TABLE padding (data BLOB); INSERT INTO padding VALUES (zeroblob(17000000))")
-        }
-        // When a store opens it, writes and closes, and another store opens it
-        let first = try ExperimentStore(path: path)
-        _ = try first.startRun(sampleRun())
-        first.close()
-        let second = try ExperimentStore(path: path)
-        second.close()
-        // Then the first checked it, and the second found it as the first left it
-        #expect(first.checksIntegrity && !second.checksIntegrity)
-        // And once anything else writes into it, even a byte as it was, the next store checks it
-        var contents = bytes(path)
-        try contents.write(to: URL(fileURLWithPath: path))
-        let third = try ExperimentStore(path: path)
-        third.close()
-        #expect(third.checksIntegrity)
-        // And refuses it when damaged: the root page of `padding` (its page header's first byte) made invalid
-        let root = try #require(try DatabaseQueue(path: path).read { db in
-            try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_schema WHERE name = 'padding'")
-        })
-        contents = bytes(path)
-        contents[(root - 1) * 4096] = 0x07
-        try contents.write(to: URL(fileURLWithPath: path))
-        #expect(throws: StoreError.self) { try ExperimentStore(path: path) }
-    }
-
     @Test("a pid from another PID namespace is not trusted: the heartbeat decides")
     func otherNamespace() throws {
         // Given runs recorded in another PID namespace of this host, by a pid that is alive
