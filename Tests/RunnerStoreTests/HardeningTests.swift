@@ -106,23 +106,6 @@ struct HardeningTests {
         #expect(bytes(path) == damaged)
     }
 
-    @Test("the integrity check leaves the schema's CHECK constraints on for the store's own writes")
-    func checkConstraintsStayOn() throws {
-        // Given an existing store, opened again, so checked
-        let folder = TemporaryFolder()
-        let path = folder.file()
-        let first = try ExperimentStore(path: path)
-        let run = try first.startRun(sampleRun())
-        first.close()
-        let store = try ExperimentStore(path: path)
-        // When it writes a status its CHECK constraint forbids
-        #expect(throws: StoreError.self) {
-            try store.write { db in try db.execute(sql: "UPDATE runs SET status = 'bogus' WHERE id = ?", arguments: [run.id]) }
-        }
-        // Then the row is as it was
-        #expect(try store.run(run.id).status == .running)
-    }
-
     @Test("a pid from another PID namespace is not trusted: the heartbeat decides")
     func otherNamespace() throws {
         // Given runs recorded in another PID namespace of this host, by a pid that is alive
