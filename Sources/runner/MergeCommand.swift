@@ -27,7 +27,7 @@ struct MergeCommand: ParsableCommand {
         for source in sources {
             try ExperimentStore.checkMergeSource(source, into: database.path)
         }
-        let store = try ExperimentStore(path: database.path)
+        let store = try database.openForWriting()
         defer { store.close() }
         for source in sources {
             let summary = try store.merge(from: source)

@@ -17,7 +17,7 @@ struct MigrateCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let store = try ExperimentStore(path: database.path)
+        let store = try database.openForWriting()
         defer { store.close() }
         let applied = store.migrationsApplied
         if applied.isEmpty {

@@ -19,11 +19,24 @@ struct DatabaseOptions: ParsableArguments {
         try ExperimentStore.openForReading(path: path)
     }
 
+    /// The store for a command that writes (created when missing). Opening an existing file
+    /// to write checks it for damage, reading all of it (5 s for 400 MB of runs): for a
+    /// large file, say so first rather than pause without a word.
+    func openForWriting() throws -> ExperimentStore {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size >= Self.announcedCheckSize {
+            note("runner: checking \(path) (\(MemoryEstimate.describe(size))) for damage before writing to it")
+        }
+        return try ExperimentStore(path: path)
+    }
+
+    /// From this size the damage check of `openForWriting` takes long enough to announce.
+    static let announcedCheckSize = 100_000_000
+
     /// The store for a command that changes existing runs (tag, note, delete, rerun):
     /// the file must exist; abandoned runs are marked first, as for reading.
     func openForChanging() throws -> ExperimentStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noDatabase(path: path) }
-        let store = try ExperimentStore(path: path)
+        let store = try openForWriting()
         try store.reapAbandonedRuns()
         return store
     }

@@ -79,7 +79,7 @@ struct RunCommand: ParsableCommand {
         if options.jobs < requestedJobs {
             note("runner: training \(options.jobs) runs at once rather than \(requestedJobs): the largest run needs about \(MemoryEstimate.describe(plan.largestRunBytes)) of memory")
         }
-        let store = try ExperimentStore(path: database.path)
+        let store = try database.openForWriting()
         defer { store.close() }
         let progress = Self.progress(quiet: quiet)
         // Writes wait for other processes' locks as long as they are held, saying so on stderr.

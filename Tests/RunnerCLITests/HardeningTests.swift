@@ -70,6 +70,22 @@ struct CLIHardeningTests {
         #expect(sandbox.contents("runner.db") == damaged)
     }
 
+    @Test("opening a large file to write says it checks it first; a small one goes on without a word")
+    func largeFileCheckAnnounced() throws {
+        let sandbox = try Fixture.sandbox()
+        let run = try sandbox.scalar("SELECT short_id FROM runs LIMIT 1")
+        let quiet = try sandbox.runner("tag", run, "size=small")
+        #expect(quiet.status == 0 && quiet.stderr == "tagged 1 run size=small\n", "\(quiet)")
+        // 110 MB of a table of someone's own make
+        try sandbox.execute("CREATE TABLE padding (data BLOB); INSERT INTO padding VALUES (zeroblob(110000000))")
+        let result = try sandbox.runner("tag", run, "size=large")
+        #expect(result.status == 0 && result.stderr == """
+            runner: checking runner.db (111 MB) for damage before writing to it
+            tagged 1 run size=large
+
+            """, "\(result)")
+    }
+
     @Test("timestamps edited into nonsense never crash list or compare")
     func editedTimestamps() throws {
         let sandbox = try Fixture.sandbox()
