@@ -126,7 +126,7 @@ extension ExperimentStore {
         ORDER BY status <> 'completed', created_at
         """
 
-        private func prepareData(of run: NewRun) throws(StoreError) -> (training: PreparedDataset?, validation: PreparedDataset?) {
+    private func prepareData(of run: NewRun) throws(StoreError) -> (training: PreparedDataset?, validation: PreparedDataset?) {
         (try run.trainingData.map(preparedDatasets.prepared), try run.validationData.map(preparedDatasets.prepared))
     }
 
