@@ -52,12 +52,14 @@ public final class RunRecorder: @unchecked Sendable {
         var metrics: FinalMetrics?
         var weights: [WeightTensor]
         var date: Date
+        /// `EpochQueue.appended` when it was queued: it is written once all those epochs are.
+        var after: Int
     }
 
     private let condition = NSCondition()
     /// Held through a whole commit: commits take from the queue in order, and share the stage.
     private let committing = NSLock()
-    private var queued: [EpochRecord] = []
+    private var queued = EpochQueue()
     private var endings: [Ending] = []
     private var inFlight: Set<String> = []
     private var lastCommit = Date()
@@ -136,7 +138,7 @@ public final class RunRecorder: @unchecked Sendable {
             try tensor.validate()
         }
         condition.withLock {
-            endings.append(Ending(id: id, outcome: outcome, metrics: metrics, weights: weights, date: date))
+            endings.append(Ending(id: id, outcome: outcome, metrics: metrics, weights: weights, date: date, after: queued.appended))
             condition.broadcast()
         }
     }
@@ -203,17 +205,10 @@ public final class RunRecorder: @unchecked Sendable {
         defer { committing.unlock() }
         let (batch, ended, running) = condition.withLock {
             defer { condition.broadcast() }
-            let batch: [EpochRecord]
-            if queued.count <= maximumBatch {
-                (batch, queued) = (queued, [])
-            } else {
-                batch = Array(queued.prefix(maximumBatch))
-                queued = Array(queued.dropFirst(maximumBatch))
-            }
-            // A run's end waits for its last epochs.
-            let waiting = endings.isEmpty || queued.isEmpty ? [] : Set(queued.map(\.runID))
-            let ended = endings.filter { !waiting.contains($0.id) }
-            endings.removeAll { !waiting.contains($0.id) }
+            let batch = queued.take(upTo: maximumBatch)
+            // A run's end waits for its last epochs (and those queued before them).
+            let ended = endings.filter { $0.after <= queued.taken }
+            endings.removeAll { $0.after <= queued.taken }
             return (batch, ended, inFlight)
         }
         do {
@@ -239,7 +234,7 @@ public final class RunRecorder: @unchecked Sendable {
             }
         } catch {
             condition.withLock {
-                queued.insert(contentsOf: batch, at: 0)
+                queued.putBack(batch)
                 endings.insert(contentsOf: ended, at: 0)
                 commitFailure = error
             }
@@ -271,5 +266,57 @@ public final class RunRecorder: @unchecked Sendable {
             committerDone = true
             condition.broadcast()
         }
+    }
+}
+
+/// The epochs waiting for a commit, oldest first. Batches are taken from the front without
+/// copying what stays, which can be millions of epochs while training outpaces the writes.
+private struct EpochQueue {
+    private var epochs: [EpochRecord] = []
+    /// Where the waiting epochs start in `epochs`.
+    private var head = 0
+    /// How many epochs were ever appended.
+    private(set) var appended = 0
+    /// How many of them were taken (and not put back).
+    private(set) var taken = 0
+
+    var count: Int { epochs.count - head }
+    var isEmpty: Bool { count == 0 }
+
+    mutating func append(_ epoch: EpochRecord) {
+        epochs.append(epoch)
+        appended += 1
+    }
+
+    /// The oldest `limit` epochs (or fewer), removed from the queue.
+    mutating func take(upTo limit: Int) -> [EpochRecord] {
+        let end = min(epochs.count, head + limit)
+        let batch = Array(epochs[head..<end])
+        (head, taken) = (end, taken + batch.count)
+        // Space is given back once it is at least as large as what stays: amortized O(1) an epoch.
+        if head == epochs.count {
+            epochs.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= epochs.count - head {
+            epochs.removeFirst(head)
+            head = 0
+        }
+        return batch
+    }
+
+    /// Puts `batch`, the last one taken, back in front.
+    mutating func putBack(_ batch: [EpochRecord]) {
+        epochs = batch + epochs[head...]
+        (head, taken) = (0, taken - batch.count)
+    }
+
+    func first(where predicate: (EpochRecord) -> Bool) -> EpochRecord? {
+        epochs[head...].first(where: predicate)
+    }
+
+    /// Gives up every waiting epoch.
+    mutating func removeAll() {
+        epochs.removeAll()
+        (head, taken) = (0, appended)
     }
 }
