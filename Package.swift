@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .target(name: "CRunnerKernel"),
@@ -37,6 +38,8 @@ let package = Package(
                 // The SQLite C API, for the one hot loop that binds values itself (epoch inserts).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // The recorder's queue of epochs waiting for a commit.
+                .product(name: "DequeModule", package: "swift-collections"),
                 "CSQLiteSwitches",
             ]
         ),

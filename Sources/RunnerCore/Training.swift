@@ -65,6 +65,21 @@ public enum TrainingOutcome: Equatable, Sendable {
     case diverged(atEpoch: Int)
 }
 
+/// How a watched training ended: the weights, the last epoch's metrics and how. The
+/// metrics of every epoch went to the callback as they came and are not kept, so a run of
+/// a million epochs holds one.
+public struct TrainingEnd: Equatable, Sendable {
+    /// The weights after the last finite epoch (the start weights if there was none).
+    public var parameters: Parameters
+    /// The metrics of the last finite epoch, if there was one.
+    public var lastEpoch: EpochReport?
+    /// Completed, stopped by the callback, or diverged.
+    public var outcome: TrainingOutcome
+
+    /// The finite epochs trained, each handed to the callback.
+    public var epochCount: Int { lastEpoch?.epoch ?? 0 }
+}
+
 /// The trained weights, every epoch's metrics and how training ended.
 public struct TrainingResult: Equatable, Sendable {
     /// The weights after the last finite epoch (the start weights if there was none).
@@ -178,18 +193,18 @@ extension Parameters {
     ///   - validation: Examples only evaluated, if any.
     ///   - options: Learning rate, epochs, order, batch size and weight decay.
     ///   - random: Draws the visiting order; untouched for `.file` order.
-    ///   - onEpoch: Called after every finite epoch, in order.
+    ///   - onEpoch: Called after every finite epoch, in order; what it is given is not kept.
     public func trained(
         on training: Dataset,
         validation: Dataset? = nil,
         options: TrainingOptions,
         random: inout RandomSource,
         onEpoch: (EpochReport) throws -> EpochDecision
-    ) rethrows -> TrainingResult {
+    ) rethrows -> TrainingEnd {
         precondition(options.epochs >= 1, "at least one epoch")
         var trainer = Trainer(parameters: self, data: training, options: options)
         var lastFinite = self
-        var history: [EpochReport] = []
+        var lastReport: EpochReport?
         for epoch in 1...options.epochs {
             trainer.runEpoch(random: &random)
             let report = EpochReport(
@@ -197,21 +212,26 @@ extension Parameters {
                 training: trainer.parameters.evaluate(on: training),
                 validation: validation.map(trainer.parameters.evaluate))
             guard trainer.parameters.isFinite && report.training.loss.isFinite && report.validation?.loss.isFinite != false else {
-                return TrainingResult(parameters: lastFinite, epochs: history, outcome: .diverged(atEpoch: epoch))
+                return TrainingEnd(parameters: lastFinite, lastEpoch: lastReport, outcome: .diverged(atEpoch: epoch))
             }
             lastFinite = trainer.parameters
-            history.append(report)
+            lastReport = report
             if try onEpoch(report) == .stop && epoch < options.epochs {
-                return TrainingResult(parameters: lastFinite, epochs: history, outcome: .stopped(afterEpoch: epoch))
+                return TrainingEnd(parameters: lastFinite, lastEpoch: lastReport, outcome: .stopped(afterEpoch: epoch))
             }
         }
-        return TrainingResult(parameters: lastFinite, epochs: history, outcome: .completed)
+        return TrainingEnd(parameters: lastFinite, lastEpoch: lastReport, outcome: .completed)
     }
 
-    /// Trains these weights by stochastic gradient descent for every epoch,
-    /// without watching them; see `trained(on:validation:options:random:onEpoch:)`.
+    /// Trains these weights by stochastic gradient descent for every epoch, keeping every
+    /// epoch's metrics; see `trained(on:validation:options:random:onEpoch:)`.
     public func trained(on training: Dataset, validation: Dataset? = nil, options: TrainingOptions, random: inout RandomSource) -> TrainingResult {
-        trained(on: training, validation: validation, options: options, random: &random) { _ in .proceed }
+        var history: [EpochReport] = []
+        let end = trained(on: training, validation: validation, options: options, random: &random) { report in
+            history.append(report)
+            return .proceed
+        }
+        return TrainingResult(parameters: end.parameters, epochs: history, outcome: end.outcome)
     }
 }
 

@@ -135,10 +135,12 @@ public final class ExperimentStore: Sendable {
     /// (waiting up to the busy timeout) so it never fails half-way on a lock upgrade.
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         guard access == .readWrite else { throw .openedReadOnly(path: path) }
+        defer { lockWaiting.writeEnded() }
         return try Self.mapErrors(path: path) {
             try connection.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
+                    lockWaiting.writeEnded()
                     result = try body(db)
                     return .commit
                 }

@@ -78,6 +78,8 @@ final class LockWaitingBox: @unchecked Sendable {
     private var policy = LockWaiting.standard
     private var waitStarted: Date?
     private var lastReport: Date?
+    /// Whether a write is waiting for another process's lock right now (see `isWaiting`).
+    private var waiting = false
     private var pendingSuspension: (@Sendable () -> Void)?
 
     func set(_ policy: LockWaiting) -> LockWaiting {
@@ -95,6 +97,7 @@ final class LockWaitingBox: @unchecked Sendable {
         let now = Date()
         let (policy, waited, report): (LockWaiting, Double, Bool) = lock.withLock {
             if tries == 0 { (waitStarted, lastReport) = (now, nil) }
+            waiting = true
             let waited = now.timeIntervalSince(waitStarted ?? now)
             var report = false
             if case .patient(let every, _) = self.policy, waited >= every,
@@ -116,6 +119,17 @@ final class LockWaitingBox: @unchecked Sendable {
 }
 
 extension LockWaitingBox {
+    /// Whether a write of this store is waiting for another process's lock: from SQLite's
+    /// first call of the busy handler until `writeEnded()`.
+    var isWaiting: Bool {
+        lock.withLock { waiting }
+    }
+
+    /// Called when a write got its lock, or gave up.
+    func writeEnded() {
+        lock.withLock { waiting = false }
+    }
+
     func requestSuspension(_ suspend: @escaping @Sendable () -> Void) {
         lock.withLock { pendingSuspension = suspend }
     }

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import GRDB
 
@@ -23,6 +24,11 @@ import GRDB
 /// write lock or training outpaces the writes, what is still queued). Ctrl-C, which lets every run finish its
 /// epoch and be recorded before `close()`, loses nothing.
 ///
+/// One file takes epochs at a finite rate (about 200,000 a second on the machine the
+/// README measures). Should training go faster than that for long — tiny networks on many
+/// cores — the queue fills and training waits; `onFallingBehind` is told once, so that the
+/// user learns why the cores idle and that shards in files of their own scale further.
+///
 /// When a commit fails (a full disk, say), what it held stays queued and is tried again about
 /// every second; `writeFailure(of:)` says why. Should the last commit in `close()` fail
 /// too, the runs it would have ended are recorded `failed` with that reason by a small write,
@@ -42,8 +48,12 @@ public final class RunRecorder: @unchecked Sendable {
     private let eagerCommitSize = 20_000
     /// The most epochs one transaction writes: 20 to 50 ms of holding the lock.
     private let maximumBatch = 20_000
-    /// How many queued epochs make `record` wait for a commit, bounding memory during long lock waits.
-    private let maximumQueued = 2_000_000
+    /// How many queued epochs make `record` wait for a commit, bounding memory while the
+    /// writer is behind or waits for another process's lock.
+    public let maximumQueued: Int
+    /// Told, once, the number of queued epochs when training first waits for a writer that
+    /// commits but cannot keep up (not for one that waits for another process's lock).
+    private let onFallingBehind: (@Sendable (Int) -> Void)?
 
     /// The end of a run, as `finish` was given it.
     private struct Ending {
@@ -63,6 +73,9 @@ public final class RunRecorder: @unchecked Sendable {
     private var endings: [Ending] = []
     private var inFlight: Set<String> = []
     private var lastCommit = Date()
+    /// When a commit last succeeded, if one did.
+    private var lastSuccess: Date?
+    private var reportedFallingBehind = false
     private var closing = false
     private var committerDone = false
     private var commitFailure: StoreError?
@@ -72,10 +85,15 @@ public final class RunRecorder: @unchecked Sendable {
     private let reserve: SpaceReserve
 
     /// Starts recording into `store`, with a background thread that commits what is queued.
-    public init(store: ExperimentStore, commitInterval: TimeInterval = 0.1, heartbeatInterval: TimeInterval = 15) {
+    public init(
+        store: ExperimentStore, commitInterval: TimeInterval = 0.1, heartbeatInterval: TimeInterval = 15,
+        maximumQueued: Int = 1_000_000, onFallingBehind: (@Sendable (_ queued: Int) -> Void)? = nil
+    ) {
         self.store = store
         self.commitInterval = commitInterval
         self.heartbeatInterval = heartbeatInterval
+        self.maximumQueued = maximumQueued
+        self.onFallingBehind = onFallingBehind
         reserve = SpaceReserve(nextTo: store.path, bytes: 256 << 10)
         let thread = Thread { [self] in commitLoop() }
         thread.name = "RunRecorder"
@@ -115,15 +133,29 @@ public final class RunRecorder: @unchecked Sendable {
         return claim
     }
 
-    /// Queues one epoch; it is committed within `commitInterval` seconds.
+    /// Queues one epoch; it is committed within `commitInterval` seconds. Waits while
+    /// `maximumQueued` epochs are queued.
     public func record(_ epoch: EpochRecord) {
-        condition.withLock {
+        let fallenBehind: Int? = condition.withLock {
+            let full = queued.count >= maximumQueued && !closing
+            let report = full && isFallingBehind()
+            if report { reportedFallingBehind = true }
             while queued.count >= maximumQueued && !closing { condition.wait() }
             queued.append(epoch)
             // The committer sleeps for a heartbeat interval while nothing is queued: wake it to
             // commit within `commitInterval` from now; and at once when many are queued.
             if queued.count == 1 || queued.count == eagerCommitSize { condition.broadcast() }
+            return report ? maximumQueued : nil
         }
+        if let fallenBehind { onFallingBehind?(fallenBehind) }
+    }
+
+    /// Whether a full queue is the writer's pace (its commits go through, the latest in the
+    /// last few seconds) rather than another process's lock or a failing disk, and was not
+    /// reported yet; call it holding `condition`.
+    private func isFallingBehind() -> Bool {
+        guard !reportedFallingBehind, commitFailure == nil, let lastSuccess, !store.lockWaiting.isWaiting else { return false }
+        return Date().timeIntervalSince(lastSuccess) < 5
     }
 
     /// Queues the end of a running run — its weights, status and final metrics — to be committed
@@ -229,6 +261,7 @@ public final class RunRecorder: @unchecked Sendable {
             }
             condition.withLock {
                 lastCommit = Date()
+                lastSuccess = lastCommit
                 commitFailure = nil
                 inFlight.subtract(ended.map(\.id))
             }
@@ -269,54 +302,54 @@ public final class RunRecorder: @unchecked Sendable {
     }
 }
 
-/// The epochs waiting for a commit, oldest first. Batches are taken from the front without
-/// copying what stays, which can be millions of epochs while training outpaces the writes.
+/// The epochs waiting for a commit, oldest first, in a `Deque` (swift-collections): batches
+/// leave from the front without moving what stays, which can be a million epochs while
+/// training outpaces the writes, and the memory of such a backlog is given back once it is written.
 private struct EpochQueue {
-    private var epochs: [EpochRecord] = []
-    /// Where the waiting epochs start in `epochs`.
-    private var head = 0
+    private var epochs = Deque<EpochRecord>()
     /// How many epochs were ever appended.
     private(set) var appended = 0
     /// How many of them were taken (and not put back).
     private(set) var taken = 0
+    /// The most epochs queued since the queue was last empty: the room `epochs` holds.
+    private var highWater = 0
 
-    var count: Int { epochs.count - head }
-    var isEmpty: Bool { count == 0 }
+    var count: Int { epochs.count }
+    var isEmpty: Bool { epochs.isEmpty }
 
     mutating func append(_ epoch: EpochRecord) {
         epochs.append(epoch)
         appended += 1
+        highWater = max(highWater, epochs.count)
     }
 
     /// The oldest `limit` epochs (or fewer), removed from the queue.
     mutating func take(upTo limit: Int) -> [EpochRecord] {
-        let end = min(epochs.count, head + limit)
-        let batch = Array(epochs[head..<end])
-        (head, taken) = (end, taken + batch.count)
-        // Space is given back once it is at least as large as what stays: amortized O(1) an epoch.
-        if head == epochs.count {
-            epochs.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head >= epochs.count - head {
-            epochs.removeFirst(head)
-            head = 0
+        let batch = Array(epochs.prefix(limit))
+        epochs.removeFirst(batch.count)
+        taken += batch.count
+        // A queue emptied after a backlog gives its room back.
+        if epochs.isEmpty {
+            if highWater > 65_536 { epochs = Deque() }
+            highWater = 0
         }
         return batch
     }
 
     /// Puts `batch`, the last one taken, back in front.
     mutating func putBack(_ batch: [EpochRecord]) {
-        epochs = batch + epochs[head...]
-        (head, taken) = (0, taken - batch.count)
+        epochs.prepend(contentsOf: batch)
+        taken -= batch.count
+        highWater = max(highWater, epochs.count)
     }
 
     func first(where predicate: (EpochRecord) -> Bool) -> EpochRecord? {
-        epochs[head...].first(where: predicate)
+        epochs.first(where: predicate)
     }
 
     /// Gives up every waiting epoch.
     mutating func removeAll() {
         epochs.removeAll()
-        (head, taken) = (0, appended)
+        taken = appended
     }
 }

@@ -90,7 +90,10 @@ struct RunCommand: ParsableCommand {
             let interruption = InterruptionMonitor()
             let suspension = SuspensionHandler(store: store) { progress.clear() }
             defer { withExtendedLifetime(suspension) {} }
-            let recorder = RunRecorder(store: store)
+            let recorder = RunRecorder(store: store) { queued in
+                progress.clear()
+                note(Self.fallingBehindNote(queued: queued))
+            }
             let executor = RunExecutor(recorder: recorder, progress: progress, interruption: interruption)
             let outcome = Result { try executor.execute(plan, options: options) { write(Self.summaryLine($0)) } }
             // Every epoch already handed to the recorder is committed, even after a failure.
@@ -119,6 +122,13 @@ struct RunCommand: ParsableCommand {
         if groups.count == 1, plan.count > 1, summary.trained > 0, !interrupted {
             note("Compare them: runner compare --group \(shellQuoted(groups.first!))")
         }
+    }
+
+    /// Why training waits, said once when `queued` epochs wait for a writer that cannot keep up.
+    static func fallingBehindNote(queued: Int) -> String {
+        "runner: training makes epochs faster than one database file can record them (\(Format.count(queued)) are waiting in memory), "
+            + "so it now waits for the writer. To spread many runs over more cores than one file keeps up with, train shards into "
+            + "files of their own and merge them: `--shard i/n`, then `runner merge` (README, \"Scaling out\")."
     }
 
     /// Progress on standard error: none when quiet, a live display on a terminal, plain lines elsewhere.

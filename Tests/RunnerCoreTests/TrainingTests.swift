@@ -118,14 +118,15 @@ struct TrainingTests {
     func stopping() {
         let (training, _) = moons()
         var (start, random) = network()
-        var seen: [Int] = []
-        let result = start.trained(on: training, options: TrainingOptions(learningRate: 0.05, epochs: 10), random: &random) { report in
-            seen.append(report.epoch)
+        var seen: [EpochReport] = []
+        let end = start.trained(on: training, options: TrainingOptions(learningRate: 0.05, epochs: 10), random: &random) { report in
+            seen.append(report)
             return report.epoch == 4 ? .stop : .proceed
         }
-        #expect(seen == [1, 2, 3, 4])
-        #expect(result.outcome == .stopped(afterEpoch: 4))
-        start = result.parameters
-        #expect(start.evaluate(on: training) == result.epochs[3].training)
+        #expect(seen.map(\.epoch) == [1, 2, 3, 4])
+        #expect(end.outcome == .stopped(afterEpoch: 4))
+        #expect(end.lastEpoch == seen.last && end.epochCount == 4)
+        start = end.parameters
+        #expect(start.evaluate(on: training) == seen[3].training)
     }
 }

@@ -128,6 +128,58 @@ struct RecorderBatchTests {
         try recorder.close()
     }
 
+    @Test("training that outpaces a writer whose commits go through is told so once, and loses nothing")
+    func fallingBehindReported() throws {
+        // Given a recorder that holds at most 10 queued epochs, whose first commit went through
+        let folder = TemporaryFolder()
+        let reports = Reports()
+        let recorder = RunRecorder(store: try ExperimentStore(path: folder.file()), commitInterval: 0.05, maximumQueued: 10) { reports.add($0) }
+        guard case .started(let run) = try recorder.claim(sampleRun(), rerun: true) else { throw StoreError.runNotFound(reference: "new run") }
+        recorder.record(epoch(1, of: run.id, perfectFrom: 1, earlyStreak: 0..<0))
+        try recorder.flush()
+        // When 200 more epochs come faster than commits every 50 ms take them
+        for number in 2...201 { recorder.record(epoch(number, of: run.id, perfectFrom: 1, earlyStreak: 0..<0)) }
+        try recorder.close()
+        // Then it was said once, with the size of the queue, and every epoch is stored
+        #expect(reports.values == [10])
+        #expect(try DatabaseQueue(path: folder.file()).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM epochs") } == 201)
+    }
+
+    @Test("a writer waiting for another process's lock is not taken for one that falls behind")
+    func lockWaitIsNotFallingBehind() throws {
+        // Given a recorder that holds at most 10 queued epochs, whose first commit went through
+        let folder = TemporaryFolder()
+        let store = try ExperimentStore(path: folder.file())
+        let reports = Reports()
+        let recorder = RunRecorder(store: store, commitInterval: 0.05, maximumQueued: 10) { reports.add($0) }
+        guard case .started(let run) = try recorder.claim(sampleRun(), rerun: true) else { throw StoreError.runNotFound(reference: "new run") }
+        recorder.record(epoch(1, of: run.id, perfectFrom: 1, earlyStreak: 0..<0))
+        try recorder.flush()
+        // and sqlite3 holding the write lock for 3 s
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        holder.arguments = [folder.file(), "BEGIN IMMEDIATE;", ".shell sleep 3", "COMMIT;"]
+        try holder.run()
+        #expect(try waitFor { LockHolder.writer(of: folder.file())?.pid == holder.processIdentifier })
+        // When the writer takes some epochs and waits for that lock, and the queue fills meanwhile
+        recorder.record(epoch(2, of: run.id, perfectFrom: 1, earlyStreak: 0..<0))
+        #expect(try waitFor { store.lockWaiting.isWaiting })
+        for number in 3...13 { recorder.record(epoch(number, of: run.id, perfectFrom: 1, earlyStreak: 0..<0)) }
+        holder.waitUntilExit()
+        try recorder.close()
+        // Then nothing was said (the lock wait has its own message), and every epoch is stored
+        #expect(reports.values.isEmpty)
+        #expect(try DatabaseQueue(path: folder.file()).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM epochs") } == 13)
+    }
+
+    /// What `onFallingBehind` was told, in order.
+    private final class Reports: @unchecked Sendable {
+        private let lock = NSLock()
+        private var told: [Int] = []
+        func add(_ value: Int) { lock.withLock { told.append(value) } }
+        var values: [Int] { lock.withLock { told } }
+    }
+
     /// Whether `condition` holds within 30 s, checked every 10 ms.
     private func waitFor(_ condition: () throws -> Bool) throws -> Bool {
         let deadline = Date().addingTimeInterval(30)

@@ -35,6 +35,15 @@ public enum Format {
         return "\(value)"
     }
 
+    /// A count with its thousands grouped ("2,000,000").
+    public static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        let groups = stride(from: digits.count, to: 0, by: -3).reversed().map { end in
+            digits.dropFirst(max(0, end - 3)).prefix(end - max(0, end - 3))
+        }
+        return (value < 0 ? "-" : "") + groups.joined(separator: ",")
+    }
+
     /// A rate with about three significant digits ("850", "12.3k", "1.2M").
     public static func rate(_ value: Double) -> String {
         switch value {

@@ -16,7 +16,7 @@ public struct GradientCheckJob {
     public func run(step: Double = Parameters.gradientCheckStep) -> (table: Table, passed: Bool) {
         let sample = job.training.subset(0..<min(job.training.count, Self.pointLimit))
         let trained = job.train { _ in .proceed }
-        let stages = [("start", job.startParameters), ("trained (\(trained.epochs.count) epochs)", trained.parameters)]
+        let stages = [("start", job.startParameters), ("trained (\(trained.epochCount) epochs)", trained.parameters)]
         let reports = stages.map { ($0.0, $0.1.gradientCheck(on: sample, step: step)) }
         let tensors = reports[0].1.largestRelativeError.map(\.tensor)
         let table = Table(

@@ -219,11 +219,11 @@ public final class RunExecutor: @unchecked Sendable {
             ?? .interrupted(reason: interruption?.reason ?? otherRunFailure.map { "stopped because another run failed: \($0)" })
         case .diverged(let epoch): .diverged(atEpoch: epoch)
         }
-        let last = result.epochs.last
+        let last = result.lastEpoch
         let divergedAt: Int? = if case .diverged(let epoch) = result.outcome { epoch } else { nil }
         return TrainedRun(
             result: RunResult(
-                identity: identity, name: spec.runName, status: outcome.status, epochsCompleted: result.epochs.count,
+                identity: identity, name: spec.runName, status: outcome.status, epochsCompleted: result.epochCount,
                 finalEpoch: last, divergedAtEpoch: divergedAt, seconds: elapsed()),
             outcome: outcome,
             metrics: last.map {

@@ -35,7 +35,7 @@ public struct TrainingJob: Sendable {
     }
 
     /// Trains the start weights by the spec's options, calling `onEpoch` after every epoch.
-    public func train(onEpoch: (EpochReport) throws -> EpochDecision) rethrows -> TrainingResult {
+    public func train(onEpoch: (EpochReport) throws -> EpochDecision) rethrows -> TrainingEnd {
         var random = random
         return try startParameters.trained(
             on: training, validation: validation, options: spec.trainingOptions, random: &random, onEpoch: onEpoch)
