@@ -160,6 +160,37 @@ struct SignalTests {
     }
 }
 
+extension SignalTests {
+    @Test("a run trains while its claim waits for another process's lock, up to 10,000 epochs, and records every epoch")
+    func trainsWhileClaimWaits() throws {
+        // Given a database whose write lock sqlite3 holds for 3 s
+        let sandbox = try Sandbox()
+        try sandbox.succeed("run", try sandbox.spec("tiny"), "--quiet")
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        holder.arguments = [sandbox.database.path, "BEGIN IMMEDIATE;", ".shell sleep 3", "COMMIT;"]
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        // When a run of 15,000 quick epochs starts meanwhile
+        let spec = Spec.small(name: "quick", points: "20", epochs: "15000", seed: "3")
+        let waiting = try sandbox.runner("run", try sandbox.spec("quick", spec), "--quiet", timeout: 60)
+        holder.waitUntilExit()
+        #expect(waiting.status == 0, "\(waiting)")
+        // Then its first 10,000 epochs trained before the claim was in, and the rest after it
+        let elapsed = try sandbox.sqlite("SELECT elapsed_seconds FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.name = 'quick' AND epoch IN (10000, 10001) ORDER BY epoch")
+            .compactMap { Double($0[0]) }
+        #expect(elapsed.count == 2 && elapsed[1] - elapsed[0] > 0.5, "\(elapsed)")
+        // and every epoch is stored as a run without the wait stores it
+        let epochs = "SELECT epoch, train_loss, train_accuracy, validation_loss, validation_accuracy FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.name = 'quick' ORDER BY epoch"
+        let alone = try Sandbox()
+        try alone.succeed("run", try alone.spec("quick", spec), "--quiet")
+        let stored = try sandbox.sqlite(epochs)
+        #expect(stored.count == 15_000)
+        #expect(stored == (try alone.sqlite(epochs)))
+    }
+}
+
 extension Sandbox {
     /// Waits until the database holds `count` runs; false after `timeout` seconds.
     func waitForRuns(_ count: Int, timeout: Double) throws -> Bool {

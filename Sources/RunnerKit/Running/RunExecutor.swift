@@ -55,8 +55,8 @@ public struct ExecutionSummary: Sendable {
 /// claims it in the store (skipping experiments that already finished or are in flight
 /// elsewhere, unless `rerun`), trains it, and finishes it: completed, diverged (with its
 /// epoch), interrupted (after a signal, keeping every finished epoch) or failed. Epochs go
-/// through a `RunRecorder`, so training never waits on the database. Only the runs in
-/// flight are in memory, with the data sets they use.
+/// through a `RunRecorder`, and a run trains while its claim is made, so training does not
+/// wait on the database. Only the runs in flight are in memory, with the data sets they use.
 ///
 /// Every run's result depends on its spec alone, never on the jobs, the shard or what
 /// other runs do, so any schedule gives the same bits.
@@ -68,12 +68,20 @@ public final class RunExecutor: @unchecked Sendable {
     /// set); larger ones are not, and pictures rebuild them from the spec instead.
     public static let storedPointLimit = 100_000
 
+    /// Epochs a run may train before its claim is in; then it waits for the claim (one
+    /// that waits for another process's lock, say).
+    static let epochsBeforeClaim = 10_000
+
     private let lock = NSLock()
-    /// Held while a worker picks and claims its next run.
+    /// Held while a worker picks its next run and asks for its claim.
     private let claiming = NSLock()
+    /// Makes the claims, one after another in the order they were asked for: the plan's.
+    private let claims = DispatchQueue(label: "runner.claims")
     private var pending: StrideToIterator<Int>?
     private var summary = ExecutionSummary()
     private var failure: (any Error)?
+    /// Whether the latest claim started its run (then the next run trains while it is claimed).
+    private var lastClaimStarted = true
 
     public init(recorder: RunRecorder, progress: any ProgressReporter, interruption: InterruptionMonitor?) {
         self.recorder = recorder
@@ -108,13 +116,14 @@ public final class RunExecutor: @unchecked Sendable {
                 defer { finished.leave() }
                 do {
                     var next = try claimNext(of: plan, options: options, data: data)
-                    while let (job, identity) = next {
-                        let trained = train(job, identity: identity)
-                        lock.withLock { summary.trained += 1 }
-                        // Reported first: a closed output (SIGPIPE) then stops the plan before
-                        // another run is claimed.
-                        progress.runFinished(identity.shortID) { onResult(trained.result) }
-                        try record(trained)
+                    while let (job, claim) = next {
+                        if let trained = try train(job, claim: claim) {
+                            lock.withLock { summary.trained += 1 }
+                            // Reported first: a closed output (SIGPIPE) then stops the plan before
+                            // another run is claimed.
+                            progress.runFinished(trained.result.identity.shortID) { onResult(trained.result) }
+                            try record(trained)
+                        }
                         next = try claimNext(of: plan, options: options, data: data)
                     }
                 } catch {
@@ -133,22 +142,34 @@ public final class RunExecutor: @unchecked Sendable {
         }
     }
 
-    /// The next run of the plan to train, claimed, or nil when none is left or runs should
-    /// stop. Claims are made one at a time, so runs are recorded in plan order whatever
-    /// the jobs; runs whose experiment is already done are counted and passed over.
-    private func claimNext(of plan: RunPlan, options: ExecutionOptions, data: DataCache) throws -> (TrainingJob, RunIdentity)? {
+    /// The next run of the plan to train, with its claim asked for, or nil when none is left
+    /// or runs should stop. Claims are made one at a time in the order asked, so runs are
+    /// recorded in plan order whatever the jobs.
+    ///
+    /// While claims start their runs, a run trains as its claim is made (a claim can wait a
+    /// few milliseconds for a group commit). After a claim that skipped its run, the worker
+    /// makes the next claim itself and waits for it, so that a resumed sweep does not train
+    /// what it skips; runs whose experiment is already done are counted and passed over.
+    private func claimNext(of plan: RunPlan, options: ExecutionOptions, data: DataCache) throws -> (TrainingJob, RunClaimTicket)? {
         try claiming.withLock {
             while let position = nextPosition() {
                 let spec = plan[position]
                 var job = try TrainingJob(spec: spec, data: try data.data(for: spec))
                 job.source = plan.source(at: position)
-                if let identity = try claim(job, rerun: options.rerun, ids: options.shard) {
-                    return (job, identity)
+                if lock.withLock({ lastClaimStarted }) {
+                    let ticket = RunClaimTicket()
+                    claims.async { [self, job] in ticket.settle(Result { try claim(job, rerun: options.rerun, ids: options.shard) }) }
+                    return (job, ticket)
+                }
+                // On this thread, after the claims asked before it.
+                if let identity = try claims.sync(execute: { try claim(job, rerun: options.rerun, ids: options.shard) }) {
+                    return (job, RunClaimTicket(identity))
                 }
             }
             return nil
         }
     }
+
 
     /// The next position to train, or nil when none is left or runs should stop.
     private func nextPosition() -> Int? {
@@ -163,8 +184,8 @@ public final class RunExecutor: @unchecked Sendable {
     ///
     /// - Returns: Its result, or nil when it was skipped (see `RunRecorder.claim`).
     public func execute(_ job: TrainingJob, rerun: Bool = true, ids: RunIDSpace = .all) throws -> RunResult? {
-        guard let identity = try claim(job, rerun: rerun, ids: ids) else { return nil }
-        let trained = train(job, identity: identity)
+        guard let identity = try claim(job, rerun: rerun, ids: ids), let trained = try train(job, claim: RunClaimTicket(identity))
+        else { return nil }
         try record(trained)
         try recorder.flush()
         lock.withLock { summary.trained += 1 }
@@ -175,10 +196,11 @@ public final class RunExecutor: @unchecked Sendable {
     private func claim(_ job: TrainingJob, rerun: Bool, ids: RunIDSpace) throws -> RunIdentity? {
         switch try recorder.claim(newRun(for: job), rerun: rerun, ids: ids) {
         case .finished:
-            lock.withLock { summary.alreadyFinished += 1 }
+            lock.withLock { (summary.alreadyFinished, lastClaimStarted) = (summary.alreadyFinished + 1, false) }
         case .inProgress:
-            lock.withLock { summary.inProgressElsewhere += 1 }
+            lock.withLock { (summary.inProgressElsewhere, lastClaimStarted) = (summary.inProgressElsewhere + 1, false) }
         case .started(let identity):
+            lock.withLock { lastClaimStarted = true }
             return identity
         }
         progress.runSkipped()
@@ -194,25 +216,53 @@ public final class RunExecutor: @unchecked Sendable {
         var ended = Date()
     }
 
-    /// Trains a claimed run, its epochs queued for the store as they end.
-    private func train(_ job: TrainingJob, identity: RunIdentity) -> TrainedRun {
+    /// Trains a run while `claim` is made, its epochs queued for the store as they end (those
+    /// that end before the claim is in, once it is); nil when the claim skipped the run,
+    /// whose training then stopped and is not recorded.
+    ///
+    /// - Throws: The claim's error.
+    private func train(_ job: TrainingJob, claim: RunClaimTicket) throws -> TrainedRun? {
         let spec = job.spec
-        progress.runStarted(RunProgress(shortID: identity.shortID, name: spec.runName, epochs: spec.training.epochs))
         let clock = ContinuousClock()
         let began = clock.now
         func elapsed() -> Double {
             let duration = clock.now - began
             return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
         }
-        let result = job.train { report in
-            recorder.record(EpochRecord(
-                runID: identity.id, epoch: report.epoch,
+        var claimed: RunIdentity?
+        var skipped = false
+        var early: [EpochRecord] = []
+        /// Takes the claim's outcome: the run starts for the store, or is skipped.
+        func settle(_ identity: RunIdentity?) {
+            guard let identity else { return skipped = true }
+            claimed = identity
+            progress.runStarted(RunProgress(shortID: identity.shortID, name: spec.runName, epochs: spec.training.epochs))
+            for var epoch in early {
+                epoch.runID = identity.id
+                recorder.record(epoch)
+            }
+            early = []
+        }
+        let result = try job.train { report in
+            if claimed == nil, let outcome = early.count < Self.epochsBeforeClaim ? claim.outcome : Result(catching: claim.wait) {
+                settle(try outcome.get())
+                if skipped { return .stop }
+            }
+            let epoch = EpochRecord(
+                runID: claimed?.id ?? "", epoch: report.epoch,
                 trainLoss: report.training.loss, trainAccuracy: report.training.accuracy,
                 validationLoss: report.validation?.loss, validationAccuracy: report.validation?.accuracy,
-                elapsedSeconds: elapsed()))
-            progress.epochFinished(report, of: identity.shortID)
+                elapsedSeconds: elapsed())
+            if let claimed {
+                recorder.record(epoch)
+                progress.epochFinished(report, of: claimed.shortID)
+            } else {
+                early.append(epoch)
+            }
             return shouldStop ? .stop : .proceed
         }
+        if claimed == nil && !skipped { settle(try claim.wait()) }
+        guard let identity = claimed else { return nil }
         let outcome: RunOutcome = switch result.outcome {
         case .completed: .completed
         case .stopped: recorder.writeFailure(of: identity.id).map { .failed(message: $0) }
@@ -264,6 +314,41 @@ public final class RunExecutor: @unchecked Sendable {
             trainingData: job.training.count <= Self.storedPointLimit ? StoredDataset(job.training) : nil,
             validationData: job.validation.flatMap { $0.count <= Self.storedPointLimit ? StoredDataset($0) : nil },
             specSource: job.source)
+    }
+}
+
+/// The claim of one run, made on the executor's claims queue while the run trains.
+private final class RunClaimTicket: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var settled: Result<RunIdentity?, any Error>?
+
+    /// A ticket to be settled by the claims queue.
+    init() {}
+
+    /// A ticket for a run already claimed.
+    init(_ identity: RunIdentity) {
+        settled = .success(identity)
+    }
+
+    /// Settles the claim: the run's ids, nil when it is skipped, or the error that stopped it.
+    func settle(_ outcome: Result<RunIdentity?, any Error>) {
+        condition.withLock {
+            settled = outcome
+            condition.broadcast()
+        }
+    }
+
+    /// The claim's outcome once it is made, without waiting.
+    var outcome: Result<RunIdentity?, any Error>? {
+        condition.withLock { settled }
+    }
+
+    /// Waits for the claim: the run's ids, or nil when it is skipped.
+    func wait() throws -> RunIdentity? {
+        try condition.withLock {
+            while settled == nil { condition.wait() }
+            return try settled!.get()
+        }
     }
 }
 
