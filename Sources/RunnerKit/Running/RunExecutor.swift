@@ -52,11 +52,12 @@ public struct ExecutionSummary: Sendable {
 /// Trains the runs of a plan, several at once, and records each one as it goes.
 ///
 /// Each worker takes the next run of the plan (of this shard), makes its start weights,
-/// claims it in the store (skipping experiments that already finished or are in flight
-/// elsewhere, unless `rerun`), trains it, and finishes it: completed, diverged (with its
-/// epoch), interrupted (after a signal, keeping every finished epoch) or failed. Epochs go
-/// through a `RunRecorder`, and a run trains while its claim is made, so training does not
-/// wait on the database. Only the runs in flight are in memory, with the data sets they use.
+/// has it claimed in the store (skipped when the same experiment already finished or is in
+/// flight elsewhere, unless `rerun`), trains it, and finishes it: completed, diverged (with
+/// its epoch), interrupted (after a signal, keeping every finished epoch) or failed. A short
+/// run trains while its claim is made, and epochs go through a `RunRecorder`, so training
+/// does not wait on the database. Only the runs in flight are in memory, with the data
+/// sets they use.
 ///
 /// Every run's result depends on its spec alone, never on the jobs, the shard or what
 /// other runs do, so any schedule gives the same bits.
@@ -71,6 +72,10 @@ public final class RunExecutor: @unchecked Sendable {
     /// Epochs a run may train before its claim is in; then it waits for the claim (one
     /// that waits for another process's lock, say).
     static let epochsBeforeClaim = 10_000
+    /// Runs whose epoch takes more multiply-adds than this (a millisecond or two) are
+    /// claimed before they train: a claim takes a few milliseconds, so training meanwhile
+    /// would gain them little, and a claim that skips the run would cost a whole epoch.
+    static let speculativeEpochWork = 2_000_000
 
     private let lock = NSLock()
     /// Held while a worker picks its next run and asks for its claim.
@@ -80,7 +85,8 @@ public final class RunExecutor: @unchecked Sendable {
     private var pending: StrideToIterator<Int>?
     private var summary = ExecutionSummary()
     private var failure: (any Error)?
-    /// Whether the latest claim started its run (then the next run trains while it is claimed).
+    /// Whether the latest claim made started its run; true at the start of a plan (a resumed
+    /// sweep then trains at most one short epoch a worker for nothing).
     private var lastClaimStarted = true
 
     public init(recorder: RunRecorder, progress: any ProgressReporter, interruption: InterruptionMonitor?) {
@@ -106,6 +112,7 @@ public final class RunExecutor: @unchecked Sendable {
             pending = positions.makeIterator()
             summary = ExecutionSummary()
             failure = nil
+            lastClaimStarted = true
         }
         let data = DataCache()
         progress.planStarted(total: total)
@@ -146,23 +153,23 @@ public final class RunExecutor: @unchecked Sendable {
     /// or runs should stop. Claims are made one at a time in the order asked, so runs are
     /// recorded in plan order whatever the jobs.
     ///
-    /// While claims start their runs, a run trains as its claim is made (a claim can wait a
-    /// few milliseconds for a group commit). After a claim that skipped its run, the worker
-    /// makes the next claim itself and waits for it, so that a resumed sweep does not train
-    /// what it skips; runs whose experiment is already done are counted and passed over.
+    /// When the latest claim made started its run and the next run's epochs are short (see
+    /// `speculativeEpochWork`), that run trains while its claim is made on the claims queue
+    /// (a claim can wait a few milliseconds for a group commit). Otherwise the worker makes
+    /// the claim itself, after those asked before it, and waits for it: so a resumed sweep
+    /// trains nothing it skips, and runs already done are counted and passed over here.
     private func claimNext(of plan: RunPlan, options: ExecutionOptions, data: DataCache) throws -> (TrainingJob, RunClaimTicket)? {
         try claiming.withLock {
             while let position = nextPosition() {
                 let spec = plan[position]
                 var job = try TrainingJob(spec: spec, data: try data.data(for: spec))
                 job.source = plan.source(at: position)
-                if lock.withLock({ lastClaimStarted }) {
+                if lock.withLock({ lastClaimStarted }) && Self.epochWork(of: job) <= Self.speculativeEpochWork {
                     let ticket = RunClaimTicket()
-                    claims.async { [self, job] in ticket.settle(Result { try claim(job, rerun: options.rerun, ids: options.shard) }) }
+                    claims.async { [self, job] in ticket.settle(claimUnlessStopped(job, options: options)) }
                     return (job, ticket)
                 }
-                // On this thread, after the claims asked before it.
-                if let identity = try claims.sync(execute: { try claim(job, rerun: options.rerun, ids: options.shard) }) {
+                if let identity = try claims.sync(execute: { try claimUnlessStopped(job, options: options).get() }) {
                     return (job, RunClaimTicket(identity))
                 }
             }
@@ -170,13 +177,29 @@ public final class RunExecutor: @unchecked Sendable {
         }
     }
 
+    /// Roughly the multiply-adds of one epoch of `job`: forward and backward through the
+    /// hidden layer for every training point.
+    private static func epochWork(of job: TrainingJob) -> Int {
+        let perPoint = (job.training.dimension + 3).multipliedReportingOverflow(by: job.spec.model.hiddenUnits)
+        let total = perPoint.partialValue.multipliedReportingOverflow(by: job.training.count)
+        return perPoint.overflow || total.overflow ? .max : total.partialValue
+    }
+
+    /// Claims a run of the plan, or, once runs should stop (`shouldStop`), settles it unclaimed
+    /// (nil), so that it stays unstarted. A claim's error stops the plan at once.
+    private func claimUnlessStopped(_ job: TrainingJob, options: ExecutionOptions) -> Result<RunIdentity?, any Error> {
+        guard !shouldStop else { return .success(nil) }
+        let outcome = Result { try claim(job, rerun: options.rerun, ids: options.shard) }
+        if case .failure(let error) = outcome {
+            lock.withLock { if failure == nil { failure = error } }
+        }
+        return outcome
+    }
 
     /// The next position to train, or nil when none is left or runs should stop.
     private func nextPosition() -> Int? {
-        lock.withLock {
-            guard failure == nil, interruption?.signalReceived == nil, recorder.failure == nil else { return nil }
-            return pending?.next()
-        }
+        guard !shouldStop else { return nil }
+        return lock.withLock { pending?.next() }
     }
 
     /// Trains one prepared run and records it, claiming it first unless `rerun`; returns once
@@ -213,12 +236,13 @@ public final class RunExecutor: @unchecked Sendable {
         var outcome: RunOutcome
         var metrics: FinalMetrics?
         var weights: [WeightTensor]
-        var ended = Date()
+        var ended: Date
     }
 
-    /// Trains a run while `claim` is made, its epochs queued for the store as they end (those
-    /// that end before the claim is in, once it is); nil when the claim skipped the run,
-    /// whose training then stopped and is not recorded.
+    /// Trains a run while `claim` is made (if it is not in yet), its epochs queued for the
+    /// store as they end (those that end before the claim is in, once it is); nil when the
+    /// run was not claimed (skipped, or runs stopped first), whose training then stopped and
+    /// is not recorded.
     ///
     /// - Throws: The claim's error.
     private func train(_ job: TrainingJob, claim: RunClaimTicket) throws -> TrainedRun? {
@@ -229,40 +253,57 @@ public final class RunExecutor: @unchecked Sendable {
             let duration = clock.now - began
             return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
         }
-        var claimed: RunIdentity?
-        var skipped = false
+        var identity: RunIdentity?
+        var unclaimed = false
+        /// The epochs that ended before the claim was in, and the last one's metrics.
         var early: [EpochRecord] = []
-        /// Takes the claim's outcome: the run starts for the store, or is skipped.
-        func settle(_ identity: RunIdentity?) {
-            guard let identity else { return skipped = true }
-            claimed = identity
-            progress.runStarted(RunProgress(shortID: identity.shortID, name: spec.runName, epochs: spec.training.epochs))
+        var lastEarly: EpochReport?
+        /// Takes the claim's outcome: the run starts for the store with its early epochs, or
+        /// it was not claimed.
+        func adopt(_ claimed: RunIdentity?) {
+            guard let claimed else {
+                unclaimed = true
+                return
+            }
+            identity = claimed
+            progress.runStarted(RunProgress(shortID: claimed.shortID, name: spec.runName, epochs: spec.training.epochs))
             for var epoch in early {
-                epoch.runID = identity.id
+                epoch.runID = claimed.id
                 recorder.record(epoch)
             }
+            if let lastEarly { progress.epochFinished(lastEarly, of: claimed.shortID) }
             early = []
         }
+        if let outcome = claim.outcome {
+            adopt(try outcome.get())
+            if unclaimed { return nil }
+        }
         let result = try job.train { report in
-            if claimed == nil, let outcome = early.count < Self.epochsBeforeClaim ? claim.outcome : Result(catching: claim.wait) {
-                settle(try outcome.get())
-                if skipped { return .stop }
+            if identity == nil {
+                if early.count >= Self.epochsBeforeClaim {
+                    adopt(try claim.wait())
+                } else if let outcome = claim.outcome {
+                    adopt(try outcome.get())
+                }
+                if unclaimed { return .stop }
             }
             let epoch = EpochRecord(
-                runID: claimed?.id ?? "", epoch: report.epoch,
+                runID: identity?.id ?? "", epoch: report.epoch,
                 trainLoss: report.training.loss, trainAccuracy: report.training.accuracy,
                 validationLoss: report.validation?.loss, validationAccuracy: report.validation?.accuracy,
                 elapsedSeconds: elapsed())
-            if let claimed {
+            if let identity {
                 recorder.record(epoch)
-                progress.epochFinished(report, of: claimed.shortID)
+                progress.epochFinished(report, of: identity.shortID)
             } else {
                 early.append(epoch)
+                lastEarly = report
             }
             return shouldStop ? .stop : .proceed
         }
-        if claimed == nil && !skipped { settle(try claim.wait()) }
-        guard let identity = claimed else { return nil }
+        let (seconds, ended) = (elapsed(), Date())
+        if identity == nil && !unclaimed { adopt(try claim.wait()) }
+        guard let identity else { return nil }
         let outcome: RunOutcome = switch result.outcome {
         case .completed: .completed
         case .stopped: recorder.writeFailure(of: identity.id).map { .failed(message: $0) }
@@ -274,13 +315,14 @@ public final class RunExecutor: @unchecked Sendable {
         return TrainedRun(
             result: RunResult(
                 identity: identity, name: spec.runName, status: outcome.status, epochsCompleted: result.epochCount,
-                finalEpoch: last, divergedAtEpoch: divergedAt, seconds: elapsed()),
+                finalEpoch: last, divergedAtEpoch: divergedAt, seconds: seconds),
             outcome: outcome,
             metrics: last.map {
                 FinalMetrics(trainLoss: $0.training.loss, trainAccuracy: $0.training.accuracy,
                              validationLoss: $0.validation?.loss, validationAccuracy: $0.validation?.accuracy)
             },
-            weights: result.parameters.tensors.map(WeightTensor.init))
+            weights: result.parameters.tensors.map(WeightTensor.init),
+            ended: ended)
     }
 
     /// Queues the end of a trained run (weights, status, final metrics) for the store.
@@ -289,8 +331,9 @@ public final class RunExecutor: @unchecked Sendable {
             id: trained.result.identity.id, outcome: trained.outcome, metrics: trained.metrics, weights: trained.weights, at: trained.ended)
     }
 
-    /// Whether runs in flight should stop after their epoch: a signal, another run's failure,
-    /// or a database that refuses writes (such a run is recorded `failed`).
+    /// Whether runs in flight should stop after their epoch, and no further run start: a
+    /// signal, another run's failure, or a database that refuses writes (such a run is
+    /// recorded `failed`).
     private var shouldStop: Bool {
         interruption?.signalReceived != nil || otherRunFailure != nil || recorder.failure != nil
     }
@@ -330,7 +373,8 @@ private final class RunClaimTicket: @unchecked Sendable {
         settled = .success(identity)
     }
 
-    /// Settles the claim: the run's ids, nil when it is skipped, or the error that stopped it.
+    /// Settles the claim: the run's ids, nil when it was not claimed (skipped, or runs
+    /// stopped first), or the error that stopped it.
     func settle(_ outcome: Result<RunIdentity?, any Error>) {
         condition.withLock {
             settled = outcome
@@ -343,7 +387,7 @@ private final class RunClaimTicket: @unchecked Sendable {
         condition.withLock { settled }
     }
 
-    /// Waits for the claim: the run's ids, or nil when it is skipped.
+    /// Waits for the claim: the run's ids, or nil when it was not claimed.
     func wait() throws -> RunIdentity? {
         try condition.withLock {
             while settled == nil { condition.wait() }
