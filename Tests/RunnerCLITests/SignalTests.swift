@@ -133,7 +133,7 @@ struct SignalTests {
             #expect(try sandbox.waitForState("T", of: process, timeout: 5), "Ctrl-Z stops the process")
             // A write needs the lock at once: sqlite3 gives up after 200 ms rather than waiting.
             let write = try runTool("/usr/bin/sqlite3", ["-cmd", ".timeout 200", sandbox.database.path, "UPDATE runs SET name = name"])
-            #expect(write.status == 0 && write.stderr.isEmpty, "the stopped runner holds no lock: \(write)")
+            #expect(write.status == 0 && write.stderr.isEmpty, "the stopped runner holds no lock: \(write)\n\(sandbox.lockReport(for: process))")
             process.send(SIGCONT)
             #expect(try sandbox.waitForState("RS", of: process, timeout: 5))
         }
@@ -200,6 +200,32 @@ extension Sandbox {
             Thread.sleep(forTimeInterval: 0.05)
         }
         return false
+    }
+
+    /// For a failure message: the `/proc/locks` lines on the database's files (offset 120 of
+    /// the `-shm` file is SQLite's WAL write lock) and the state and kernel wait channel of
+    /// each of `process`'s threads.
+    func lockReport(for process: RunnerProcess) -> String {
+        var lines = ["runner pid \(process.process.processIdentifier)"]
+        var inodes: [String] = []
+        for name in ["runner.db", "runner.db-wal", "runner.db-shm"] {
+            var info = stat()
+            guard stat(url.appendingPathComponent(name).path, &info) == 0 else { continue }
+            inodes.append(":\(info.st_ino) ")
+            lines.append("\(name): inode \(info.st_ino)")
+        }
+        let locks = (try? String(contentsOfFile: "/proc/locks", encoding: .utf8)) ?? ""
+        for line in locks.split(separator: "\n") where inodes.contains(where: { line.contains($0) }) {
+            lines.append(String(line))
+        }
+        let task = "/proc/\(process.process.processIdentifier)/task"
+        for id in ((try? FileManager.default.contentsOfDirectory(atPath: task)) ?? []).sorted() {
+            let stat = (try? String(contentsOfFile: "\(task)/\(id)/stat", encoding: .utf8)) ?? ""
+            let state: String = stat.lastIndex(of: ")").map { String(stat[stat.index($0, offsetBy: 2)]) } ?? "?"
+            let channel = (try? String(contentsOfFile: "\(task)/\(id)/wchan", encoding: .utf8)) ?? "?"
+            lines.append("thread \(id): state \(state), waiting in \(channel)")
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Waits until `process` is in one of the `/proc` states `states` ("T" stopped, "R"/"S" running); false after `timeout`.
