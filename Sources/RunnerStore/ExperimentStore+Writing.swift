@@ -209,7 +209,19 @@ extension ExperimentStore {
     /// is set as the trigger would leave it, and the run's summary is dropped. (Switching
     /// triggers makes SQLite compile the connection's statements again: not worth it for a
     /// few hundred rows.)
+    ///
+    /// Every run of the batch must exist, as the foreign key on `epochs.run_id` requires: it is
+    /// checked here once per run, so that the recorder can commit with SQLite's per-row checks
+    /// off; a missing run fails the insert as the foreign key would.
     func insert(_ staged: StagedEpochs, _ db: Database) throws {
+        guard staged.count > 0 else { return }
+        let runIDs = staged.convergence.map(\.runID)
+        let existing = try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM runs WHERE id IN (\(Array(repeating: "?", count: runIDs.count).joined(separator: ", ")))",
+            arguments: StatementArguments(runIDs))
+        guard existing == runIDs.count else {
+            throw DatabaseError(resultCode: .SQLITE_CONSTRAINT_FOREIGNKEY, message: "FOREIGN KEY constraint failed")
+        }
         let move = try db.cachedStatement(sql: "INSERT INTO epochs SELECT * FROM temp.staged_epochs ORDER BY rowid")
         if staged.count >= 1_000, try Self.epochTriggers(db) == Self.schemaEpochTriggers {
             try withTriggersOff(db) { try move.execute() }

@@ -1,4 +1,5 @@
 import Foundation
+import CSQLiteSwitches
 import GRDB
 
 /// The experiment store: one SQLite file holding runs, their epochs and their final weights.
@@ -133,11 +134,17 @@ public final class ExperimentStore: Sendable {
 
     /// Runs `body` inside a `BEGIN IMMEDIATE` transaction: it takes the write lock first
     /// (waiting up to the busy timeout) so it never fails half-way on a lock upgrade.
-    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    ///
+    /// - Parameter foreignKeyChecks: False turns SQLite's foreign-key checks off for the
+    ///   transaction, for a body that checks the parents of what it inserts itself, once
+    ///   per parent rather than once per row (the recorder's commits).
+    func write<T>(foreignKeyChecks: Bool = true, _ body: (Database) throws -> T) throws(StoreError) -> T {
         guard access == .readWrite else { throw .openedReadOnly(path: path) }
         defer { lockWaiting.writeEnded() }
         return try Self.mapErrors(path: path) {
             try connection.writeWithoutTransaction { db in
+                if !foreignKeyChecks { runner_sqlite3_set_foreign_keys_enabled(db.sqliteConnection, 0) }
+                defer { if !foreignKeyChecks { runner_sqlite3_set_foreign_keys_enabled(db.sqliteConnection, 1) } }
                 var result: T?
                 try db.inTransaction(.immediate) {
                     lockWaiting.writeEnded()

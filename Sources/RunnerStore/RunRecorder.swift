@@ -245,7 +245,8 @@ public final class RunRecorder: @unchecked Sendable {
         }
         do {
             let staged = try store.stage(batch)
-            try store.write { db in
+            // The runs of these epochs and endings are checked once each (`insert`, `finish`).
+            try store.write(foreignKeyChecks: false) { db in
                 try store.insert(staged, db)
                 try store.touch(running, at: Date(), db)
                 for ending in ended {

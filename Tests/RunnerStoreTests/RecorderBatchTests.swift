@@ -172,6 +172,26 @@ struct RecorderBatchTests {
         #expect(try DatabaseQueue(path: folder.file()).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM epochs") } == 13)
     }
 
+    @Test("epochs of a run deleted meanwhile are refused as the foreign key refuses them, large batch or small; the checks are on again after")
+    func deletedRunRefused() throws {
+        for epochs in [10, 1_500] {
+            // Given a run whose epochs wait in the recorder, and its row deleted by another connection
+            let folder = TemporaryFolder()
+            let store = try ExperimentStore(path: folder.file())
+            let recorder = RunRecorder(store: store, commitInterval: 60)
+            guard case .started(let run) = try recorder.claim(sampleRun(), rerun: true) else { throw StoreError.runNotFound(reference: "new run") }
+            for number in 1...epochs { recorder.record(epoch(number, of: run.id, perfectFrom: 1, earlyStreak: 0..<0)) }
+            try DatabaseQueue(path: folder.file()).write { try $0.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [run.id]) }
+            // When they are committed
+            let error = #expect(throws: StoreError.self) { try recorder.flush() }
+            // Then nothing is written, with the foreign key's error, and the connection checks foreign keys again
+            #expect(error?.description.contains("FOREIGN KEY") == true, "\(String(describing: error))")
+            #expect(try DatabaseQueue(path: folder.file()).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM epochs") } == 0)
+            #expect(throws: StoreError.self) { try store.recordEpoch(sampleEpoch(1, runID: run.id)) }
+            #expect(throws: StoreError.self) { try recorder.close() }
+        }
+    }
+
     /// What `onFallingBehind` was told, in order.
     private final class Reports: @unchecked Sendable {
         private let lock = NSLock()

@@ -9,4 +9,10 @@
 /// prepared statement of `db` compile again before its next step.
 int runner_sqlite3_set_triggers_enabled(sqlite3 *db, int enabled);
 
+/// Turns the foreign-key checks of connection `db` on (1) or off (0) and returns whether they
+/// are on afterwards: `sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, …)`. Like
+/// `PRAGMA foreign_keys`, change it only outside a transaction; it too makes every prepared
+/// statement of `db` compile again.
+int runner_sqlite3_set_foreign_keys_enabled(sqlite3 *db, int enabled);
+
 #endif
