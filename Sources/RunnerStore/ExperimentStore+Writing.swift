@@ -217,8 +217,7 @@ extension ExperimentStore {
         guard staged.count > 0 else { return }
         let runIDs = staged.convergence.map(\.runID)
         let existing = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM runs WHERE id IN (\(Array(repeating: "?", count: runIDs.count).joined(separator: ", ")))",
-            arguments: StatementArguments(runIDs))
+            db.cachedStatement(sql: "SELECT count(*) FROM runs WHERE id IN (SELECT value FROM json_each(?))"), arguments: [jsonText(runIDs)])
         guard existing == runIDs.count else {
             throw DatabaseError(resultCode: .SQLITE_CONSTRAINT_FOREIGNKEY, message: "FOREIGN KEY constraint failed")
         }
@@ -357,9 +356,10 @@ extension ExperimentStore {
         }
         let stamp = Timestamp.string(from: date)
         // Only the columns that change: rewriting every column would rewrite the entries of
-        // every index on `runs`.
+        // every index on `runs`. A run that trained while it was claimed can end before its
+        // claim stamped `started_at`: it then ends at that instant, never before it.
         try db.cachedStatement(sql: """
-            UPDATE runs SET status = ?, error_message = ?, finished_at = ?, heartbeat_at = ?, diverged_at_epoch = ?,
+            UPDATE runs SET status = ?, error_message = ?, finished_at = max(?, started_at), heartbeat_at = max(?, started_at), diverged_at_epoch = ?,
                 final_train_loss = ?, final_train_accuracy = ?, final_validation_loss = ?, final_validation_accuracy = ?
             WHERE id = ?
             """).execute(arguments: [

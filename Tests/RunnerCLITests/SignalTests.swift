@@ -146,12 +146,7 @@ struct SignalTests {
         let sandbox = try Sandbox()
         try sandbox.succeed("run", try sandbox.spec("tiny"), "--quiet")
         // sqlite3 takes the write lock and keeps it for 7 s.
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        holder.arguments = [sandbox.database.path, "BEGIN IMMEDIATE;", ".shell sleep 7", "COMMIT;"]
-        holder.standardOutput = FileHandle.nullDevice
-        try holder.run()
-        Thread.sleep(forTimeInterval: 0.5)
+        let holder = try sandbox.holdWriteLock(seconds: 7)
         let waiting = try sandbox.runner("run", try sandbox.spec("other", Spec.small(name: "other", epochs: "50", seed: "5")), timeout: 60)
         holder.waitUntilExit()
         #expect(waiting.status == 0, "\(waiting)")
@@ -166,12 +161,7 @@ extension SignalTests {
         // Given a database whose write lock sqlite3 holds for 3 s
         let sandbox = try Sandbox()
         try sandbox.succeed("run", try sandbox.spec("tiny"), "--quiet")
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        holder.arguments = [sandbox.database.path, "BEGIN IMMEDIATE;", ".shell sleep 3", "COMMIT;"]
-        holder.standardOutput = FileHandle.nullDevice
-        try holder.run()
-        Thread.sleep(forTimeInterval: 0.5)
+        let holder = try sandbox.holdWriteLock(seconds: 3)
         // When a run of 15,000 quick epochs starts meanwhile
         let spec = Spec.small(name: "quick", points: "20", epochs: "15000", seed: "3")
         let waiting = try sandbox.runner("run", try sandbox.spec("quick", spec), "--quiet", timeout: 60)
@@ -191,7 +181,37 @@ extension SignalTests {
     }
 }
 
+extension SignalTests {
+    @Test("a run that ends before its claim is made is stored ending when it started, not before")
+    func endsNoEarlierThanItStarts() throws {
+        // Given a database whose write lock sqlite3 holds for 2 s
+        let sandbox = try Sandbox()
+        try sandbox.succeed("run", try sandbox.spec("tiny"), "--quiet")
+        let holder = try sandbox.holdWriteLock(seconds: 2)
+        // When two runs of a few epochs train meanwhile, the second ending long before its
+        // claim, queued behind the first one's, is made
+        let spec = Spec.small(name: "brief", points: "20", epochs: "20", seed: "[1, 2]")
+        let result = try sandbox.runner("run", try sandbox.spec("brief", spec), "--jobs", "2", "--quiet", timeout: 60)
+        holder.waitUntilExit()
+        #expect(result.status == 0, "\(result)")
+        // Then no run ends before it starts, and no duration is negative
+        #expect(try sandbox.sqlite("SELECT finished_at >= started_at, duration_seconds >= 0 FROM run_summary WHERE name LIKE 'brief%'") == [["1", "1"], ["1", "1"]])
+    }
+}
+
 extension Sandbox {
+    /// Starts sqlite3 holding the database's write lock for `seconds`, and gives it half a
+    /// second to take it.
+    func holdWriteLock(seconds: Int) throws -> Process {
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        holder.arguments = [database.path, "BEGIN IMMEDIATE;", ".shell sleep \(seconds)", "COMMIT;"]
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        return holder
+    }
+
     /// Waits until the database holds `count` runs; false after `timeout` seconds.
     func waitForRuns(_ count: Int, timeout: Double) throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)

@@ -10,9 +10,10 @@
 int runner_sqlite3_set_triggers_enabled(sqlite3 *db, int enabled);
 
 /// Turns the foreign-key checks of connection `db` on (1) or off (0) and returns whether they
-/// are on afterwards: `sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, …)`. Like
-/// `PRAGMA foreign_keys`, change it only outside a transaction; it too makes every prepared
-/// statement of `db` compile again.
+/// are on afterwards: `sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, …)`. It takes
+/// effect even inside a transaction, where `PRAGMA foreign_keys` is ignored because SQLite's
+/// count of deferred violations assumes the setting holds for the whole transaction: change
+/// it only outside one. It too makes every prepared statement of `db` compile again.
 int runner_sqlite3_set_foreign_keys_enabled(sqlite3 *db, int enabled);
 
 #endif

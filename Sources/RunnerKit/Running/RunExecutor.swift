@@ -69,9 +69,11 @@ public final class RunExecutor: @unchecked Sendable {
     /// set); larger ones are not, and pictures rebuild them from the spec instead.
     public static let storedPointLimit = 100_000
 
-    /// Epochs a run may train before its claim is in; then it waits for the claim (one
-    /// that waits for another process's lock, say).
+    /// Epochs a run may train before its claim is in, and their multiply-adds (about 0.1 s
+    /// of training): then it waits for the claim (one that waits for another process's
+    /// lock, say). A run that its claim skips has trained at most that for nothing.
     static let epochsBeforeClaim = 10_000
+    static let workBeforeClaim = 100_000_000
     /// Runs whose epoch takes more multiply-adds than this (a millisecond or two) are
     /// claimed before they train: a claim takes a few milliseconds, so training meanwhile
     /// would gain them little, and a claim that skips the run would cost a whole epoch.
@@ -86,7 +88,7 @@ public final class RunExecutor: @unchecked Sendable {
     private var summary = ExecutionSummary()
     private var failure: (any Error)?
     /// Whether the latest claim made started its run; true at the start of a plan (a resumed
-    /// sweep then trains at most one short epoch a worker for nothing).
+    /// sweep then trains, for nothing, what a worker may train before its claim is in).
     private var lastClaimStarted = true
 
     public init(recorder: RunRecorder, progress: any ProgressReporter, interruption: InterruptionMonitor?) {
@@ -162,7 +164,14 @@ public final class RunExecutor: @unchecked Sendable {
         try claiming.withLock {
             while let position = nextPosition() {
                 let spec = plan[position]
-                var job = try TrainingJob(spec: spec, data: try data.data(for: spec))
+                var job: TrainingJob
+                do {
+                    job = try TrainingJob(spec: spec, data: try data.data(for: spec))
+                } catch {
+                    // Before another worker takes the next position.
+                    lock.withLock { if failure == nil { failure = error } }
+                    throw error
+                }
                 job.source = plan.source(at: position)
                 if lock.withLock({ lastClaimStarted }) && Self.epochWork(of: job) <= Self.speculativeEpochWork {
                     let ticket = RunClaimTicket()
@@ -278,9 +287,10 @@ public final class RunExecutor: @unchecked Sendable {
             adopt(try outcome.get())
             if unclaimed { return nil }
         }
+        let earlyLimit = min(Self.epochsBeforeClaim, max(1, Self.workBeforeClaim / max(1, Self.epochWork(of: job))))
         let result = try job.train { report in
             if identity == nil {
-                if early.count >= Self.epochsBeforeClaim {
+                if early.count >= earlyLimit {
                     adopt(try claim.wait())
                 } else if let outcome = claim.outcome {
                     adopt(try outcome.get())
