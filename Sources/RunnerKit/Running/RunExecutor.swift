@@ -136,7 +136,7 @@ public final class RunExecutor: @unchecked Sendable {
                         next = try claimNext(of: plan, options: options, data: data)
                     }
                 } catch {
-                    lock.withLock { if failure == nil { failure = error } }
+                    stopPlan(because: error)
                 }
             }
             worker.stackSize = 8 << 20
@@ -169,7 +169,7 @@ public final class RunExecutor: @unchecked Sendable {
                     job = try TrainingJob(spec: spec, data: try data.data(for: spec))
                 } catch {
                     // Before another worker takes the next position.
-                    lock.withLock { if failure == nil { failure = error } }
+                    stopPlan(because: error)
                     throw error
                 }
                 job.source = plan.source(at: position)
@@ -200,9 +200,15 @@ public final class RunExecutor: @unchecked Sendable {
         guard !shouldStop else { return .success(nil) }
         let outcome = Result { try claim(job, rerun: options.rerun, ids: options.shard) }
         if case .failure(let error) = outcome {
-            lock.withLock { if failure == nil { failure = error } }
+            stopPlan(because: error)
         }
         return outcome
+    }
+
+    /// Keeps `error` as the one that stopped the plan, unless another came first: no further
+    /// run starts, and the runs in flight stop after their epoch.
+    private func stopPlan(because error: any Error) {
+        lock.withLock { if failure == nil { failure = error } }
     }
 
     /// The next position to train, or nil when none is left or runs should stop.
