@@ -42,6 +42,9 @@ struct RecorderBatchTests {
             try recorder.finish(id: identity.id, outcome: .completed, metrics: nil, weights: [])
         }
         try recorder.close()
+        // Now, rather than when the recorder's thread lets go of it: closing folds the log into
+        // the file under an exclusive lock, which a reader opening it meanwhile would meet.
+        store.close()
         return ids
     }
 
