@@ -60,7 +60,8 @@ start_endless shared/results.db
 stop_background   # a dead run that a writable reader would mark
 chmod 755 shared && chmod 644 shared/results.db*
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$runner" "$@" --db "$work/shared/results.db"; }
-id="$(sqlite3 -readonly shared/results.db "SELECT short_id FROM runs LIMIT 1")"
+# A finished run, with epochs and weights to export (not the killed one, which may have none yet).
+id="$(sqlite3 -readonly shared/results.db "SELECT short_id FROM runs WHERE group_name = 'quick' AND status = 'completed' ORDER BY created_at LIMIT 1")"
 # First with the WAL the killed writer left, then with the file alone (as a clean close leaves it).
 for state in "with the killed writer's WAL" "alone"; do
     [ "$state" = alone ] && sqlite3 shared/results.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
