@@ -43,6 +43,8 @@ INLINE lanes load(const double *p) { return *(const lanes *)p; }
 INLINE void store(double *p, lanes v) { *(lanes *)p = v; }
 INLINE lanes splat(double v) { return (lanes){v, v, v, v}; }
 INLINE lanes zero_where(lane_mask mask, lanes v) { return (lanes)((lane_mask)v & ~mask); }
+/// a where mask is set, b elsewhere.
+INLINE lanes blend(lane_mask mask, lanes a, lanes b) { return (lanes)(((lane_mask)a & mask) | ((lane_mask)b & ~mask)); }
 
 /// Where each tensor starts in the flat weight buffer.
 typedef struct {
@@ -148,7 +150,7 @@ INLINE double sweep(const runner_network *network, tensors t, ptrdiff_t width, b
             lane_mask negative = z < splat(0);
             store(activations + k, zero_where(negative, z));
             lanes product = wo * z, product_if_negative = wo * splat(0);
-            sums += (lanes)(((lane_mask)product & ~negative) | ((lane_mask)product_if_negative & negative));
+            sums += blend(negative, product_if_negative, product);
         }
     }
     double tail_sum = 0;
@@ -253,11 +255,69 @@ INLINE void specialized_outputs(const runner_outputs *job) {
 #undef OUTPUTS
 }
 
+/// PortableMath.log(u) for u in [1, 2], or NaN: fdlibm's reduction, whose
+/// exponent k is then 0 or 1 (u = 2, or a significand above √2 halved).
+INLINE lanes log_one_to_two(lanes u) {
+    const lane_mask two = u == splat(2);
+    lanes k = blend(two, splat(1), splat(0));
+    lanes m = blend(two, splat(1), u);
+    const lane_mask halve = m > splat(1.41421356237309504880);
+    m = blend(halve, m * splat(0.5), m);
+    k = blend(halve, k + splat(1), k);
+    const lanes f = m - splat(1);
+    const lanes s = f / (splat(2) + f);
+    const lanes z = s * s;
+    const lanes w = z * z;
+    const lanes t1 = w * (splat(3.999999999940941908e-01) + w * (splat(2.222219843214978396e-01) + w * splat(1.531383769920937332e-01)));
+    const lanes t2 = z * (splat(6.666666666666735130e-01) + w * (splat(2.857142874366239149e-01)
+        + w * (splat(1.818357216161805012e-01) + w * splat(1.479819860511658591e-01))));
+    const lanes r = t2 + t1;
+    const lanes half_square = splat(0.5) * f * f;
+    return k * splat(6.93147180369123816490e-01)
+        - ((half_square - (s * (half_square + r) + k * splat(1.90821492927058770002e-10))) - f);
+}
+
+/// logisticLoss: softplus(−Y·Ybar) = max(m, 0) + log1p(exp(−|m|)) for the
+/// margin m = −Y·Ybar, as PortableMath computes it. exp(−|m|) is in [0, 1],
+/// so log1p's 1 + e is in [1, 2], where it returns e itself when 1 + e = 1.
+INLINE lanes logistic_losses(lanes labels, lanes outputs) {
+    const lanes margin = -labels * outputs;
+    const lanes e = {
+        runner_exp(-__builtin_fabs(margin[0])), runner_exp(-__builtin_fabs(margin[1])),
+        runner_exp(-__builtin_fabs(margin[2])), runner_exp(-__builtin_fabs(margin[3])),
+    };
+    const lanes u = splat(1) + e;
+    const lanes log1p = blend(u == splat(1), e, log_one_to_two(u) + (e - (u - splat(1))) / u);
+    return blend(splat(0) >= margin, splat(0), margin) + log1p;  // Swift's max(m, 0)
+}
+
+/// Replaces each of `count` outputs with its logistic loss, four at a time;
+/// the last few padded to four.
+INLINE void losses(const double *labels, double *values, ptrdiff_t count) {
+    ptrdiff_t i = 0;
+    for (; i + lane_count <= count; i += lane_count) {
+        store(values + i, logistic_losses(load(labels + i), load(values + i)));
+    }
+    if (i < count) {
+        double label_tail[lane_count] = {1, 1, 1, 1}, value_tail[lane_count] = {0, 0, 0, 0};
+        for (ptrdiff_t j = 0; i + j < count; j++) {
+            label_tail[j] = labels[i + j];
+            value_tail[j] = values[i + j];
+        }
+        store(value_tail, logistic_losses(load(label_tail), load(value_tail)));
+        for (ptrdiff_t j = 0; i + j < count; j++) values[i + j] = value_tail[j];
+    }
+}
+
 #pragma clang attribute pop
 
 __attribute__((target("avx2"))) static void epoch_avx2(const runner_sgd_epoch *e) { specialized_epoch(e); }
 
 __attribute__((target("avx2"))) static void outputs_avx2(const runner_outputs *job) { specialized_outputs(job); }
+
+__attribute__((target("avx2"))) static void losses_avx2(const double *labels, double *values, ptrdiff_t count) {
+    losses(labels, values, count);
+}
 
 /// Whether the processor and the operating system support AVX2.
 static bool supports_avx2(void) {
@@ -294,6 +354,12 @@ bool runner_compute_outputs_avx2(const runner_outputs *job) {
     return true;
 }
 
+bool runner_logistic_losses_avx2(const double *labels, double *values, ptrdiff_t count) {
+    if (!runner_has_avx2()) return false;
+    losses_avx2(labels, values, count);
+    return true;
+}
+
 #else
 
 bool runner_has_avx2(void) { return false; }
@@ -305,6 +371,11 @@ bool runner_run_sgd_epoch_avx2(const runner_sgd_epoch *epoch) {
 
 bool runner_compute_outputs_avx2(const runner_outputs *job) {
     (void)job;
+    return false;
+}
+
+bool runner_logistic_losses_avx2(const double *labels, double *values, ptrdiff_t count) {
+    (void)labels, (void)values, (void)count;
     return false;
 }
 

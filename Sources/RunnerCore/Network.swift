@@ -106,12 +106,21 @@ extension Kernel {
     /// Mean loss and accuracy of the current weights on `data`.
     func evaluate(_ data: Dataset, instructions: KernelInstructions) -> Evaluation {
         guard data.count > 0 else { return Evaluation(loss: .nan, accuracy: .nan) }
-        let outputs = outputs(data.features, instructions: instructions)
-        var totalLoss = 0.0
+        var values = outputs(data.features, instructions: instructions)
         var correct = 0
-        for (y, output) in zip(data.labels, outputs) {
-            totalLoss += logisticLoss(label: y, output: output)
-            if y * output > 0 { correct += 1 }
+        for (y, output) in zip(data.labels, values) where y * output > 0 {
+            correct += 1
+        }
+        if instructions == .avx2 {
+            requireAVX2(runner_logistic_losses_avx2(data.labels, &values, values.count))
+        } else {
+            for (i, y) in data.labels.enumerated() {
+                values[i] = logisticLoss(label: y, output: values[i])
+            }
+        }
+        var totalLoss = 0.0
+        for loss in values {
+            totalLoss += loss  // in order, whichever instructions computed the losses
         }
         return Evaluation(loss: totalLoss / Double(data.count), accuracy: Double(correct) / Double(data.count))
     }

@@ -54,6 +54,35 @@ struct KernelAgreementTests {
         }
     }
 
+    @Test("the AVX2 losses equal logisticLoss bit for bit, around every branch of its log1p and log", .enabled(if: hasAVX2))
+    func lossesAgree() {
+        var outputs: [Double] = [0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, 1e-300, 1e300, -1e300, .infinity, -.infinity, .nan]
+        // Margins where 1 + e crosses √2 (the log's reduction), where 1 + e rounds to 1
+        // (log1p returns e: |m| about 36.7 to 37.5), where exp underflows, and tiny ones (1 + e near 2).
+        for center in [0.881373587019543, 36.04365338911715, 36.7368005696771, 37.42994775023705, 709.78, 745.1332191019411, 1e-8] {
+            var x = center
+            for _ in 0..<2_000 { x = x.nextDown }
+            for _ in 0..<4_000 {
+                outputs += [x, -x]
+                x = x.nextUp
+            }
+        }
+        var random = RandomSource(seed: 5)
+        for _ in 0..<100_000 {
+            outputs.append(random.uniform(-1, 1) * PortableMath.exp(random.uniform(-40, 8)))  // |m| from 4e-18 to 3,000
+        }
+        let labels = outputs.indices.map { _ in random.nextInt(below: 2) == 0 ? -1.0 : 1.0 }
+        let expected = zip(labels, outputs).map { logisticLoss(label: $0, output: $1) }
+        for count in [outputs.count, 1, 2, 3, 5, 6, 7] {  // a tail of every length
+            var values = Array(outputs.prefix(count))
+            #expect(runner_logistic_losses_avx2(labels, &values, count))
+            for (i, (loss, want)) in zip(values, expected).enumerated() where !Self.sameBits([loss], [want]) {
+                Issue.record("output \(outputs[i]), label \(labels[i]): \(loss), logisticLoss gives \(want)")
+                return
+            }
+        }
+    }
+
     @Test("the AVX2 kernel is offered exactly when the processor lists AVX2", .enabled(if: FileManager.default.fileExists(atPath: "/proc/cpuinfo")))
     func detection() throws {
         let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)

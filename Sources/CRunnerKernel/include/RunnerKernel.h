@@ -152,4 +152,10 @@ bool runner_run_sgd_epoch_avx2(const runner_sgd_epoch *epoch);
 /// forward pass; returns false, having done nothing, without AVX2.
 bool runner_compute_outputs_avx2(const runner_outputs *job);
 
+/// Replaces each of `count` outputs Ybar in `values` with the logistic loss
+/// log(1 + exp(−Y·Ybar)) for its label in `labels` (each −1 or +1), the same
+/// bits as RunnerCore's logisticLoss; returns false, having done nothing,
+/// without AVX2.
+bool runner_logistic_losses_avx2(const double *labels, double *values, ptrdiff_t count);
+
 #endif
