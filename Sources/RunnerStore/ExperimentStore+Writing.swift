@@ -340,7 +340,7 @@ extension ExperimentStore {
         else {
             throw StoreError.runNotFound(reference: id)
         }
-        let status: RunStatus = run["status"]
+        let status = try run.runStatus()
         // A run another host's reader took for abandoned (its heartbeat looked stale) is
         // evidently alive when its own process finishes it: its result wins.
         let reapedButAlive = status == .interrupted && (run["error_message"] as String?)?.hasPrefix(Self.abandoned) == true

@@ -65,13 +65,13 @@ extension Run: FetchableRecord, PersistableRecord {
         shortID = row["short_id"]
         name = row["name"]
         groupName = row["group_name"]
-        status = row["status"]
         do {
+            status = try row.runStatus()
             createdAt = try row.timestamp("created_at")
             startedAt = try row.timestamp("started_at")
             finishedAt = try row.optionalTimestamp("finished_at")
             heartbeatAt = try row.timestamp("heartbeat_at")
-        } catch var error as TimestampDecodingError {
+        } catch var error as ColumnDecodingError {
             error.runID = id
             throw error
         }
@@ -128,7 +128,7 @@ extension Row {
     /// The instant stored as text in `column`; throws for text that is not one.
     func timestamp(_ column: String) throws -> Date {
         guard let date = try optionalTimestamp(column) else {
-            throw TimestampDecodingError(column: column, text: nil)
+            throw ColumnDecodingError(column: column, text: nil, expected: ColumnDecodingError.timestamp)
         }
         return date
     }
@@ -137,21 +137,37 @@ extension Row {
     func optionalTimestamp(_ column: String) throws -> Date? {
         guard let text: String = self[column] else { return nil }
         guard let date = Timestamp.date(from: text) else {
-            throw TimestampDecodingError(column: column, text: text)
+            throw ColumnDecodingError(column: column, text: text, expected: ColumnDecodingError.timestamp)
         }
         return date
     }
+
+    /// The run's `status`; throws for a value the schema's CHECK would refuse, which
+    /// `PRAGMA ignore_check_constraints` lets in.
+    func runStatus() throws -> RunStatus {
+        let text: String? = self["status"]
+        guard let status = text.flatMap(RunStatus.init(rawValue:)) else {
+            let statuses = RunStatus.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ColumnDecodingError(column: "status", text: text, expected: "one of \(statuses)")
+        }
+        return status
+    }
 }
 
-/// A timestamp column that does not hold `YYYY-MM-DDTHH:MM:SS.mmmZ` text.
-struct TimestampDecodingError: Error, CustomStringConvertible {
+/// A column of `runs` holding a value runner cannot read, written there by hand: a
+/// timestamp that is not `YYYY-MM-DDTHH:MM:SS.mmmZ`, a status the schema does not know.
+struct ColumnDecodingError: Error, CustomStringConvertible {
+    static let timestamp = "a timestamp like 2026-11-29T04:30:00.123Z"
+
     let column: String
     let text: String?
+    /// What the column must hold.
+    let expected: String
     /// The run whose row holds it, once known.
     var runID: String?
 
     var description: String {
-        let value = "column \(column) holds \(text.map { "\"\($0)\"" } ?? "NULL"), not a timestamp like 2026-11-29T04:30:00.123Z"
+        let value = "column \(column) holds \(text.map { "\"\($0)\"" } ?? "NULL"), not \(expected)"
         guard let runID else { return value }
         return "run \(runID.prefix(8)): \(value); correct it with sqlite3 (UPDATE runs SET \(column) = '…' WHERE id = '\(runID)')"
     }

@@ -64,7 +64,12 @@ extension RunSummary: FetchableRecord, TableRecord {
         shortID = row["short_id"]
         name = row["name"]
         groupName = row["group_name"]
-        status = row["status"]
+        do {
+            status = try row.runStatus()
+        } catch var error as ColumnDecodingError {
+            error.runID = id
+            throw error
+        }
         // A listing shows what it can: a timestamp edited into nonsense is shown as missing.
         createdAt = try? row.optionalTimestamp("created_at")
         finishedAt = try? row.optionalTimestamp("finished_at")

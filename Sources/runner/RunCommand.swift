@@ -61,8 +61,11 @@ struct RunCommand: ParsableCommand {
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
             throw ValidationError("--shard expects i/n with whole numbers, e.g. --shard 0/4, got '\(text)'.")
         }
-        guard count >= 1, (0..<count).contains(index) else {
-            throw ValidationError("--shard \(text): shards of \(max(count, 1)) are numbered 0 to \(max(count, 1) - 1) (i must satisfy 0 ≤ i < n).")
+        guard count >= 1 else {
+            throw ValidationError("--shard \(text): the number of shards n must be at least 1, e.g. --shard 0/4.")
+        }
+        guard (0..<count).contains(index) else {
+            throw ValidationError("--shard \(text): shards of \(count) are numbered 0 to \(count - 1) (i must satisfy 0 ≤ i < n).")
         }
         return RunIDSpace(index: index, count: count)
     }

@@ -99,6 +99,31 @@ struct CLIHardeningTests {
         #expect(!compare.endedBySignal && (compare.status == 0 || compare.stderr.contains("not a timestamp like")), "\(compare)")
     }
 
+    @Test("a status the schema does not know (its CHECK ignored) is a clear error naming the run and the fix, in every read command")
+    func editedStatus() throws {
+        let sandbox = try Fixture.sandbox()
+        let run = try sandbox.scalar("SELECT id FROM runs WHERE group_name = 'grid' ORDER BY created_at LIMIT 1")
+        try sandbox.execute("PRAGMA ignore_check_constraints = 1; UPDATE runs SET status = 'bogus' WHERE id = '\(run)'")
+        let message = "run \(run.prefix(8)): column status holds \"bogus\", not one of running, completed, diverged, interrupted, failed; "
+            + "correct it with sqlite3 (UPDATE runs SET status = '…' WHERE id = '\(run)')"
+        for command in [["list"], ["show", String(run.prefix(8))], ["compare", "--group", "grid"], ["export", String(run.prefix(8))], ["report", "--group", "grid", "--out", "r.html"], ["plot", String(run.prefix(8)), "--out", "p.svg"]] {
+            let result = try RunnerProcess.run(command, in: sandbox.url)
+            #expect(result.status == 1 && result.stderr.contains(message) && !result.endedBySignal, "\(command): \(result)")
+        }
+    }
+
+    @Test("a spec edited into something that is not JSON is a clear error when exported")
+    func editedSpec() throws {
+        let sandbox = try Fixture.sandbox()
+        let run = try sandbox.scalar("SELECT id FROM runs ORDER BY created_at LIMIT 1")
+        try sandbox.execute("PRAGMA ignore_check_constraints = 1; UPDATE runs SET spec_json = 'not json' WHERE id = '\(run)'")
+        let result = try sandbox.runner("export", String(run.prefix(8)), "--what", "spec")
+        #expect(result.status == 1 && result.stderr == """
+            Error: run \(run.prefix(8)): column spec_json does not hold a JSON object; correct it with sqlite3 (UPDATE runs SET spec_json = '…' WHERE id = '\(run)')
+
+            """, "\(result)")
+    }
+
     @Test("runner run piped into head -1 records what ran, says what it did not start, and exits 141")
     func closedStandardOutput() throws {
         let sandbox = try Sandbox()

@@ -14,6 +14,7 @@ public enum ExportContent: String, CaseIterable, Sendable {
 /// A problem with an export request.
 public enum ExportError: Error, Equatable, CustomStringConvertible {
     case specIsJSON(OutputFormat)
+    case specNotJSON(run: String, id: String)
     case noEpochs(run: String)
     case noWeights(run: String, status: String)
 
@@ -21,6 +22,8 @@ public enum ExportError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .specIsJSON(let format):
             "the spec is a JSON document and cannot be exported as \(format.rawValue); use --format json"
+        case let .specNotJSON(run, id):
+            "run \(run): column spec_json does not hold a JSON object; correct it with sqlite3 (UPDATE runs SET spec_json = '…' WHERE id = '\(id)')"
         case .noEpochs(let run):
             "run \(run) has no epochs yet"
         case .noWeights(let run, let status):
@@ -40,7 +43,9 @@ public enum Export {
         switch content {
         case .spec:
             guard format == .json else { throw ExportError.specIsJSON(format) }
-            let object = try JSONSerialization.jsonObject(with: Data(run.specJSON.utf8))
+            guard let object = try? JSONSerialization.jsonObject(with: Data(run.specJSON.utf8)), object is [String: Any] else {
+                throw ExportError.specNotJSON(run: run.shortID, id: run.id)
+            }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             return String(decoding: data, as: UTF8.self) + "\n"
         case .epochs:
