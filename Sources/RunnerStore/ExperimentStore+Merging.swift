@@ -50,6 +50,9 @@ extension ExperimentStore {
         }
     }
 
+    /// The errors of a row that breaks a CHECK, NOT NULL or type rule of the schema.
+    private static let brokenRuleCodes: [ResultCode] = [.SQLITE_CONSTRAINT_CHECK, .SQLITE_CONSTRAINT_NOTNULL, .SQLITE_CONSTRAINT_DATATYPE]
+
     /// Runs `body` with `path` attached read-only as the schema `source`.
     private static func attach<T>(_ path: String, _ db: Database, _ body: () throws -> T) throws -> T {
         // Without a `-wal` file no process is writing to it: read it as immutable, so that SQLite
@@ -77,9 +80,18 @@ extension ExperimentStore {
         try Self.mapErrors(path: path) {
             try connection.writeWithoutTransaction { db in
                 try Self.attach(sourcePath, db) {
-                    try db.inTransaction(.immediate) {
-                        summary = try mergeAttachedSource(summary, db)
-                        return .commit
+                    do {
+                        try db.inTransaction(.immediate) {
+                            summary = try mergeAttachedSource(summary, db)
+                            return .commit
+                        }
+                    } catch let error as DatabaseError where Self.brokenRuleCodes.contains(error.extendedResultCode) {
+                        // The target's rules refuse a row of the source: it was written with
+                        // its checks off (`PRAGMA ignore_check_constraints`), which an
+                        // integrity check of a read-only file does not look for.
+                        throw StoreError.notADatabase(
+                            path: sourcePath,
+                            detail: "a row breaks the schema's rules, \(error.message ?? "\(error.resultCode)"); correct it with sqlite3 and merge again")
                     }
                 }
             }

@@ -27,10 +27,19 @@ struct MergeCommand: ParsableCommand {
         for source in sources {
             try ExperimentStore.checkMergeSource(source, into: database.path)
         }
+        let created = !FileManager.default.fileExists(atPath: database.path)
         let store = try database.openForWriting()
         defer { store.close() }
-        for source in sources {
-            let summary = try store.merge(from: source)
+        for (index, source) in sources.enumerated() {
+            let summary: MergeSummary
+            do {
+                summary = try store.merge(from: source)
+            } catch {
+                if created && index == 0 {
+                    store.closeAndDelete()  // a new target that nothing was merged into is not left behind
+                }
+                throw error
+            }
             write(describe(summary) + "\n")
             if !summary.conflicting.isEmpty {
                 note("runner: \(summary.conflicting.count) run(s) of \(source) were not copied: their short ids belong to other runs of \(database.path) (\(summary.conflicting.prefix(5).joined(separator: ", ")))")

@@ -161,6 +161,19 @@ struct ScalingTests {
         #expect(fresh.status != 0 && sandbox.contents("new.db") == nil, "\(fresh)")
     }
 
+    @Test("a source with a row its checks were turned off for is refused by name, and leaves no new target behind")
+    func sourceBreakingRules() throws {
+        let sandbox = try Sandbox()
+        try sandbox.succeed("run", try sandbox.spec("tiny"), "--db", "edited.db", "--quiet")
+        try sandbox.sqlite("PRAGMA ignore_check_constraints = 1; UPDATE runs SET status = 'bogus'", file: "edited.db")
+        let before = sandbox.contents("edited.db")
+        let result = try sandbox.runner("merge", "edited.db", "--db", "new.db")
+        #expect(result.status == 1 && result.stderr.hasPrefix(
+            "Error: edited.db is not a usable SQLite database (a row breaks the schema's rules, CHECK constraint failed: "), "\(result)")
+        #expect(sandbox.contents("new.db") == nil && sandbox.contents("new.db-wal") == nil)
+        #expect(sandbox.contents("edited.db") == before)
+    }
+
     @Test("bad --jobs and --shard values are one-line errors and write nothing")
     func badOptions() throws {
         let sandbox = try Sandbox()
