@@ -45,12 +45,16 @@ public final class ExperimentStore: Sendable {
     /// is damaged, or its schema comes from a newer or altered `runner`; the file is then left
     /// untouched. A `.readOnly` open also refuses a file whose schema is older than this
     /// program's (`runner migrate` upgrades it), unless `acceptingOutdatedSchema` is set:
-    /// plain SQL reads such a file as it is.
-    public init(path: String, access: Access = .readWrite, acceptingOutdatedSchema: Bool = false) throws(StoreError) {
+    /// plain SQL reads such a file as it is. Writes, from the opening's own on, wait for
+    /// other processes' locks as `lockWaiting` says (see `waitingForLocks` to change it).
+    public init(
+        path: String, access: Access = .readWrite, acceptingOutdatedSchema: Bool = false, lockWaiting policy: LockWaiting = .standard
+    ) throws(StoreError) {
         self.path = path
         self.access = access
         try DatabaseFile.check(path, writable: access == .readWrite)
         let lockWaiting = LockWaitingBox()
+        _ = lockWaiting.set(policy)
         self.lockWaiting = lockWaiting
         let migrator = Migrator(migrations: Migration.bundled, path: path)
         switch access {

@@ -29,7 +29,7 @@ public struct LockWait: Sendable, CustomStringConvertible {
                 ? ", held by stopped process \(holder.pid) (resume it with `kill -CONT \(holder.pid)`)"
                 : ", held by process \(holder.pid)"
         }
-        return text + "; runs in flight keep training, and their epochs are written when the lock frees"
+        return text
     }
 }
 

@@ -21,12 +21,15 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The store for a command that writes (created when missing). Opening an existing file
     /// to write checks it for damage, reading all of it (5 s for 400 MB of runs): for a
-    /// large file, say so first rather than pause without a word.
+    /// large file, say so first rather than pause without a word. Its writes wait for another
+    /// process's write lock as long as it is held, saying every 5 s who holds it.
     func openForWriting() throws -> ExperimentStore {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size >= Self.announcedCheckSize {
             note("runner: checking \(path) (\(MemoryEstimate.describe(size))) for damage before writing to it")
         }
-        return try ExperimentStore(path: path)
+        return try ExperimentStore(path: path, lockWaiting: .patient(reportAfter: 5) { wait in
+            note("runner: \(wait); Ctrl-C gives up")
+        })
     }
 
     /// From this size the damage check of `openForWriting` takes long enough to announce.

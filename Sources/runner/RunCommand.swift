@@ -88,7 +88,7 @@ struct RunCommand: ParsableCommand {
         // Writes wait for other processes' locks as long as they are held, saying so on stderr.
         let summary = try store.waitingForLocks(.patient(reportAfter: 5) { wait in
             progress.clear()
-            note("runner: \(wait)")
+            note("runner: \(wait); runs in flight keep training, and their epochs are written when the lock frees")
         }) {
             let interruption = InterruptionMonitor()
             let suspension = SuspensionHandler(store: store) { progress.clear() }

@@ -153,6 +153,27 @@ struct SignalTests {
         #expect(waiting.stderr.contains("for the write lock on runner.db, held by process \(holder.processIdentifier)"), "\(waiting.stderr)")
         #expect(try sandbox.count("SELECT count(*) FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.name = 'other'") == 50)
     }
+
+    @Test("tag, note, delete and merge wait for a held lock as run does, saying who holds it, rather than fail after 30 s")
+    func everyWriterWaits() throws {
+        let sandbox = try Sandbox()
+        try sandbox.succeed("run", try sandbox.spec("pair", Spec.small(name: "pair", seed: "[1, 2]")), "--quiet")
+        try sandbox.succeed("run", try sandbox.spec("other", Spec.small(name: "other", seed: "5")), "--db", "other.db", "--quiet")
+        let (kept, deleted) = try (sandbox.scalar("SELECT short_id FROM runs WHERE name = 'pair seed=1'"), sandbox.scalar("SELECT short_id FROM runs WHERE name = 'pair seed=2'"))
+        let holder = try sandbox.holdWriteLock(seconds: 7)
+        let writers = [["tag", kept, "k=v"], ["note", kept, "held"], ["merge", "other.db"], ["delete", deleted, "--yes"]].map {
+            RunnerProcess($0, in: sandbox.url)
+        }
+        for writer in writers { try writer.start() }
+        for (writer, result) in zip(writers, writers.map { $0.wait(timeout: 60) }) {
+            #expect(result.status == 0 && result.stderr.contains(
+                "runner: waiting 5 s for the write lock on runner.db, held by process \(holder.processIdentifier); Ctrl-C gives up\n"),
+                "\(writer.process.arguments ?? []): \(result)")
+        }
+        holder.waitUntilExit()
+        #expect(try sandbox.sqlite("SELECT name, note FROM runs ORDER BY name") == [["other", ""], ["pair seed=1", "held"]])
+        #expect(try sandbox.sqlite("SELECT key, value FROM run_tags") == [["k", "v"]])
+    }
 }
 
 extension SignalTests {
