@@ -73,7 +73,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let plan: RunPlan
         do {
-            plan = try RunPlan.load(specPaths: specs, overrides: overrides.map(SpecOverride.init(parsing:)))
+            plan = try RunPlan.load(specPaths: specs, overrides: overrides.map(SpecOverride.init(parsing:))) { note("runner: \($0)") }
         } catch {
             throw CLIError("\(error)\nNothing was run and the database was not changed.")
         }

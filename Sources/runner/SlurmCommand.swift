@@ -61,7 +61,7 @@ struct SlurmCommand: ParsableCommand {
         }
         let plan: RunPlan
         do {
-            plan = try RunPlan.load(specPaths: specs)
+            plan = try RunPlan.load(specPaths: specs) { note("runner: \($0)") }
         } catch {
             throw CLIError("\(error)\nNothing was written or submitted.")
         }

@@ -203,6 +203,19 @@ struct ScalingTests {
         #expect(!FileManager.default.fileExists(atPath: sandbox.database.path))
     }
 
+    @Test("a plan whose data take long to prepare says so before it starts on them")
+    func largeDataAnnounced() throws {
+        let sandbox = try Sandbox()
+        try sandbox.spec("big", #"{"name": "big", "data": {"generator": "moons", "points": 1500000, "seed": [1, 2]}}"#)
+        for command in [["run", "big.json"], ["slurm", "big.json", "--tasks", "2"]] {
+            let runner = RunnerProcess(command, in: sandbox.url)
+            try runner.start()
+            let result = runner.wait(timeout: 1.5)  // stopped while the data are still being made
+            #expect(result.stderr.hasPrefix(
+                "runner: preparing 2 data sets (3,000,000 generated points) to check them before the first run\n"), "\(command): \(result)")
+        }
+    }
+
     @Test("--jobs defaults to the processors this process may use, so taskset and Slurm's --cpus-per-task are honoured")
     func jobsFollowTheAffinityMask() throws {
         let help = try runTool("/usr/bin/taskset", ["-c", "0", RunnerBinary.url.path, "run", "--help"])

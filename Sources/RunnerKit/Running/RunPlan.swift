@@ -86,10 +86,13 @@ public struct RunPlan: Sendable {
     }
 
     /// Loads, validates and expands `specPaths` (each with `overrides`, see `SpecOverride`),
-    /// reading each distinct data set once.
+    /// reading each distinct data set once. Before data sets that take long to make or read
+    /// (millions of points), `announce` is told what is being prepared.
     ///
     /// - Throws: `RunPlanError` with every problem of every file.
-    public static func load(specPaths: [String], overrides: [SpecOverride] = []) throws(RunPlanError) -> RunPlan {
+    public static func load(
+        specPaths: [String], overrides: [SpecOverride] = [], announce: (String) -> Void = { _ in }
+    ) throws(RunPlanError) -> RunPlan {
         var problems: [String] = []
         var sweeps: [SpecSweep] = []
         var sources: [StoredSpecSource] = []
@@ -102,6 +105,13 @@ public struct RunPlan: Sendable {
                 problems.append(error.description)
             }
         }
+        let dataSets = sweeps.map(\.dataSetCount).reduce(0, +)
+        let points = sweeps.map(\.generatedPoints).reduce(0, +)
+        let csvBytes = sweeps.map(\.csvBytes).reduce(0, +)
+        if problems.isEmpty && (points >= Self.announcedPoints || csvBytes >= Self.announcedCSVBytes) {
+            let sizes = [points > 0 ? "\(Format.count(points)) generated points" : nil, csvBytes > 0 ? "\(MemoryEstimate.describe(csvBytes)) of CSV" : nil]
+            announce("preparing \(dataSets) data set\(dataSets == 1 ? "" : "s") (\(sizes.compactMap { $0 }.joined(separator: " and "))) to check them before the first run")
+        }
         var largestRunBytes = 0
         for sweep in sweeps {
             do {
@@ -113,6 +123,11 @@ public struct RunPlan: Sendable {
         guard problems.isEmpty else { throw RunPlanError(problems: problems) }
         return RunPlan(sweeps: sweeps, sources: sources, largestRunBytes: largestRunBytes)
     }
+
+    /// From this many points (about a second of generating them) `load` announces the data.
+    static let announcedPoints = 2_000_000
+    /// From this many bytes of CSV files (about a second of reading them) `load` announces the data.
+    static let announcedCSVBytes = 50_000_000
 
     /// Loads each distinct data set of `sweep` once (each is checked as it is made) and
     /// returns the memory its largest run needs: its points, plus its weights a few times
@@ -184,5 +199,34 @@ public struct RunPlanError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         problems.joined(separator: "\n")
+    }
+}
+
+private extension SpecSweep {
+    /// Its distinct data sets.
+    var dataSetCount: Int {
+        dataBlockStarts.reduce(0) { count, _ in count + 1 }
+    }
+
+    /// The points the generators of its distinct data sets draw, validation points included.
+    var generatedPoints: Int {
+        dataBlockStarts.reduce(0) { total, position in
+            let data = self[position].data
+            var points = 0
+            if case .generator(_, let count, _) = data.source { points += count }
+            if case .generated(let count) = data.validation { points += count }
+            return total + points
+        }
+    }
+
+    /// The size of the CSV files its distinct data sets read.
+    var csvBytes: Int {
+        dataBlockStarts.reduce(0) { total, position in
+            let data = self[position].data
+            var paths: [String] = []
+            if case .csv(let path) = data.source { paths.append(path) }
+            if case .csv(let path) = data.validation { paths.append(path) }
+            return total + paths.map { (try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? Int ?? 0 }.reduce(0, +)
+        }
     }
 }
