@@ -43,7 +43,7 @@ extension ExperimentStore {
                     }
                     let problems = try String.fetchAll(db, sql: "PRAGMA source.integrity_check")
                     guard problems == ["ok"] else {
-                        throw StoreError.notADatabase(path: sourcePath, detail: "it is damaged: PRAGMA integrity_check reports \(problems.prefix(3).joined(separator: "; "))")
+                        throw StoreError.unmergeable(path: sourcePath, reason: "it is damaged (PRAGMA integrity_check: \(problems.prefix(3).joined(separator: "; ")))")
                     }
                 }
             }
@@ -89,9 +89,9 @@ extension ExperimentStore {
                         // The target's rules refuse a row of the source: it was written with
                         // its checks off (`PRAGMA ignore_check_constraints`), which an
                         // integrity check of a read-only file does not look for.
-                        throw StoreError.notADatabase(
+                        throw StoreError.unmergeable(
                             path: sourcePath,
-                            detail: "a row breaks the schema's rules, \(error.message ?? "\(error.resultCode)"); correct it with sqlite3 and merge again")
+                            reason: "a row breaks the schema's rules (\(error.message ?? "\(error.resultCode)")); correct it with sqlite3 and merge again")
                     }
                 }
             }

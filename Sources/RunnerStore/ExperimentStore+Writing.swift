@@ -340,7 +340,14 @@ extension ExperimentStore {
         else {
             throw StoreError.runNotFound(reference: id)
         }
-        let status = try run.runStatus()
+        let status: RunStatus
+        do {
+            status = try run.runStatus()
+        } catch var error as ColumnDecodingError {
+            // Only this run's end fails: a StoreError, as for a run that is not running.
+            error.runID = id
+            throw StoreError.database(path: path, message: error.description)
+        }
         // A run another host's reader took for abandoned (its heartbeat looked stale) is
         // evidently alive when its own process finishes it: its result wins.
         let reapedButAlive = status == .interrupted && (run["error_message"] as String?)?.hasPrefix(Self.abandoned) == true

@@ -124,15 +124,6 @@ public final class ExperimentStore: Sendable {
         try? connection.close()
     }
 
-    /// Closes the store and deletes its file with its `-wal` and `-shm`: for a database
-    /// this process has just created and must not leave behind.
-    public func closeAndDelete() {
-        close()
-        for suffix in ["", "-wal", "-shm"] {
-            try? FileManager.default.removeItem(atPath: path + suffix)
-        }
-    }
-
     /// GRDB settings for a connection: foreign keys on, lock waits by `lockWaiting`, read-only when asked.
     static func configuration(readOnly: Bool, path: String, lockWaiting: LockWaitingBox) -> Configuration {
         var configuration = Configuration()

@@ -35,9 +35,8 @@ struct MergeCommand: ParsableCommand {
             do {
                 summary = try store.merge(from: source)
             } catch {
-                if created && index == 0 {
-                    store.closeAndDelete()  // a new target that nothing was merged into is not left behind
-                }
+                // Not deleted: another process may have opened the new file meanwhile.
+                if created && index == 0 { note("runner: \(database.path) was created for this merge and holds no runs") }
                 throw error
             }
             write(describe(summary) + "\n")

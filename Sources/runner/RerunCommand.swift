@@ -39,6 +39,13 @@ struct RerunCommand: ParsableCommand {
             throw CLIError("\(error)\nNothing was run and the database was not changed.")
         }
         let progress = RunCommand.progress(quiet: quiet)
+        try store.waitingForLocks(RunCommand.lockWaiting(clearing: progress)) {
+            try train(jobs, rerunning: originals, in: store, progress: progress)
+        }
+    }
+
+    /// Trains `jobs`, the reruns of `originals`, and says how each compares with its original.
+    private func train(_ jobs: [TrainingJob], rerunning originals: [RunSummary], in store: ExperimentStore, progress: any ProgressReporter) throws {
         let interruption = InterruptionMonitor()
         let recorder = RunRecorder(store: store)
         let executor = RunExecutor(recorder: recorder, progress: progress, interruption: interruption)

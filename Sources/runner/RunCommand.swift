@@ -85,11 +85,7 @@ struct RunCommand: ParsableCommand {
         let store = try database.openForWriting()
         defer { store.close() }
         let progress = Self.progress(quiet: quiet)
-        // Writes wait for other processes' locks as long as they are held, saying so on stderr.
-        let summary = try store.waitingForLocks(.patient(reportAfter: 5) { wait in
-            progress.clear()
-            note("runner: \(wait); runs in flight keep training, and their epochs are written when the lock frees")
-        }) {
+        let summary = try store.waitingForLocks(Self.lockWaiting(clearing: progress)) {
             let interruption = InterruptionMonitor()
             let suspension = SuspensionHandler(store: store) { progress.clear() }
             defer { withExtendedLifetime(suspension) {} }
@@ -132,6 +128,15 @@ struct RunCommand: ParsableCommand {
         "runner: training makes epochs faster than one database file can record them (\(Format.count(queued)) are waiting in memory), "
             + "so it now waits for the writer. To spread many runs over more cores than one file keeps up with, train shards into "
             + "files of their own and merge them: `--shard i/n`, then `runner merge` (README, \"Scaling out\")."
+    }
+
+    /// How training writes wait for other processes' locks: as long as they are held, saying
+    /// so on stderr (below the progress display) while runs go on training.
+    static func lockWaiting(clearing progress: any ProgressReporter) -> LockWaiting {
+        .patient(reportAfter: 5) { wait in
+            progress.clear()
+            note("runner: \(wait); runs in flight keep training, and their epochs are written when the lock frees")
+        }
     }
 
     /// Progress on standard error: none when quiet, a live display on a terminal, plain lines elsewhere.

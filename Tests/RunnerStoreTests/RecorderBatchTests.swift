@@ -195,6 +195,33 @@ struct RecorderBatchTests {
         }
     }
 
+    @Test("a run whose status was edited into nonsense fails only its own end, naming it; the run ending with it is recorded")
+    func editedStatusFailsOnlyItsEnd() throws {
+        // Given two runs ending in one commit, one of them given a status the schema does not know
+        let folder = TemporaryFolder()
+        let store = try ExperimentStore(path: folder.file())
+        let recorder = RunRecorder(store: store, commitInterval: 60)
+        var ids: [String] = []
+        for seed in [1, 2] {
+            guard case .started(let run) = try recorder.claim(sampleRun(seed: seed), rerun: true) else { throw StoreError.runNotFound(reference: "new run") }
+            for number in 1...5 { recorder.record(sampleEpoch(number, runID: run.id)) }
+            try recorder.finish(id: run.id, outcome: .completed, metrics: nil, weights: [])
+            ids.append(run.id)
+        }
+        try DatabaseQueue(path: folder.file()).write {
+            try $0.execute(sql: "PRAGMA ignore_check_constraints = 1; UPDATE runs SET status = 'bogus' WHERE id = ?", arguments: [ids[0]])
+        }
+        // When they are committed
+        let error = #expect(throws: StoreError.self) { try recorder.close() }
+        store.close()
+        // Then only the edited run's end fails, saying which run and what to correct; the other is completed
+        #expect(error?.description.contains("run \(ids[0].prefix(8)): column status holds \"bogus\"") == true, "\(String(describing: error))")
+        let rows = try DatabaseQueue(path: folder.file()).read { db in
+            try ids.map { try String.fetchOne(db, sql: "SELECT status || ' ' || (SELECT count(*) FROM epochs WHERE run_id = ?) FROM runs WHERE id = ?", arguments: [$0, $0]) }
+        }
+        #expect(rows == ["bogus 5", "completed 5"])
+    }
+
     /// What `onFallingBehind` was told, in order.
     private final class Reports: @unchecked Sendable {
         private let lock = NSLock()

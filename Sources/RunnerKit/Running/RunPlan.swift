@@ -110,7 +110,8 @@ public struct RunPlan: Sendable {
         let csvBytes = sweeps.map(\.csvBytes).reduce(0, +)
         if problems.isEmpty && (points >= Self.announcedPoints || csvBytes >= Self.announcedCSVBytes) {
             let sizes = [points > 0 ? "\(Format.count(points)) generated points" : nil, csvBytes > 0 ? "\(MemoryEstimate.describe(csvBytes)) of CSV" : nil]
-            announce("preparing \(dataSets) data set\(dataSets == 1 ? "" : "s") (\(sizes.compactMap { $0 }.joined(separator: " and "))) to check them before the first run")
+            let what = dataSets == 1 ? "1 data set" : "\(dataSets) data sets"
+            announce("preparing \(what) (\(sizes.compactMap { $0 }.joined(separator: " and "))) to check \(dataSets == 1 ? "it" : "them") first")
         }
         var largestRunBytes = 0
         for sweep in sweeps {
