@@ -212,7 +212,7 @@ struct ScalingTests {
         for command in [["run", "big.json"], ["slurm", "big.json", "--tasks", "2"]] {
             let runner = RunnerProcess(command, in: sandbox.url)
             try runner.start()
-            let result = runner.wait(timeout: 1.5)  // stopped while the data are still being made
+            let result = runner.wait(timeout: 4)  // stopped while the data are still being made
             #expect(result.stderr.hasPrefix(
                 "runner: preparing 2 data sets (3,000,000 generated points) to check them first\n"), "\(command): \(result)")
         }
