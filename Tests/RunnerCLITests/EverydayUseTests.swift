@@ -16,6 +16,19 @@ extension Sandbox {
 
 @Suite("a stored run is a recipe")
 struct RecipeTests {
+    @Test("progress in a pipe is a start line and a line every tenth of the epochs, the first ones included")
+    func lineProgress() throws {
+        let sandbox = try Sandbox()
+        let result = try sandbox.succeed("run", try sandbox.spec("tenth", Spec.small(name: "tenth", epochs: "50", seed: "[1, 2]")), "--jobs", "1")
+        for name in ["tenth seed=1", "tenth seed=2"] {
+            #expect(result.stderr.split(separator: "\n").filter { $0.hasPrefix("[") && $0.hasSuffix(" \(name): training 50 epochs") }.count == 1)
+            let epochs = result.stderr.split(separator: "\n").filter { $0.contains(" \(name): epoch ") }.map {
+                $0.split(separator: " ").first { $0.hasSuffix("/50") }.map(String.init) ?? "?"
+            }
+            #expect(epochs == (1...10).map { "\($0 * 5)/50" }, "\(name): \(result.stderr)")
+        }
+    }
+
     @Test("an exported spec runs again, with the same name, group and weight bits")
     func exportRoundTrip() throws {
         let sandbox = try Sandbox()

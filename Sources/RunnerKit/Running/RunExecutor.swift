@@ -270,9 +270,9 @@ public final class RunExecutor: @unchecked Sendable {
         }
         var identity: RunIdentity?
         var unclaimed = false
-        /// The epochs that ended before the claim was in, and the last one's metrics.
+        /// The epochs that ended before the claim was in, for the store and for the progress display.
         var early: [EpochRecord] = []
-        var lastEarly: EpochReport?
+        var earlyReports: [EpochReport] = []
         /// Takes the claim's outcome: the run starts for the store with its early epochs, or
         /// it was not claimed.
         func adopt(_ claimed: RunIdentity?) {
@@ -286,8 +286,10 @@ public final class RunExecutor: @unchecked Sendable {
                 epoch.runID = claimed.id
                 recorder.record(epoch)
             }
-            if let lastEarly { progress.epochFinished(lastEarly, of: claimed.shortID) }
-            early = []
+            for report in earlyReports {
+                progress.epochFinished(report, of: claimed.shortID)
+            }
+            (early, earlyReports) = ([], [])
         }
         if let outcome = claim.outcome {
             adopt(try outcome.get())
@@ -313,7 +315,7 @@ public final class RunExecutor: @unchecked Sendable {
                 progress.epochFinished(report, of: identity.shortID)
             } else {
                 early.append(epoch)
-                lastEarly = report
+                earlyReports.append(report)
             }
             return shouldStop ? .stop : .proceed
         }
