@@ -119,7 +119,8 @@ struct RunCommand: ParsableCommand {
         }
         let groups = Set(plan.sweeps.compactMap { $0.first?.group })
         if groups.count == 1, plan.count > 1, summary.trained > 0, !interrupted {
-            note("Compare them: runner compare --group \(shellQuoted(groups.first!))")
+            // With the database named on the command line, so that the hint works as printed.
+            note("Compare them: runner compare --group \(shellQuoted(groups.first!))" + (database.db.map { " --db \(shellQuoted($0))" } ?? ""))
         }
     }
 

@@ -74,8 +74,11 @@ struct RunCommandTests {
         let sandbox = try Sandbox()
         let spec = try sandbox.spec("grid", Spec.small(name: "grid", epochs: "2", hidden: "[2, 3]", learningRate: "[0.1, 0.01]", seed: "[1, 2]"))
         let result = try sandbox.succeed("run", spec, "--quiet")
-        #expect(result.stderr.contains("runner compare --group grid"), "the hint is not data: it goes to stderr")
+        #expect(result.stderr.hasSuffix("Compare them: runner compare --group grid\n"), "the hint is not data: it goes to stderr")
         #expect(result.stdout.split(separator: "\n").count == 8, "one summary line per run on stdout")
+        // With --db, the hint names the file, so that it works as printed.
+        let elsewhere = try sandbox.succeed("run", spec, "--quiet", "--db", "other file.db")
+        #expect(elsewhere.stderr.hasSuffix("Compare them: runner compare --group grid --db 'other file.db'\n"), "\(elsewhere)")
 
         let rows = try sandbox.sqlite("""
             SELECT name, group_name, hidden_units, learning_rate, seed,
