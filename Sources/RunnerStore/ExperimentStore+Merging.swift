@@ -26,6 +26,9 @@ extension ExperimentStore {
     /// `PRAGMA integrity_check`, and not the target itself. Reads it read-only and changes
     /// nothing; call it before opening the target, so that a bad source leaves no trace.
     public static func checkMergeSource(_ sourcePath: String, into targetPath: String) throws(StoreError) {
+        guard FileManager.default.fileExists(atPath: sourcePath) else {
+            throw .unmergeable(path: sourcePath, reason: "there is no such file (check the path)")
+        }
         try DatabaseFile.check(sourcePath, writable: false)
         guard URL(fileURLWithPath: sourcePath).resolvingSymlinksInPath().path != URL(fileURLWithPath: targetPath).resolvingSymlinksInPath().path else {
             throw .database(path: sourcePath, message: "it is the target database itself; name another --db to merge into")

@@ -8,7 +8,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notADatabase(path: String, detail: String)
     /// `PRAGMA quick_check` found the file damaged; nothing is written to it.
     case damaged(path: String, report: String)
-    /// A merge source is damaged or holds rows the schema refuses; nothing of it is merged.
+    /// A merge source is missing, damaged or holds rows the schema refuses; nothing of it is merged.
     case unmergeable(path: String, reason: String)
     /// A read-only open found an SQLite file without any runner table (an empty file, say).
     case noRunnerTables(path: String)
@@ -63,7 +63,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .damaged(path, report):
             "\(path) is damaged (PRAGMA quick_check: \(report)); runner will not write to it and left it untouched. Rescue what is left into a new file with `sqlite3 \(path) .recover | sqlite3 rescued.db`."
         case let .unmergeable(path, reason):
-            "\(path) cannot be merged: \(reason); it was left untouched, and nothing of it was merged"
+            "\(path) cannot be merged: \(reason); nothing of it was merged"
         case let .noRunnerTables(path):
             "\(path) holds no runner tables yet; read commands do not create them. Record a run into it with `runner run SPEC --db \(path)`, or create the tables with `runner migrate --db \(path)`."
         case let .readOnlyFile(path):

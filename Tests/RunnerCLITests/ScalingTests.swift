@@ -142,7 +142,7 @@ struct ScalingTests {
         try damaged.write(to: sandbox.url.appendingPathComponent("damaged.db"))
         #expect(mkfifo(sandbox.url.appendingPathComponent("pipe.db").path, 0o644) == 0)
         let cases: [(String, String)] = [
-            ("missing.db", "no database at missing.db"),
+            ("missing.db", "missing.db cannot be merged: there is no such file (check the path); nothing of it was merged"),
             ("notes.db", "notes.db is not a usable SQLite database"),
             ("newer.db", "newer.db was written by a newer runner"),
             ("other-program.db", "other-program.db is not a usable SQLite database"),
