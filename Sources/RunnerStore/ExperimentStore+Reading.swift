@@ -52,6 +52,11 @@ extension ExperimentStore {
         try runs(matching: RunFilter(groups: [group]))
     }
 
+    /// The names of the groups that hold runs, sorted.
+    public func groupNames() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT group_name FROM runs WHERE group_name IS NOT NULL ORDER BY group_name") }
+    }
+
     /// The summaries of the referenced runs, in the order given, for side-by-side comparison.
     public func summaries(of references: [String]) throws(StoreError) -> [RunSummary] {
         try read { db in

@@ -47,7 +47,7 @@ struct ListCommand: ParsableCommand {
         let tags = try parsedTags(tag)
         // A group or tag that no run has is a mistake, not an empty answer.
         for group in group where try store.runs(matching: RunFilter(groups: [group], limit: 1)).isEmpty {
-            throw RunChoiceError.emptyGroup(group)
+            throw RunChoiceError.emptyGroup(group, existing: try store.groupNames())
         }
         for tag in tags where try store.runs(matching: RunFilter(tags: [tag], limit: 1)).isEmpty {
             throw RunChoiceError.noTaggedRuns(tag)

@@ -64,7 +64,10 @@ struct ListCommandTests {
         #expect(try ids("list", "--status", "interrupted") == [])
         #expect(try ids("list", "--group", "grid") == runs.grid.map { $0[1] })
         let inexact = try RunnerProcess.run(["list", "--group", "gri"], in: sandbox.url)
-        #expect(inexact.status != 0 && inexact.stderr.contains("no runs in group 'gri'"), "--group is exact, and a group without runs is an error")
+        #expect(inexact.status != 0 && inexact.stderr == "Error: no runs in group 'gri'; did you mean 'grid'? (groups here: \(Set(runs.rows.map { $0[3] }).sorted().joined(separator: ", ")))\n",
+                "--group is exact, and a group without runs is an error naming the close one: \(inexact)")
+        let compared = try RunnerProcess.run(["compare", "--group", "gri"], in: sandbox.url)
+        #expect(compared.status != 0 && compared.stderr == inexact.stderr, "\(compared)")
         #expect(try ids("list", "--name", "sol") == [runs.solo[1]])
         #expect(try ids("list", "--name", "seed=2").count == 2)
         #expect(try ids("list", "--limit", "2") == Array(runs.shortIDs.prefix(2)))

@@ -48,7 +48,9 @@ public struct RunChoice: Sendable, Equatable {
             others += runs
         }
         for group in groups {
-            try add(store.runs(inGroup: group), orElse: .emptyGroup(group))
+            let runs = try store.runs(inGroup: group)
+            guard !runs.isEmpty else { throw RunChoiceError.emptyGroup(group, existing: try store.groupNames()) }
+            others += runs
         }
         for tag in tags {
             try add(store.runs(matching: RunFilter(tags: [tag])), orElse: .noTaggedRuns(tag))
@@ -67,15 +69,22 @@ public struct RunChoice: Sendable, Equatable {
 
 /// Why a choice of runs selects nothing.
 public enum RunChoiceError: Error, Equatable, CustomStringConvertible {
-    case emptyGroup(String)
+    /// No run has this group; `existing` are the groups there are.
+    case emptyGroup(String, existing: [String])
     case noTaggedRuns(RunTag)
     case noRunsWithStatus(RunStatus)
     case noRuns(path: String)
 
     public var description: String {
         switch self {
-        case .emptyGroup(let name):
-            "no runs in group '\(name)'; `runner list` shows the groups there are"
+        case let .emptyGroup(name, existing):
+            if existing.isEmpty {
+                "no runs in group '\(name)': no run here has a group"
+            } else {
+                "no runs in group '\(name)'"
+                    + (closestMatch(to: name, among: existing).map { "; did you mean '\($0)'?" } ?? "")
+                    + " (groups here: \(existing.prefix(10).joined(separator: ", "))\(existing.count > 10 ? ", … \(existing.count) in all" : ""))"
+            }
         case .noTaggedRuns(let tag):
             "no runs are tagged \(tag); `runner list` shows each run's tags"
         case .noRunsWithStatus(let status):
