@@ -7,7 +7,7 @@ public struct SpecError: Error, Equatable, Hashable, Sendable, CustomStringConve
     /// The spec file as the user named it.
     public var file: String
     /// Where in the document, e.g. `$.training.learning_rate` or `$.model.hidden[2]`;
-    /// `$` is the document as a whole.
+    /// `$` is the document as a whole, and empty for a file that could not be read.
     public var jsonPath: String
     /// What is wrong: what was expected and what was found.
     public var message: String
@@ -30,7 +30,7 @@ public struct SpecError: Error, Equatable, Hashable, Sendable, CustomStringConve
             location += ":\(line)"
             if let column { location += ":\(column)" }
         }
-        return "\(location): \(jsonPath): \(message)"
+        return jsonPath.isEmpty ? "\(location): \(message)" : "\(location): \(jsonPath): \(message)"
     }
 }
 

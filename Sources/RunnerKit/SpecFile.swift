@@ -25,7 +25,7 @@ public enum SpecFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
             throw SpecValidationError(file: path, errors: [
-                SpecError(file: path, jsonPath: "$", message: "cannot read the spec file \(absolute): \(ExperimentSpec.readFailure(absolute))"),
+                SpecError(file: path, jsonPath: "", message: "cannot read the spec file \(absolute): \(ExperimentSpec.readFailure(absolute))"),
             ])
         }
         return data

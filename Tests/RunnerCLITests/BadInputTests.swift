@@ -79,6 +79,8 @@ struct BadInputTests {
         BadInput(label: "unknown group", arguments: ["compare", "--group", "nothing"], messages: ["nothing"]),
         BadInput(label: "unknown sort column", arguments: ["compare", "--last", "2", "--sort", "accuracy"],
                  messages: ["accuracy", "val_acc"]),
+        BadInput(label: "a sort column mistyped", arguments: ["compare", "--last", "2", "--sort", "valacc"],
+                 messages: ["no column named 'valacc' to sort by; did you mean 'val_acc'? (the columns are: id, name"]),
         BadInput(label: "list --limit 0", arguments: ["list", "--limit", "0"], messages: ["--limit"]),
         BadInput(label: "unknown format", arguments: ["list", "--format", "xml"], messages: ["xml"]),
         BadInput(label: "DELETE", arguments: ["query", "DELETE FROM runs"], messages: ["refused"]),

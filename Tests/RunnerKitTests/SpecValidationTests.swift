@@ -223,7 +223,7 @@ import Testing
             _ = try SpecFile.load(path: "/nonexistent-spec-folder/missing.json")
             Issue.record("expected an error")
         } catch {
-            #expect(error.description == "/nonexistent-spec-folder/missing.json: $: cannot read the spec file /nonexistent-spec-folder/missing.json: no such file")
+            #expect(error.description == "/nonexistent-spec-folder/missing.json: cannot read the spec file /nonexistent-spec-folder/missing.json: no such file")
         }
     }
 }

@@ -239,7 +239,9 @@ public enum TableError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unknownColumn(column, available):
-            "no column named '\(column)' to sort by; the columns are: \(available.joined(separator: ", "))"
+            "no column named '\(column)' to sort by"
+                + (closestMatch(to: column, among: available).map { "; did you mean '\($0)'?" } ?? "")
+                + " (the columns are: \(available.joined(separator: ", ")))"
         }
     }
 }
