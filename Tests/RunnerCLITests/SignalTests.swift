@@ -160,7 +160,7 @@ struct SignalTests {
         try sandbox.succeed("run", try sandbox.spec("pair", Spec.small(name: "pair", seed: "[1, 2]")), "--quiet")
         try sandbox.succeed("run", try sandbox.spec("other", Spec.small(name: "other", seed: "5")), "--db", "other.db", "--quiet")
         let (kept, deleted) = try (sandbox.scalar("SELECT short_id FROM runs WHERE name = 'pair seed=1'"), sandbox.scalar("SELECT short_id FROM runs WHERE name = 'pair seed=2'"))
-        let holder = try sandbox.holdWriteLock(seconds: 7)
+        let holder = try sandbox.holdWriteLock(seconds: 8)
         let writers = [["tag", kept, "k=v"], ["note", kept, "held"], ["merge", "other.db"], ["delete", deleted, "--yes"]].map {
             RunnerProcess($0, in: sandbox.url)
         }
@@ -229,8 +229,21 @@ extension Sandbox {
         holder.arguments = [database.path, "BEGIN IMMEDIATE;", ".shell sleep \(seconds)", "COMMIT;"]
         holder.standardOutput = FileHandle.nullDevice
         try holder.run()
-        Thread.sleep(forTimeInterval: 0.5)
+        // Returns once sqlite3 holds the lock (a loaded machine may take a while to start it), at most 10 s.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && !holdsWriteLock(holder.processIdentifier) {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
         return holder
+    }
+
+    /// Whether process `pid` holds SQLite's WAL write lock (byte 120 of a `-shm` file) by `/proc/locks`.
+    private func holdsWriteLock(_ pid: Int32) -> Bool {
+        guard let table = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return false }
+        return table.split(separator: "\n").contains { line in
+            let fields = line.split(separator: " ")
+            return !line.contains("->") && fields.count >= 8 && fields[3] == "WRITE" && fields[4] == "\(pid)" && fields[6] == "120"
+        }
     }
 
     /// Waits until the database holds `count` runs; false after `timeout` seconds.
