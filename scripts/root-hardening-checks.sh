@@ -93,7 +93,7 @@ filling="$(sqlite3 full/runs.db "SELECT short_id FROM runs WHERE name = 'filling
 check "  ... and is recorded failed at once, the disk still full" has_status full/runs.db "$filling" failed
 check "  ... with the reason and the first epoch not written" \
     bash -c "sqlite3 full/runs.db \"SELECT error_message FROM runs WHERE short_id = '$filling'\" | grep -Eq '^disk full: database or disk is full while writing epoch [0-9]+$'"
-check "  ... as its summary line says" grep -q "^$filling  filling  failed " "$work/run.out"
+check "  ... as its summary line says, counting the epochs trained" grep -Eq "^$filling  filling  failed  [0-9]+ epochs? trained " "$work/run.out"
 rm full/filler
 "$runner" list --db full/runs.db >/dev/null
 check "space again: the killed run is marked interrupted" has_status full/runs.db "$dead" interrupted

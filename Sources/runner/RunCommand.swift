@@ -151,7 +151,10 @@ struct RunCommand: ParsableCommand {
     static func summaryLine(_ result: RunResult) -> String {
         var status = result.status.rawValue
         if let epoch = result.divergedAtEpoch { status += " at epoch \(epoch)" }
-        var parts = [result.identity.shortID, result.name, status, result.epochsCompleted == 1 ? "1 epoch" : "\(result.epochsCompleted) epochs"]
+        var epochs = result.epochsCompleted == 1 ? "1 epoch" : "\(result.epochsCompleted) epochs"
+        // A run that failed on a write may have trained epochs that could not be stored.
+        if result.status == .failed { epochs += " trained" }
+        var parts = [result.identity.shortID, result.name, status, epochs]
         if let last = result.finalEpoch {
             parts.append("train_loss \(Format.metric(last.training.loss))  train_acc \(Format.accuracy(last.training.accuracy))")
             if let validation = last.validation {

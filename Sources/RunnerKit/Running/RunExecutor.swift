@@ -10,7 +10,7 @@ public struct RunResult: Sendable {
     public var name: String
     /// How it ended.
     public var status: RunStatus
-    /// The epochs recorded.
+    /// The epochs trained: all recorded, unless the run failed on a write.
     public var epochsCompleted: Int
     /// The metrics of the last recorded epoch, if any.
     public var finalEpoch: EpochReport?
