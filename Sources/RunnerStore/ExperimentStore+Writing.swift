@@ -342,10 +342,9 @@ extension ExperimentStore {
         }
         let status: RunStatus
         do {
-            status = try run.runStatus()
-        } catch var error as ColumnDecodingError {
+            status = try run.runStatus(of: id)
+        } catch let error as ColumnDecodingError {
             // Only this run's end fails: a StoreError, as for a run that is not running.
-            error.runID = id
             throw StoreError.database(path: path, message: error.description)
         }
         // A run another host's reader took for abandoned (its heartbeat looked stale) is

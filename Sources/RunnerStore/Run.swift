@@ -65,8 +65,8 @@ extension Run: FetchableRecord, PersistableRecord {
         shortID = row["short_id"]
         name = row["name"]
         groupName = row["group_name"]
+        status = try row.runStatus(of: id)
         do {
-            status = try row.runStatus()
             createdAt = try row.timestamp("created_at")
             startedAt = try row.timestamp("started_at")
             finishedAt = try row.optionalTimestamp("finished_at")
@@ -142,13 +142,13 @@ extension Row {
         return date
     }
 
-    /// The run's `status`; throws for a value the schema's CHECK would refuse, which
-    /// `PRAGMA ignore_check_constraints` lets in.
-    func runStatus() throws -> RunStatus {
+    /// The `status` of run `runID`; throws for a value the schema's CHECK would refuse,
+    /// which `PRAGMA ignore_check_constraints` lets in.
+    func runStatus(of runID: String) throws -> RunStatus {
         let text: String? = self["status"]
         guard let status = text.flatMap(RunStatus.init(rawValue:)) else {
             let statuses = RunStatus.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ColumnDecodingError(column: "status", text: text, expected: "one of \(statuses)")
+            throw ColumnDecodingError(column: "status", text: text, expected: "one of \(statuses)", runID: runID)
         }
         return status
     }

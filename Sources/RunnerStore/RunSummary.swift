@@ -64,12 +64,7 @@ extension RunSummary: FetchableRecord, TableRecord {
         shortID = row["short_id"]
         name = row["name"]
         groupName = row["group_name"]
-        do {
-            status = try row.runStatus()
-        } catch var error as ColumnDecodingError {
-            error.runID = id
-            throw error
-        }
+        status = try row.runStatus(of: id)
         // A listing shows what it can: a timestamp edited into nonsense is shown as missing.
         createdAt = try? row.optionalTimestamp("created_at")
         finishedAt = try? row.optionalTimestamp("finished_at")
