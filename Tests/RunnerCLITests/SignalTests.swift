@@ -144,11 +144,8 @@ struct SignalTests {
     @Test("a writer waits for a held lock, keeps training, and says who holds it")
     func waitsForAHeldLock() throws {
         let sandbox = try Sandbox()
-        try sandbox.succeed("run", try sandbox.spec("tiny"), "--quiet")
         // sqlite3 takes the write lock and keeps it for 7 s.
-        let holder = try sandbox.holdWriteLock(seconds: 7)
-        let waiting = try sandbox.runner("run", try sandbox.spec("other", Spec.small(name: "other", epochs: "50", seed: "5")), timeout: 60)
-        holder.waitUntilExit()
+        let (waiting, holder) = try sandbox.runWhileLockIsHeld(seconds: 7, "run", try sandbox.spec("other", Spec.small(name: "other", epochs: "50", seed: "5")))
         #expect(waiting.status == 0, "\(waiting)")
         #expect(waiting.stderr.contains("for the write lock on runner.db, held by process \(holder.processIdentifier)"), "\(waiting.stderr)")
         #expect(try sandbox.count("SELECT count(*) FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.name = 'other'") == 50)
@@ -179,14 +176,11 @@ struct SignalTests {
 extension SignalTests {
     @Test("a run trains while its claim waits for another process's lock, up to 10,000 epochs, and records every epoch")
     func trainsWhileClaimWaits() throws {
-        // Given a database whose write lock sqlite3 holds for 3 s
+        // Given a database whose write lock sqlite3 holds for 3 s,
+        // when a run of 15,000 quick epochs starts meanwhile
         let sandbox = try Sandbox()
-        try sandbox.succeed("run", try sandbox.spec("tiny"), "--quiet")
-        let holder = try sandbox.holdWriteLock(seconds: 3)
-        // When a run of 15,000 quick epochs starts meanwhile
         let spec = Spec.small(name: "quick", points: "20", epochs: "15000", seed: "3")
-        let waiting = try sandbox.runner("run", try sandbox.spec("quick", spec), "--quiet", timeout: 60)
-        holder.waitUntilExit()
+        let (waiting, _) = try sandbox.runWhileLockIsHeld(seconds: 3, "run", try sandbox.spec("quick", spec), "--quiet")
         #expect(waiting.status == 0, "\(waiting)")
         // Then its first 10,000 epochs trained before the claim was in, and the rest after it
         let elapsed = try sandbox.sqlite("SELECT elapsed_seconds FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.name = 'quick' AND epoch IN (10000, 10001) ORDER BY epoch")
@@ -205,15 +199,12 @@ extension SignalTests {
 extension SignalTests {
     @Test("a run that ends before its claim is made is stored ending when it started, not before")
     func endsNoEarlierThanItStarts() throws {
-        // Given a database whose write lock sqlite3 holds for 2 s
+        // Given a database whose write lock sqlite3 holds for 2 s, when two runs of a few
+        // epochs train meanwhile, the second ending long before its claim, queued behind the
+        // first one's, is made
         let sandbox = try Sandbox()
-        try sandbox.succeed("run", try sandbox.spec("tiny"), "--quiet")
-        let holder = try sandbox.holdWriteLock(seconds: 2)
-        // When two runs of a few epochs train meanwhile, the second ending long before its
-        // claim, queued behind the first one's, is made
         let spec = Spec.small(name: "brief", points: "20", epochs: "20", seed: "[1, 2]")
-        let result = try sandbox.runner("run", try sandbox.spec("brief", spec), "--jobs", "2", "--quiet", timeout: 60)
-        holder.waitUntilExit()
+        let (result, _) = try sandbox.runWhileLockIsHeld(seconds: 2, "run", try sandbox.spec("brief", spec), "--jobs", "2", "--quiet")
         #expect(result.status == 0, "\(result)")
         // Then no run ends before it starts, and no duration is negative
         #expect(try sandbox.sqlite("SELECT finished_at >= started_at, duration_seconds >= 0 FROM run_summary WHERE name LIKE 'brief%'") == [["1", "1"], ["1", "1"]])
@@ -221,8 +212,17 @@ extension SignalTests {
 }
 
 extension Sandbox {
-    /// Starts sqlite3 holding the database's write lock for `seconds`, and gives it half a
-    /// second to take it.
+    /// Records a run (so the database exists), then runs `runner arguments` while sqlite3
+    /// holds the write lock for `seconds`; returns its result once sqlite3 has let go too.
+    func runWhileLockIsHeld(seconds: Int, _ arguments: String...) throws -> (result: ProcessResult, holder: Process) {
+        try succeed("run", try spec("tiny"), "--quiet")
+        let holder = try holdWriteLock(seconds: seconds)
+        let result = try RunnerProcess.run(arguments, in: url, timeout: 60)
+        holder.waitUntilExit()
+        return (result, holder)
+    }
+
+    /// Starts sqlite3 holding the database's write lock for `seconds`; returns once it holds it.
     func holdWriteLock(seconds: Int) throws -> Process {
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
