@@ -8,10 +8,12 @@ extension SpecFile {
     public static func loadWithSource(
         path: String, overrides: [SpecOverride] = []
     ) throws(SpecValidationError) -> (runs: SpecSweep, source: StoredSpecSource) {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        // git answers while the file is read and parsed.
+        let lookup = GitState.Lookup(file: absolute)
         let data = try read(path: path)
         let runs = try parse(data, path: path, overrides: overrides)
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        let git = GitState(file: absolute)
+        let git = lookup.state()
         let source = StoredSpecSource(
             path: absolute, text: String(decoding: data, as: UTF8.self), overrides: overrides.map(\.argument),
             gitCommit: git?.commit, gitDirty: git?.dirty)
@@ -29,39 +31,71 @@ struct GitState: Equatable {
     /// The state of the work tree holding `file` (an absolute path); nil outside git,
     /// in a repository without commits, or when git is not installed.
     init?(file: String) {
-        let url = URL(fileURLWithPath: file).resolvingSymlinksInPath()
-        let folder = url.deletingLastPathComponent().path
-        guard let head = Self.git(["rev-parse", "--show-toplevel", "HEAD"], in: folder)?.split(separator: "\n"),
-              head.count == 2 else { return nil }
-        let top = URL(fileURLWithPath: String(head[0])).resolvingSymlinksInPath().path
-        guard let status = Self.git(["status", "--porcelain=v1", "-z", "--untracked-files=normal"], in: top) else { return nil }
-        let relative = url.path.hasPrefix(top + "/") ? String(url.path.dropFirst(top.count + 1)) : url.lastPathComponent
-        commit = String(head[1])
-        dirty = status.split(separator: "\0").contains { entry in
-            // "?? path" is untracked (a folder ends with "/"): it counts only when it holds the spec.
-            guard entry.hasPrefix("?? ") else { return true }
-            let path = entry.dropFirst(3)
-            return path == relative || (path.hasSuffix("/") && relative.hasPrefix(path))
-        }
+        guard let state = Lookup(file: file).state() else { return nil }
+        self = state
     }
 
-    /// What `git arguments` prints when it succeeds in `folder`, without the final newline.
-    private static func git(_ arguments: [String], in folder: String) -> String? {
-        let process = Process()
+    private init(commit: String, dirty: Bool) {
+        self.commit = commit
+        self.dirty = dirty
+    }
+
+    /// The two git commands that tell a file's `GitState`, started at once (each takes a few
+    /// milliseconds, which every `runner run` would otherwise wait for one after the other).
+    struct Lookup {
+        private let file: URL
+        private let head: GitCommand?
+        private let status: GitCommand?
+
+        /// Starts the commands for `file` (an absolute path).
+        init(file: String) {
+            self.file = URL(fileURLWithPath: file).resolvingSymlinksInPath()
+            let folder = self.file.deletingLastPathComponent().path
+            head = GitCommand(["rev-parse", "--show-toplevel", "HEAD"], in: folder)
+            // Porcelain output names paths from the top of the work tree, wherever git runs.
+            status = GitCommand(["status", "--porcelain=v1", "-z", "--untracked-files=normal"], in: folder)
+        }
+
+        /// Waits for the commands: the state, or nil outside git (see `GitState.init(file:)`).
+        func state() -> GitState? {
+            let head = head?.output()?.split(separator: "\n")
+            guard let status = status?.output(), let head, head.count == 2 else { return nil }
+            let top = URL(fileURLWithPath: String(head[0])).resolvingSymlinksInPath().path
+            let relative = file.path.hasPrefix(top + "/") ? String(file.path.dropFirst(top.count + 1)) : file.lastPathComponent
+            let dirty = status.split(separator: "\0").contains { entry in
+                // "?? path" is untracked (a folder ends with "/"): it counts only when it holds the spec.
+                guard entry.hasPrefix("?? ") else { return true }
+                let path = entry.dropFirst(3)
+                return path == relative || (path.hasSuffix("/") && relative.hasPrefix(path))
+            }
+            return GitState(commit: String(head[1]), dirty: dirty)
+        }
+    }
+}
+
+/// A git command running in the background, its standard output read when asked for.
+private struct GitCommand {
+    private let process = Process()
+    private let pipe = Pipe()
+    private let exited = DispatchSemaphore(value: 0)
+
+    /// Starts `git arguments` in `folder`; nil when it cannot start.
+    init?(_ arguments: [String], in folder: String) {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", folder] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_OPTIONAL_LOCKS"] = "0"  // status must not write the index
         process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
+        process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
-        // Not waitUntilExit(): on Linux it polls a run loop and often sleeps 50 ms, which
-        // every `runner run` would pay twice before its first run.
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
+        // Not waitUntilExit(): on Linux it polls a run loop and often sleeps 50 ms.
+        process.terminationHandler = { [exited] _ in exited.signal() }
         do { try process.run() } catch { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+    }
+
+    /// What the command printed, without the final newline, once it exits; nil when it failed.
+    func output() -> String? {
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
         exited.wait()
         guard process.terminationStatus == 0 else { return nil }
         let text = String(decoding: data, as: UTF8.self)

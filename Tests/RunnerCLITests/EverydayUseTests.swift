@@ -118,6 +118,17 @@ struct RecipeTests {
         #expect(try sandbox.sqlite("SELECT git_dirty FROM spec_sources s JOIN runs r ON r.spec_source_id = s.id WHERE r.id = '\(untracked[0])'") == [["1"]], "an uncommitted spec counts as dirty")
         let shown = try sandbox.succeed("show", String(clean[0].prefix(8))).stdout
         #expect(shown.contains("spec file   \(sandbox.url.appendingPathComponent("tracked.json").standardizedFileURL.path) (git \(head.prefix(12)))"), "\(shown)")
+
+        // A spec in a subfolder: git names paths from the top of the work tree.
+        try sandbox.write("specs/deep.json", Spec.small(name: "deep"))
+        try git("add", "specs/deep.json")
+        try git("commit", "-q", "-m", "deep")
+        let deepHead = try runTool("/usr/bin/git", ["-C", sandbox.url.path, "rev-parse", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let deep = try sandbox.runSpec("specs/deep.json")
+        #expect(try sandbox.sqlite("SELECT git_commit, git_dirty FROM spec_sources s JOIN runs r ON r.spec_source_id = s.id WHERE r.id = '\(deep[0])'") == [[deepHead, "0"]],
+                "an untracked file beside it (new.json) does not make a committed spec dirty")
+        let draft = try sandbox.runSpec(try sandbox.write("specs/draft.json", Spec.small(name: "draft")))
+        #expect(try sandbox.sqlite("SELECT git_dirty FROM spec_sources s JOIN runs r ON r.spec_source_id = s.id WHERE r.id = '\(draft[0])'") == [["1"]])
     }
 }
 

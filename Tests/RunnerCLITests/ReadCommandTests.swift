@@ -4,7 +4,7 @@ import Testing
 @Suite("runner list")
 struct ListCommandTests {
     /// A table shows tags only when a run has some.
-    static let columns = ["id", "name", "group", "status", "hidden", "lr", "epochs", "seed", "data", "train_acc", "val_acc", "created"]
+    static let columns = ["id", "name", "group", "status", "hidden", "lr", "epochs", "seed", "data", "train_acc", "val_acc", "created (UTC)"]
     /// CSV and JSON give a diverged run's epoch a column of its own.
     static let machineColumns = ["id", "name", "group", "tags", "status", "diverged_at_epoch", "hidden", "lr", "epochs", "seed", "data", "train_acc", "val_acc", "created"]
 

@@ -2,14 +2,15 @@ import RunnerStore
 
 /// The tables `runner list` prints.
 public enum RunListing {
-    /// One row per run: ids, name, group, tags, status, key hyperparameters and final metrics.
-    /// With `separateColumns` (for CSV and JSON, whose columns never change) a diverged run's
-    /// epoch gets a column of its own, and the tags column is there even when no run has tags.
+    /// One row per run: ids, name, group, tags, status, key hyperparameters, final metrics and
+    /// when it was created. With `separateColumns` (for CSV and JSON, whose columns never
+    /// change) a diverged run's epoch gets a column of its own, the tags column is there even
+    /// when no run has tags, and `created` is a plain key; for people it says "created (UTC)".
     public static func table(_ runs: [RunSummary], tags: [String: [RunTag]] = [:], separateColumns: Bool = false) -> Table {
         let tagged = separateColumns || tags.values.contains { !$0.isEmpty }
         return Table(
             headers: ["id", "name", "group"] + (tagged ? ["tags"] : []) + statusHeaders(separate: separateColumns)
-                + ["hidden", "lr", "epochs", "seed", "data", "train_acc", "val_acc", "created"],
+                + ["hidden", "lr", "epochs", "seed", "data", "train_acc", "val_acc", separateColumns ? "created" : "created (UTC)"],
             rows: runs.map { run in
                 let key = run.hyperparameters
                 return [Cell(run.shortID), Cell(run.name), Cell(run.groupName ?? "")] + (tagged ? [tagsCell(tags[run.id] ?? [])] : [])
