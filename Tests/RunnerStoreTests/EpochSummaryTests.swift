@@ -130,7 +130,7 @@ struct EpochSummaryTests {
         try connection.close()
         let expected = try rows(fromEpochs, path)
         // When the store opens it
-        #expect(try ExperimentStore(path: path).migrationsApplied == [7, 8])
+        #expect(try ExperimentStore(path: path).migrationsApplied == [7, 8, 9])
         // Then the completed run is summarized, with the values of its epochs
         #expect(try summarized(path) == [ids[0]])
         #expect(try rows(fromView, path) == expected)

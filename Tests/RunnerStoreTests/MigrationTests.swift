@@ -156,4 +156,56 @@ struct MigrationTests {
         #expect(error?.description.contains("runner migrate --db \(path)") == true)
         #expect(bytes(path).isEmpty)
     }
+
+    @Test("migration 0009 rebuilds weights: the same numbers, the same checks, orphans gone, deletes still cascade")
+    func weightsRebuild() throws {
+        // Given a store with two finished runs and a weight whose run no longer exists,
+        // taken back to before 0009
+        let folder = TemporaryFolder()
+        let path = folder.file()
+        let store = try ExperimentStore(path: path)
+        let weights = [
+            WeightTensor(name: .Wi, shape: [2, 2], values: [.nan, -0.0, .leastNonzeroMagnitude, -.infinity]),
+            WeightTensor(name: .bi, shape: [2], values: [1, 2]),
+            WeightTensor(name: .Wo, shape: [2], values: [0.1, -0.2]),
+            WeightTensor(name: .bo, shape: [], values: [.greatestFiniteMagnitude]),
+        ]
+        let runs = try [sampleRun(seed: 1), sampleRun(seed: 2)].map { run in
+            let identity = try store.startRun(run)
+            try store.finishRun(id: identity.id, outcome: .completed, metrics: nil, weights: weights)
+            return identity
+        }
+        try rawConnection(path).writeWithoutTransaction { db in
+            try db.execute(sql: """
+                PRAGMA foreign_keys = OFF;
+                INSERT INTO weights VALUES ('ffffffff-0000-4000-8000-000000000000', 'bo', 0, 0, 1.0, 4607182418800017408);
+                DELETE FROM schema_migrations WHERE version = 9;
+                """)
+        }
+        let stored = "SELECT run_id, tensor, row, col, value, bits FROM weights WHERE run_id <> 'ffffffff-0000-4000-8000-000000000000' ORDER BY 1, 2, 3, 4"
+        let before = try store.query(stored)
+
+        // When the store opens it
+        let migrated = try ExperimentStore(path: path)
+
+        // Then 0009 ran, every number is there bit for bit, and the orphan is gone
+        #expect(migrated.migrationsApplied == [9])
+        #expect(try migrated.query(stored) == before)
+        #expect(try migrated.weights(of: runs[0].id) == weights)
+        #expect(try migrated.query("SELECT count(*) FROM weights").rows == [[.integer(18)]])
+        #expect(try migrated.query("PRAGMA integrity_check").rows == [[.text("ok")]])
+        let definition = try migrated.query("SELECT sql FROM sqlite_schema WHERE name = 'weights'").rows.first?.first?.description
+        #expect(definition?.contains("tensor = 'Wi' OR tensor = 'bi'") == true && definition?.contains(" IN (") == false)
+        // The checks refuse what they refused
+        try rawConnection(path).writeWithoutTransaction { db in
+            for (tensor, col) in [("wi", 0), ("Wx", 0), ("", 0), ("Wo", 1)] {
+                #expect(throws: DatabaseError.self, "\(tensor) col \(col)") {
+                    try db.execute(sql: "INSERT INTO weights VALUES (?, ?, 5, ?, 1.0, 0)", arguments: [runs[0].id, tensor, col])
+                }
+            }
+            // and a run deleted with foreign keys off still takes its weights along
+            try db.execute(sql: "PRAGMA foreign_keys = OFF; DELETE FROM runs WHERE id = ?", arguments: [runs[0].id])
+        }
+        #expect(try migrated.query("SELECT DISTINCT run_id FROM weights").rows == [[.text(runs[1].id)]])
+    }
 }
