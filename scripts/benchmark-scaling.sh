@@ -8,7 +8,12 @@
 #   4. peak memory (max RSS) of `runner slurm` and of one shard's `runner run` on a
 #      1,000,000-run spec (the shard trains 1-epoch runs for a few seconds, then is stopped);
 #   5. training that outpaces the writer: 6 runs × 1,000,000 epochs of 20 points, --jobs 2,
-#      its time, peak memory and whether it said so.
+#      its time, peak memory and whether it said so;
+#   6. how much of the time a `runner run` holds SQLite's write lock (so that a `kill -STOP`
+#      lands inside a transaction): /proc/locks sampled every 1–4 ms for 3 s, for a run of the
+#      practical's default spec and for a 20-point run of 1,000,000 epochs (the worst case);
+#   7. the floor SQLite itself sets on that: microseconds per row of `INSERT … SELECT` of
+#      20,000 staged rows into a table like `epochs`, and into one without key or constraints.
 # Each timing is the best of REPEAT runs (default 3) in a fresh database; the speed-up is also
 # given as the median of the REPEAT pairs' ratios, with the lowest and highest.
 set -euo pipefail
@@ -87,3 +92,68 @@ read -r outpaced_kb outpaced_s < outpaced.txt
 printf 'training that outpaces the writer, 6 runs × 1,000,000 epochs of 20 points, --jobs 2: %.1f s, %s epochs stored, peak %d MB, %s\n' \
     "$outpaced_s" "$(sqlite3 runner.db 'SELECT count(*) FROM epochs')" "$((outpaced_kb / 1024))" \
     "$(grep -q 'faster than one database file' outpaced.err && echo 'said so on stderr' || echo 'said nothing')"
+
+# lock_share SPEC: the share of samples in which a `runner run SPEC` holds the WAL write lock
+# (byte 120 of the -shm file, locked for writing by that pid), once it has run for 0.7 s.
+lock_share() {
+    rm -f runner.db runner.db-wal runner.db-shm
+    "$runner" run "$1" --quiet >/dev/null 2>&1 &
+    local pid=$!
+    sleep 0.7
+    python3 - "$pid" <<'PY'
+import os, random, sys, time
+pid = sys.argv[1]
+inode = os.stat("runner.db-shm").st_ino
+held = samples = 0
+end = time.time() + 3
+while time.time() < end and os.path.exists(f"/proc/{pid}"):
+    for line in open("/proc/locks"):
+        fields = line.split()
+        if "->" not in line and len(fields) >= 8 and fields[3] == "WRITE" and fields[4] == pid \
+                and fields[5].endswith(f":{inode}") and fields[6] == "120":
+            held += 1
+            break
+    samples += 1
+    time.sleep(random.uniform(0.001, 0.004))
+print(f"{100 * held / samples:.0f}% of {samples} samples")
+PY
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+python3 - "$root/experiments/practical-default.json" > default-long.json <<'PY'
+import json, sys
+spec = json.load(open(sys.argv[1])); spec["training"]["epochs"] = 1000000; print(json.dumps(spec))
+PY
+echo '{"name": "tiny", "data": {"points": 20}, "training": {"epochs": 1000000}}' > tiny.json
+printf 'write lock held: practical default spec (400 points, h = 7) %s; 20 points, 1,000,000 epochs %s\n' \
+    "$(lock_share default-long.json)" "$(lock_share tiny.json)"
+
+python3 - <<'PY'
+import os, random, sqlite3, time
+def per_row(table):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists("floor.db" + suffix): os.remove("floor.db" + suffix)
+    db = sqlite3.connect("floor.db", isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL"); db.execute("PRAGMA synchronous = NORMAL")
+    db.execute(table)
+    db.execute("CREATE TEMP TABLE staged (run_id, epoch, a, b, c, d, e)")
+    run_id, epoch, seconds = "0123abcd-0000-4000-8000-000000000000", 0, []
+    for _ in range(30):
+        db.execute("DELETE FROM staged")
+        rows = []
+        for _ in range(20000):
+            epoch += 1
+            rows.append((run_id, epoch, random.random(), 0.75, random.random(), 0.5, epoch * 1e-6))
+        db.executemany("INSERT INTO staged VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        start = time.perf_counter()
+        db.execute("BEGIN IMMEDIATE"); db.execute("INSERT INTO t SELECT * FROM temp.staged ORDER BY rowid"); db.execute("COMMIT")
+        seconds.append(time.perf_counter() - start)
+    return sorted(seconds)[len(seconds) // 2] / 20000 * 1e6
+epochs = """CREATE TABLE t (run_id TEXT NOT NULL, epoch INTEGER NOT NULL CHECK (epoch >= 1), train_loss REAL,
+    train_accuracy REAL NOT NULL CHECK (train_accuracy BETWEEN 0 AND 1), validation_loss REAL,
+    validation_accuracy REAL CHECK (validation_accuracy BETWEEN 0 AND 1),
+    elapsed_seconds REAL NOT NULL CHECK (elapsed_seconds >= 0), PRIMARY KEY (run_id, epoch)) STRICT, WITHOUT ROWID"""
+bare = "CREATE TABLE t (run_id, epoch, a, b, c, d, e)"
+print(f"SQLite {sqlite3.sqlite_version}, 20,000 staged rows a transaction: {per_row(epochs):.2f} µs a row into a table like epochs, "
+      f"{per_row(bare):.2f} µs into one without key or constraints")
+PY

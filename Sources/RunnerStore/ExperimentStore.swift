@@ -162,7 +162,7 @@ public final class ExperimentStore: Sendable {
 
     /// Refuses a damaged file: `PRAGMA quick_check` checks every page's structure and every
     /// value against the schema's CHECK constraints, reading the whole file once (0.8 s for
-    /// 190 MB of epochs, 5 s for 400 MB of runs, whose specs it parses).
+    /// 190 MB of epochs, 2 s for 400 MB of runs, whose specs it parses).
     static func checkIntegrity(_ connection: DatabaseQueue, path: String) throws(StoreError) {
         let report = try mapErrors(path: path) {
             // Outside a transaction: GRDB would report the error again when ending one.
