@@ -28,20 +28,9 @@ struct GitState: Equatable {
     /// True when tracked files have changes, or when the file itself is not committed.
     var dirty: Bool
 
-    /// The state of the work tree holding `file` (an absolute path); nil outside git,
-    /// in a repository without commits, or when git is not installed.
-    init?(file: String) {
-        guard let state = Lookup(file: file).state() else { return nil }
-        self = state
-    }
-
-    private init(commit: String, dirty: Bool) {
-        self.commit = commit
-        self.dirty = dirty
-    }
-
-    /// The two git commands that tell a file's `GitState`, started at once (each takes a few
-    /// milliseconds, which every `runner run` would otherwise wait for one after the other).
+    /// The two git commands that tell the `GitState` of a file's work tree, started at once
+    /// (each takes a few milliseconds, which every `runner run` would otherwise wait for one
+    /// after the other).
     struct Lookup {
         private let file: URL
         private let head: GitCommand?
@@ -56,7 +45,8 @@ struct GitState: Equatable {
             status = GitCommand(["status", "--porcelain=v1", "-z", "--untracked-files=normal"], in: folder)
         }
 
-        /// Waits for the commands: the state, or nil outside git (see `GitState.init(file:)`).
+        /// Waits for the commands: the state, or nil outside git, in a repository without
+        /// commits, or when git is not installed.
         func state() -> GitState? {
             let head = head?.output()?.split(separator: "\n")
             guard let status = status?.output(), let head, head.count == 2 else { return nil }
