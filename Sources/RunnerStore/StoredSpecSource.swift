@@ -5,15 +5,21 @@ import GRDB
 /// enough to find the way back to it, or to read it again when it is gone.
 public struct StoredSpecSource: Sendable, Equatable {
     /// The file's absolute path.
-    public var path: String
+    public let path: String
     /// The file's text as written, before validation filled in defaults.
-    public var text: String
+    public let text: String
     /// The `--set path=value` arguments given with it, in order.
-    public var overrides: [String]
+    public let overrides: [String]
     /// The commit checked out in the git work tree holding the file, if it is in one.
-    public var gitCommit: String?
+    public let gitCommit: String?
     /// Whether that work tree had uncommitted changes (or the file itself was not committed); nil outside git.
-    public var gitDirty: Bool?
+    public let gitDirty: Bool?
+    /// The overrides as the JSON array the `overrides` column holds.
+    let overridesJSON: String
+    /// The row's id: the SHA-256 of path, text, overrides, commit and dirty flag, one per line
+    /// (an empty line for a missing commit), so the same source always gets the same id.
+    /// Computed once: every run of a sweep is claimed with it.
+    let id: String
 
     public init(path: String, text: String, overrides: [String] = [], gitCommit: String? = nil, gitDirty: Bool? = nil) {
         self.path = path
@@ -21,15 +27,8 @@ public struct StoredSpecSource: Sendable, Equatable {
         self.overrides = overrides
         self.gitCommit = gitCommit
         self.gitDirty = gitDirty
-    }
-
-    /// The overrides as the JSON array the `overrides` column holds.
-    var overridesJSON: String { jsonText(overrides) }
-
-    /// The row's id: the SHA-256 of path, text, overrides, commit and dirty flag, one per line
-    /// (an empty line for a missing commit), so the same source always gets the same id.
-    var id: String {
-        sha256Hex([path, overridesJSON, gitCommit ?? "", gitDirty.map { $0 ? "1" : "0" } ?? "", text].joined(separator: "\n"))
+        overridesJSON = jsonText(overrides)
+        id = sha256Hex([path, overridesJSON, gitCommit ?? "", gitDirty.map { $0 ? "1" : "0" } ?? "", text].joined(separator: "\n"))
     }
 }
 
