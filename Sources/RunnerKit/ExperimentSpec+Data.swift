@@ -1,4 +1,5 @@
 import Foundation
+import RunnerStore
 import RunnerCore
 
 extension ExperimentSpec {
@@ -108,6 +109,7 @@ extension ExperimentSpec {
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
         if isDirectory.boolValue { return "it is a directory, not a file" }
+        if let kind = FileKind.special(atPath: path) { return "it is \(kind), not a regular file; save it to a file first" }
         return "the file is unreadable or not UTF-8 text"
     }
 }

@@ -20,15 +20,41 @@ public enum SpecFile {
         try parse(read(path: path), path: path, overrides: overrides)
     }
 
-    /// The bytes of the spec file at `path`.
+    /// The bytes of the spec file at `path`; a pipe (`<(jq … spec.json)`, `/dev/stdin`) is read
+    /// to its end, up to `pipeLimit` bytes.
     static func read(path: String) throws(SpecValidationError) -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        var status = stat()
+        let isPipe = stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO
+        guard let data = isPipe ? readPipe(path) : FileManager.default.contents(atPath: path) else {
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+            let reason = isPipe ? "the pipe could not be read to its end, or holds more than \(pipeLimit >> 20) MB"
+                : ExperimentSpec.readFailure(absolute)
             throw SpecValidationError(file: path, errors: [
-                SpecError(file: path, jsonPath: "", message: "cannot read the spec file \(absolute): \(ExperimentSpec.readFailure(absolute))"),
+                SpecError(file: path, jsonPath: "", message: "cannot read the spec file \(absolute): \(reason)"),
             ])
         }
         return data
+    }
+
+    /// The most bytes a spec read from a pipe may have.
+    static let pipeLimit = 64 << 20
+
+    /// What the pipe at `path` holds, read to its end; nil when it cannot be read or holds
+    /// more than `pipeLimit` bytes (`yes |` never ends).
+    private static func readPipe(_ path: String) -> Data? {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { return data }
+            data.append(contentsOf: buffer[..<count])
+            if data.count > pipeLimit { return nil }
+        }
     }
 
     /// Validates and expands spec text.

@@ -27,7 +27,7 @@ enum DatabaseFile {
             if !isWritable(folder(of: path)) { throw .readOnlyFile(path: path) }
             return
         }
-        if let kind = kind(of: status.st_mode) {
+        if let kind = FileKind.special(status.st_mode) {
             throw .notADatabase(path: path, detail: "it is \(kind), not a regular file")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -55,19 +55,6 @@ enum DatabaseFile {
         return stat(path, &status) != 0 || status.st_size == 0
     }
 
-    /// What a file that is not a regular file is ("a FIFO"), or nil for a regular file.
-    private static func kind(of mode: mode_t) -> String? {
-        switch mode & S_IFMT {
-        case S_IFREG: nil
-        case S_IFDIR: "a folder"
-        case S_IFIFO: "a FIFO (named pipe)"
-        case S_IFCHR: "a character device"
-        case S_IFBLK: "a block device"
-        case S_IFSOCK: "a socket"
-        default: "a special file"
-        }
-    }
-
     /// Whether the file at `path` may be written: the process has access and some write
     /// permission bit is set (root has access to everything, yet a `chmod a-w` file is
     /// meant to be read-only).
@@ -77,6 +64,12 @@ enum DatabaseFile {
               let permissions = attributes[.posixPermissions] as? NSNumber
         else { return false }
         return permissions.intValue & 0o222 != 0
+    }
+
+    /// The name to open `path` by: SQLite reads a name that starts with "file:" as a URI
+    /// (`file:x.db` would open `x.db`), so such a path is given as "./file:…".
+    static func sqliteName(_ path: String) -> String {
+        path.hasPrefix("file:") ? "./" + path : path
     }
 
     /// An SQLite URI that opens `path` read-only; `immutable` also reads it without locks, WAL

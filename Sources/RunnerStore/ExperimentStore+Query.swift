@@ -31,7 +31,7 @@ extension ExperimentStore {
         columns: ([String]) throws -> Void, row: ([QueryValue]) throws -> Bool
     ) throws(StoreError) {
         let reader = try connectionCanWrite
-            ? Self.mapErrors(path: path) { try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: true, path: path, lockWaiting: lockWaiting)) }
+            ? Self.mapErrors(path: path) { try DatabaseQueue(path: DatabaseFile.sqliteName(path), configuration: Self.configuration(readOnly: true, path: path, lockWaiting: lockWaiting)) }
             : connection
         let timer = timeout.map { seconds in
             let timer = DispatchSource.makeTimerSource(queue: .global())

@@ -61,7 +61,7 @@ public final class ExperimentStore: Sendable {
         case .readWrite:
             let isNew = DatabaseFile.isEmpty(path)
             let writer = try Self.mapErrors(path: path) {
-                try DatabaseQueue(path: path, configuration: Self.configuration(readOnly: false, path: path, lockWaiting: lockWaiting))
+                try DatabaseQueue(path: DatabaseFile.sqliteName(path), configuration: Self.configuration(readOnly: false, path: path, lockWaiting: lockWaiting))
             }
             // A file this process did not write may have been damaged since: never write into one.
             if !isNew { try Self.checkIntegrity(writer, path: path) }
@@ -95,8 +95,9 @@ public final class ExperimentStore: Sendable {
     /// an immutable one, which reads the file as it is, but only when no WAL holds changes
     /// it would miss.
     static func openReader(path: String, lockWaiting: LockWaitingBox) throws(StoreError) -> (DatabaseQueue, canWrite: Bool) {
-        var attempts: [(path: String, readOnly: Bool)] = [(path, true)]
-        if DatabaseFile.canWrite(path) { attempts.insert((path, false), at: 0) }
+        let name = DatabaseFile.sqliteName(path)
+        var attempts: [(path: String, readOnly: Bool)] = [(name, true)]
+        if DatabaseFile.canWrite(path) { attempts.insert((name, false), at: 0) }
         if DatabaseFile.isEmpty(path + "-wal") { attempts.append((DatabaseFile.readOnlyURI(path, immutable: true), true)) }
         var lastError: StoreError?
         for attempt in attempts {

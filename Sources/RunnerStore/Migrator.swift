@@ -20,27 +20,27 @@ struct Migrator {
         ) STRICT
         """
 
-    /// Sets WAL mode and applies the missing migrations, each in its own `BEGIN IMMEDIATE`
-    /// transaction; returns the versions it applied.
+    /// Sets WAL mode and applies the missing migrations, all in one `BEGIN IMMEDIATE`
+    /// transaction, so that a file is never left between two of them (a new file that a
+    /// signal or a crash interrupts holds no table at all); returns the versions it applied.
     func prepare(_ connection: DatabaseQueue) throws -> [Int] {
         // Refuses a newer, altered or foreign schema before any change.
         let pending = try connection.read { db in try pendingMigrations(db) }
         return try connection.writeWithoutTransaction { db in
             try enableWAL(db)
+            guard !pending.isEmpty else { return [] }
             var applied: [Int] = []
-            for migration in pending {
-                try db.inTransaction(.immediate) {
-                    try db.execute(sql: Self.bookkeepingTable)
-                    // Another process may have applied it while we waited for the lock.
-                    if try pendingMigrations(db).contains(migration) {
-                        try db.execute(sql: migration.sql)
-                        try db.execute(
-                            sql: "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
-                            arguments: [migration.version, migration.name, migration.checksum, Timestamp.string(from: Date())])
-                        applied.append(migration.version)
-                    }
-                    return .commit
+            try db.inTransaction(.immediate) {
+                try db.execute(sql: Self.bookkeepingTable)
+                // Another process may have applied some while we waited for the lock.
+                for migration in try pendingMigrations(db) {
+                    try db.execute(sql: migration.sql)
+                    try db.execute(
+                        sql: "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+                        arguments: [migration.version, migration.name, migration.checksum, Timestamp.string(from: Date())])
+                    applied.append(migration.version)
                 }
+                return .commit
             }
             return applied
         }

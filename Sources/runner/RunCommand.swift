@@ -117,6 +117,9 @@ struct RunCommand: ParsableCommand {
         if summary.inProgressElsewhere > 0 {
             note("skipped \(summary.inProgressElsewhere) run\(summary.inProgressElsewhere == 1 ? "" : "s") being trained right now by another runner process")
         }
+        if summary.repeatedInPlan > 0 {
+            note("skipped \(summary.repeatedInPlan) run\(summary.repeatedInPlan == 1 ? "" : "s") repeating an earlier run of this plan (the same experiment, given twice)")
+        }
         let groups = Set(plan.sweeps.compactMap { $0.first?.group })
         if groups.count == 1, plan.count > 1, summary.trained > 0, !interrupted {
             // With the database named on the command line, so that the hint works as printed.

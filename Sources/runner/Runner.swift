@@ -22,6 +22,7 @@ struct Runner: ParsableCommand {
     /// the argument parser would report without a suggestion, and arguments that are not
     /// UTF-8; exits 1 when its output could not be written.
     static func main() {
+        quitWithoutCrashReport()
         openMissingStandardStreams()
         refuseArgumentsThatAreNotUTF8()
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -33,13 +34,35 @@ struct Runner: ParsableCommand {
                 Foundation.exit(ExitCode.validationFailure.rawValue)
             }
         }
-        main(arguments)
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            guard exitCode(for: error) == .success else { exit(withError: error) }
+            // --help and --version, printed here rather than by the argument parser, which
+            // would exit 0 before their text is known to have reached the output.
+            Console.write(fullMessage(for: error) + "\n")
+        }
         // Output that did not reach its file (a full disk, `> /dev/full`, a closed pipe while
         // SIGPIPE is ignored) is a failure, as in other Unix tools.
         if let error = Console.failure(of: .output) {
             note("Error: cannot write standard output: \(String(cString: strerror(error)))")
             Foundation.exit(1)
         }
+    }
+
+    /// Gives Ctrl-\ (SIGQUIT) its usual meaning, quit, unless the process was started
+    /// ignoring it: the Swift runtime would print a crash report for it and go on. It is
+    /// unblocked too, should the parent have left it blocked (as a thread of a Swift program
+    /// that starts runner with Foundation's `Process` can). (`runner run` stops its runs for
+    /// it as for Ctrl-C, see `InterruptionMonitor`.)
+    private static func quitWithoutCrashReport() {
+        let previous = signal(SIGQUIT, SIG_DFL)
+        if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(SIGQUIT, SIG_IGN) }
+        var quit = sigset_t()
+        sigemptyset(&quit)
+        sigaddset(&quit, SIGQUIT)
+        pthread_sigmask(SIG_UNBLOCK, &quit, nil)
     }
 
     /// Puts /dev/null where the process was started without standard input, output or error

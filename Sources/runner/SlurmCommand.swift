@@ -48,6 +48,13 @@ struct SlurmCommand: ParsableCommand {
     func validate() throws {
         if tasks < 1 { throw ValidationError("--tasks must be at least 1, got \(tasks).") }
         if cpusPerTask < 1 { throw ValidationError("--cpus-per-task must be at least 1, got \(cpusPerTask).") }
+        if dir?.isEmpty == true { throw ValidationError("--dir must name a folder, got an empty path.") }
+        // The tasks read the spec files again when they start: a pipe would be gone by then.
+        for spec in specs {
+            if let kind = FileKind.special(atPath: spec) {
+                throw ValidationError("\(spec) is \(kind): the cluster's tasks read their spec files when they start, so save it to a file first.")
+            }
+        }
         for (name, value) in [("--partition", partition), ("--time", time), ("--account", account)] {
             if let value, value.isEmpty || value.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" }) {
                 throw ValidationError("\(name) must be one word without spaces or quotes, got '\(value)'.")

@@ -153,6 +153,35 @@ struct CLIHardeningTests {
         let run = try bash("runner run other.json >&-; echo \"status $?\"", in: sandbox)
         #expect(run.stdout == "status 141\n" && run.stderr.contains("its output could not be written (Bad file descriptor); 1 run(s) not started"), "\(run)")
         #expect(try sandbox.sqlite("SELECT count(*) FROM runs") == [["1"]])
+        // --version and --help too: the argument parser would print them and exit 0.
+        for command in ["runner --version > /dev/full", "runner list --help >&-"] {
+            let result = try bash("\(command); echo \"status $?\"", in: sandbox)
+            #expect(result.stdout == "status 1\n" && result.stderr.hasPrefix("Error: cannot write standard output"), "\(command): \(result)")
+        }
+    }
+
+    @Test("--db file:NAME names a file of that name, not an SQLite URI for NAME")
+    func databaseNamedLikeAURI() throws {
+        let sandbox = try Sandbox()
+        try sandbox.spec("tiny")
+        try sandbox.succeed("run", "tiny.json", "--db", "file:y.db", "--quiet")
+        #expect(sandbox.contents("file:y.db") != nil && sandbox.contents("y.db") == nil)
+        #expect(try sandbox.succeed("query", "SELECT count(*) AS n FROM runs", "--db", "file:y.db", "--format", "csv").stdout == "n\n1\n")
+        #expect(try sandbox.succeed("list", "--db", "file:y.db", "--format", "csv").stdout.contains("tiny"))
+    }
+
+    @Test("a spec may come from a pipe; a data file must be a regular file, and is refused saying so")
+    func specFromAPipe() throws {
+        let sandbox = try Sandbox()
+        try sandbox.spec("tiny", Spec.small(name: "piped"))
+        let piped = try bash("cat tiny.json | runner run /dev/stdin --quiet && runner run <(cat tiny.json) --quiet --rerun", in: sandbox)
+        #expect(piped.status == 0, "\(piped)")
+        #expect(try sandbox.sqlite("SELECT name FROM runs") == [["piped"], ["piped"]])
+        let endless = try bash("yes | runner run /dev/stdin", in: sandbox)
+        #expect(endless.status == 1 && endless.stderr.contains("the pipe could not be read to its end, or holds more than 64 MB"), "\(endless)")
+        try sandbox.write("device.json", #"{"data": {"train_csv": "/dev/zero"}, "training": {"epochs": 1}}"#)
+        let device = try sandbox.runner("run", "device.json")
+        #expect(device.status == 1 && device.stderr.contains("/dev/zero: it is a character device, not a regular file; save it to a file first"), "\(device)")
     }
 
     @Test("an argument that is not UTF-8 is refused before anything is stored")

@@ -33,14 +33,15 @@ extension Sandbox {
 
 @Suite("signals: an interrupted run is recorded as such", .serialized)
 struct SignalTests {
-    @Test("SIGINT and SIGTERM stop after the epoch, record the run interrupted, exit 130", arguments: [SIGINT, SIGTERM])
+    @Test("SIGINT, SIGTERM, SIGQUIT (Ctrl-\\) and SIGHUP (a closed terminal) stop after the epoch, record the run interrupted, exit 130",
+          arguments: [SIGINT, SIGTERM, SIGQUIT, SIGHUP])
     func interrupt(signal: Int32) throws {
         let sandbox = try Sandbox()
         let process = try sandbox.startLongRun()
         process.send(signal)
         let result = process.wait(timeout: 10)
         #expect(!result.timedOut && !result.endedBySignal && result.status == 130, "\(result)")
-        let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
+        let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGQUIT: "SIGQUIT", SIGHUP: "SIGHUP"][signal]!
 
         let runs = try sandbox.sqlite("SELECT id, short_id, status, error_message, finished_at IS NOT NULL, final_train_loss IS NOT NULL FROM runs")
         try #require(runs.count == 1, "the second run of the sweep is not started: \(runs)")
@@ -59,6 +60,18 @@ struct SignalTests {
         #expect(listed.map { $0["status"] } == ["interrupted"])
         try sandbox.succeed("plot", run[1], "--out", "curves.svg")
         #expect(try sandbox.succeed("export", run[1], "--what", "epochs").stdout.split(separator: "\n").count == epochs + 1)
+    }
+
+    @Test("Ctrl-\\ (SIGQUIT) ends any other command at once, without a crash report")
+    func quitEndsAQuery() throws {
+        let sandbox = try Sandbox()
+        try sandbox.runSpec(try sandbox.spec("tiny"))
+        let process = try sandbox.start("query", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
+        Thread.sleep(forTimeInterval: 0.5)
+        process.send(SIGQUIT)
+        let result = process.wait(timeout: 10)
+        #expect(!result.timedOut && result.endedBySignal && result.status == SIGQUIT, "\(result)")
+        #expect(!result.stderr.contains("crashed") && !result.stderr.contains("Backtrac"), "\(result.stderr)")
     }
 
     @Test("a signal runner was started ignoring (trap '' INT) stays ignored; SIGTERM still stops it")

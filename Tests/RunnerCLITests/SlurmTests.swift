@@ -84,5 +84,11 @@ struct SlurmTests {
         // A file where the folder should be is named, in one line, not as a Foundation error.
         let blocked = try sandbox.runner("slurm", spec, "--tasks", "2", "--dir", "notes.txt")
         #expect(blocked.status == 1 && blocked.stderr == "Error: cannot write the job scripts under \(sandbox.url.path)/notes.txt: a file is in the way of a folder it needs; choose a folder you can write with --dir.\n", "\(blocked)")
+        // An empty --dir, and a spec the tasks could not read again (a pipe), are refused before anything is written.
+        let empty = try sandbox.runner("slurm", spec, "--tasks", "2", "--dir", "")
+        #expect(empty.status == 64 && empty.stderr.hasPrefix("Error: --dir must name a folder, got an empty path."), "\(empty)")
+        let piped = try runTool("/bin/bash", ["-c", "cd '\(sandbox.url.path)' && '\(RunnerBinary.url.path)' slurm <(cat '\(spec)') --tasks 2 --dir fifth"])
+        #expect(piped.status == 64 && piped.stderr.contains("is a FIFO (named pipe): the cluster's tasks read their spec files when they start"), "\(piped)")
+        #expect(sandbox.contents("array.sbatch") == nil && sandbox.contents("fifth/array.sbatch") == nil)
     }
 }

@@ -100,6 +100,28 @@ struct KitHardeningTests {
         #expect(text == Table(headers: headers, rows: rows).rendered(as: format))
     }
 
+    @Test("Markdown escapes | and line breaks, so that every row has the header's cells; a text table keeps them", arguments: [false, true])
+    func markdownEscaping(streamed: Bool) {
+        let headers = ["name|group", "n"]
+        let rows = [[Cell("a | b"), Cell("1", isNumber: true)], [Cell("two\nlines"), Cell("2", isNumber: true)]]
+        var markdown = ""
+        if streamed {
+            let stream = RowStream(headers: headers, format: .markdown) { markdown += $0; return true }
+            for row in rows { _ = stream.append(row) }
+            stream.finish()
+        } else {
+            markdown = Table(headers: headers, rows: rows).rendered(as: .markdown)
+        }
+        #expect(markdown == """
+            | name\\|group | n |
+            |:------------|----:|
+            | a \\| b      | 1 |
+            | two lines   | 2 |
+
+            """)
+        #expect(Table(headers: headers, rows: rows).rendered(as: .table).hasPrefix("name|group n\n"))
+    }
+
     @Test("a stream writes in blocks and reports a closed output so the query stops")
     func streamStopsWhenClosed() {
         var calls = 0

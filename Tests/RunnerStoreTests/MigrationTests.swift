@@ -73,6 +73,19 @@ struct MigrationTests {
         #expect(storeSchema == (try schema(raw)))
     }
 
+    @Test("a file's missing migrations go in together: when one fails, a new file is left without tables")
+    func migrationsAreOneTransaction() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file()
+        let broken = Migration(version: 99, name: "broken", sql: "CREATE TABLE left_behind (a); SELECT * FROM no_such_table;")
+        #expect(throws: DatabaseError.self) {
+            try Migrator(migrations: Migration.bundled + [broken], path: path).prepare(DatabaseQueue(path: path))
+        }
+        #expect(try rawConnection(path).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") } == 0)
+        // and the next open creates them all
+        #expect(try ExperimentStore(path: path).migrationsApplied == Migration.bundled.map(\.version))
+    }
+
     @Test("re-opening a migrated database changes nothing")
     func reopeningIsIdempotent() throws {
         // Given a migrated database with one run

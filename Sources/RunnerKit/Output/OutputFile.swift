@@ -9,8 +9,11 @@ public enum OutputFile {
     public static func write(_ text: String, to path: String, database: String) throws(OutputFileError) {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
             throw OutputFileError(path: path, reason: "the folder \(folder) does not exist; create it or choose another --out")
+        }
+        guard isFolder.boolValue else {
+            throw OutputFileError(path: path, reason: "\(folder) is a file, not a folder; choose another --out")
         }
         if let file = databaseFile(named: path, database: database) {
             throw OutputFileError(path: path, reason: "it is \(file == database ? "the database" : "the database's file \(file)"); choose another --out")

@@ -62,9 +62,9 @@ public final class RowStream {
     /// later blocks are laid out at least as wide as the first, so that their columns line up.
     private func appendTableBlock() {
         defer { heldRows.removeAll(keepingCapacity: true) }
-        let layout = TextLayout(minimumWidths: widths ?? headers.map(\.count), rows: heldRows, markdown: format == .markdown)
+        let layout = TextLayout(headers: headers, minimumWidths: widths, rows: heldRows, markdown: format == .markdown)
         if widths == nil {
-            layout.appendHeader(headers, to: &pending)
+            layout.appendHeader(to: &pending)
             widths = layout.widths
         }
         layout.appendLines(to: &pending)

@@ -69,16 +69,16 @@ public struct Table: Equatable, Sendable {
     /// GitHub-flavoured pipe table; number columns are right-aligned. Lines
     /// carry no trailing spaces.
     private func textTable(markdown: Bool) -> String {
-        let layout = TextLayout(minimumWidths: headers.map(\.count), rows: rows, markdown: markdown)
+        let layout = TextLayout(headers: headers, rows: rows, markdown: markdown)
         var output: [UInt8] = []
-        layout.appendHeader(headers, to: &output)
+        layout.appendHeader(to: &output)
         layout.appendLines(to: &output)
         return String(decoding: output, as: UTF8.self)
     }
 
     /// The width of each column as `rendered(as: .table)` prints it.
     private var columnWidths: [Int] {
-        TextLayout(minimumWidths: headers.map(\.count), rows: rows, markdown: false).widths
+        TextLayout(headers: headers, rows: rows, markdown: false).widths
     }
 
     /// The table narrowed to at most `width` characters a line where it can be:
@@ -188,7 +188,10 @@ func isJSONNumber(_ text: String) -> Bool {
 
 /// A block of rows laid out as a text table or Markdown: each column as wide as its widest
 /// cell (in characters), and right-aligned when it holds numbers (and no text but empty cells).
+/// In Markdown a `|` in a header or cell is written `\|` and a line break as a space, so that
+/// every row keeps its columns.
 struct TextLayout {
+    let headers: [String]
     let rows: [[Cell]]
     let widths: [Int]
     let numeric: [Bool]
@@ -196,9 +199,12 @@ struct TextLayout {
     /// The width of each cell of `rows`, row by row.
     private let cellWidths: [Int]
 
-    /// The layout of `rows`, whose columns are at least `minimumWidths` wide.
-    init(minimumWidths: [Int], rows: [[Cell]], markdown: Bool) {
-        var widths = minimumWidths
+    /// The layout of `rows` under `headers`, whose columns are at least `minimumWidths` wide
+    /// (a block that must line up with the one before).
+    init(headers: [String], minimumWidths: [Int]? = nil, rows: [[Cell]], markdown: Bool) {
+        let headers = markdown ? headers.map(Self.markdownEscaped) : headers
+        let rows = markdown ? rows.map { $0.map { Cell(Self.markdownEscaped($0.text), isNumber: $0.isNumber, machineText: $0.machineText) } } : rows
+        var widths = zip(headers, minimumWidths ?? headers.map { _ in 0 }).map { max($0.count, $1) }
         var cellWidths: [Int] = []
         cellWidths.reserveCapacity(rows.count * widths.count)
         for row in rows {
@@ -208,14 +214,20 @@ struct TextLayout {
                 widths[column] = max(widths[column], width)
             }
         }
-        numeric = minimumWidths.indices.map { column in
+        numeric = headers.indices.map { column in
             rows.contains { $0[column].isNumber } && rows.allSatisfy { $0[column].isNumber || $0[column].isEmpty }
         }
-        (self.rows, self.widths, self.cellWidths, self.markdown) = (rows, widths, cellWidths, markdown)
+        (self.headers, self.rows, self.widths, self.cellWidths, self.markdown) = (headers, rows, widths, cellWidths, markdown)
+    }
+
+    /// `text` as a Markdown table cell holds it.
+    private static func markdownEscaped(_ text: String) -> String {
+        guard text.contains(where: { $0 == "|" || $0.isNewline }) else { return text }
+        return String(text.flatMap { $0 == "|" ? "\\|" : $0.isNewline ? " " : String($0) })
     }
 
     /// Appends the header line and the rule under it.
-    func appendHeader(_ headers: [String], to output: inout [UInt8]) {
+    func appendHeader(to output: inout [UInt8]) {
         appendLine(count: headers.count, text: { headers[$0] }, width: { headers[$0].count }, to: &output)
         if markdown {
             output.append("|" + zip(widths, numeric).map { width, numeric in

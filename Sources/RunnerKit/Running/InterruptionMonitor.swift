@@ -2,7 +2,8 @@ import Dispatch
 import Foundation
 import RunnerStore
 
-/// Turns SIGINT and SIGTERM into a flag that training checks after every epoch.
+/// Turns SIGINT (Ctrl-C), SIGTERM, SIGQUIT (Ctrl-\) and SIGHUP (the terminal went away: a
+/// closed ssh session) into a flag that training checks after every epoch.
 ///
 /// The first signal asks the current run to stop after its epoch, so it is
 /// recorded as interrupted with everything up to then; the signal's default
@@ -19,7 +20,7 @@ public final class InterruptionMonitor: @unchecked Sendable {
     private var previousHandlers: [(Int32, (@convention(c) (Int32) -> Void)?)] = []
 
     /// Starts watching `signals`; they no longer end the process until the first arrives.
-    public init(signals: [Int32] = [SIGINT, SIGTERM]) {
+    public init(signals: [Int32] = [SIGINT, SIGTERM, SIGQUIT, SIGHUP]) {
         for number in signals {
             let previous = signal(number, SIG_IGN)
             previousHandlers.append((number, previous))
@@ -58,6 +59,8 @@ public final class InterruptionMonitor: @unchecked Sendable {
             switch number {
             case SIGINT: "interrupted by SIGINT (Ctrl-C)"
             case SIGTERM: "interrupted by SIGTERM"
+            case SIGQUIT: "interrupted by SIGQUIT (Ctrl-\\)"
+            case SIGHUP: "interrupted by SIGHUP (its terminal went away)"
             case SIGPIPE: Self.outputFailure.map { "interrupted: its output could not be written (\(String(cString: strerror($0))))" }
                 ?? "interrupted: its output was closed (SIGPIPE)"
             default: "interrupted by signal \(number)"

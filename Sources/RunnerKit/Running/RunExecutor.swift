@@ -45,6 +45,9 @@ public struct ExecutionSummary: Sendable {
     public var alreadyFinished = 0
     /// Runs skipped because a live process is training the same experiment.
     public var inProgressElsewhere = 0
+    /// Runs skipped because an earlier run of this very plan is the same experiment (a spec
+    /// given twice), which this process is training.
+    public var repeatedInPlan = 0
     /// Runs of this process's share not started, after an interruption or a failure.
     public var notStarted = 0
 }
@@ -146,7 +149,7 @@ public final class RunExecutor: @unchecked Sendable {
         return try lock.withLock {
             if let failure { throw failure }
             var summary = summary
-            summary.notStarted = total - summary.trained - summary.alreadyFinished - summary.inProgressElsewhere
+            summary.notStarted = total - summary.trained - summary.alreadyFinished - summary.inProgressElsewhere - summary.repeatedInPlan
             return summary
         }
     }
@@ -235,6 +238,8 @@ public final class RunExecutor: @unchecked Sendable {
         switch try recorder.claim(newRun(for: job), rerun: rerun, ids: ids) {
         case .finished:
             lock.withLock { (summary.alreadyFinished, lastClaimStarted) = (summary.alreadyFinished + 1, false) }
+        case .inProgress(_, let process) where process == .current:
+            lock.withLock { (summary.repeatedInPlan, lastClaimStarted) = (summary.repeatedInPlan + 1, false) }
         case .inProgress:
             lock.withLock { (summary.inProgressElsewhere, lastClaimStarted) = (summary.inProgressElsewhere + 1, false) }
         case .started(let identity):
