@@ -57,6 +57,24 @@ struct CLIHardeningTests {
         #expect(sandbox.contents(database) == before)
     }
 
+    @Test("--out under a file says that it is a file, not a missing folder")
+    func outputUnderAFile() throws {
+        let sandbox = try Fixture.sandbox()
+        try sandbox.write("notes", "a file")
+        let result = try sandbox.runner("plot", "--last", "1", "--out", "notes/x.svg")
+        #expect(result.status == 1 && result.stderr.contains("\(sandbox.url.path)/notes is a file, not a folder; choose another --out"), "\(result)")
+    }
+
+    @Test("a spec given twice trains once and says the second repeats the first")
+    func specGivenTwice() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("slow", Spec.small(name: "slow", points: "400", epochs: "200", hidden: "32"))
+        let result = try sandbox.succeed("run", spec, spec, "--jobs", "2")
+        #expect(try sandbox.count("SELECT count(*) FROM runs") == 1)
+        #expect(result.stderr.contains("skipped 1 run repeating an earlier run of this plan") || result.stderr.contains("skipped 1 run already in"), "\(result)")
+        #expect(!result.stderr.contains("another runner process"), "\(result)")
+    }
+
     @Test("a damaged database is refused by run and left as it was")
     func damagedDatabase() throws {
         let sandbox = try Fixture.sandbox()
