@@ -58,9 +58,10 @@ public struct ExecutionSummary: Sendable {
 /// has it claimed in the store (skipped when the same experiment already finished or is in
 /// flight elsewhere, unless `rerun`), trains it, and finishes it: completed, diverged (with
 /// its epoch), interrupted (after a signal, keeping every finished epoch) or failed. A short
-/// run trains while its claim is made, and epochs go through a `RunRecorder`, so training
-/// does not wait on the database. Only the runs in flight are in memory, with the data
-/// sets they use.
+/// run trains while its claim is made (and, ended before it, is finished by the claims queue
+/// once it is, while its worker goes on), and epochs go through a `RunRecorder`, so training
+/// does not wait on the database. Only the runs in flight are in memory, with the data sets
+/// they use, and at most `jobs` trained runs waiting for their claims.
 ///
 /// Every run's result depends on its spec alone, never on the jobs, the shard or what
 /// other runs do, so any schedule gives the same bits.
@@ -93,6 +94,10 @@ public final class RunExecutor: @unchecked Sendable {
     /// Whether the latest claim made started its run; true at the start of a plan (a resumed
     /// sweep then trains, for nothing, what a worker may train before its claim is in).
     private var lastClaimStarted = true
+    /// Trained runs whose end waits for their claim, and how many may (the plan's jobs): a
+    /// worker whose run ends before its claim is made goes on to the next run meanwhile.
+    private var awaitingClaims = 0
+    private var deferralLimit = 0
 
     public init(recorder: RunRecorder, progress: any ProgressReporter, interruption: InterruptionMonitor?) {
         self.recorder = recorder
@@ -118,6 +123,7 @@ public final class RunExecutor: @unchecked Sendable {
             summary = ExecutionSummary()
             failure = nil
             lastClaimStarted = true
+            (awaitingClaims, deferralLimit) = (0, options.jobs)
         }
         let data = DataCache()
         progress.planStarted(total: total)
@@ -129,12 +135,8 @@ public final class RunExecutor: @unchecked Sendable {
                 do {
                     var next = try claimNext(of: plan, options: options, data: data)
                     while let (job, claim) = next {
-                        if let trained = try train(job, claim: claim) {
-                            lock.withLock { summary.trained += 1 }
-                            // Reported first: a closed output (SIGPIPE) then stops the plan before
-                            // another run is claimed.
-                            progress.runFinished(trained.result.identity.shortID) { onResult(trained.result) }
-                            try record(trained)
+                        if let trained = try train(job, claim: claim, deferringTo: { try self.conclude($0, onResult: onResult) }) {
+                            try conclude(trained, onResult: onResult)
                         }
                         next = try claimNext(of: plan, options: options, data: data)
                     }
@@ -146,6 +148,8 @@ public final class RunExecutor: @unchecked Sendable {
             worker.start()
         }
         finished.wait()
+        // The ends of runs that finished before their claims were made come with the claims.
+        claims.sync {}
         return try lock.withLock {
             if let failure { throw failure }
             var summary = summary
@@ -264,8 +268,14 @@ public final class RunExecutor: @unchecked Sendable {
     /// run was not claimed (skipped, or runs stopped first), whose training then stopped and
     /// is not recorded.
     ///
+    /// With `deferringTo`, a run whose training ends before its claim is made does not wait
+    /// for it (unless `jobs` such runs wait already): the claims queue hands the trained run
+    /// to `deferringTo` once the claim is made, and this returns nil at once.
+    ///
     /// - Throws: The claim's error.
-    private func train(_ job: TrainingJob, claim: RunClaimTicket) throws -> TrainedRun? {
+    private func train(
+        _ job: TrainingJob, claim: RunClaimTicket, deferringTo: (@Sendable (TrainedRun) throws -> Void)? = nil
+    ) throws -> TrainedRun? {
         let spec = job.spec
         let clock = ContinuousClock()
         let began = clock.now
@@ -325,27 +335,68 @@ public final class RunExecutor: @unchecked Sendable {
             return shouldStop ? .stop : .proceed
         }
         let (seconds, ended) = (elapsed(), Date())
-        if identity == nil && !unclaimed { adopt(try claim.wait()) }
-        guard let identity else { return nil }
-        let outcome: RunOutcome = switch result.outcome {
-        case .completed: .completed
-        case .stopped: recorder.writeFailure(of: identity.id).map { .failed(message: $0) }
-            ?? .interrupted(reason: interruption?.reason ?? otherRunFailure.map { "stopped because another run failed: \($0)" })
-        case .diverged(let epoch): .diverged(atEpoch: epoch)
+        /// The trained run, once claimed as `identity`.
+        func trained(as identity: RunIdentity) -> TrainedRun {
+            let outcome: RunOutcome = switch result.outcome {
+            case .completed: .completed
+            case .stopped: recorder.writeFailure(of: identity.id).map { .failed(message: $0) }
+                ?? .interrupted(reason: interruption?.reason ?? otherRunFailure.map { "stopped because another run failed: \($0)" })
+            case .diverged(let epoch): .diverged(atEpoch: epoch)
+            }
+            let last = result.lastEpoch
+            let divergedAt: Int? = if case .diverged(let epoch) = result.outcome { epoch } else { nil }
+            return TrainedRun(
+                result: RunResult(
+                    identity: identity, name: spec.runName, status: outcome.status, epochsCompleted: result.epochCount,
+                    finalEpoch: last, divergedAtEpoch: divergedAt, seconds: seconds),
+                outcome: outcome,
+                metrics: last.map {
+                    FinalMetrics(trainLoss: $0.training.loss, trainAccuracy: $0.training.accuracy,
+                                 validationLoss: $0.validation?.loss, validationAccuracy: $0.validation?.accuracy)
+                },
+                weights: result.parameters.tensors.map(WeightTensor.init),
+                ended: ended)
         }
-        let last = result.lastEpoch
-        let divergedAt: Int? = if case .diverged(let epoch) = result.outcome { epoch } else { nil }
-        return TrainedRun(
-            result: RunResult(
-                identity: identity, name: spec.runName, status: outcome.status, epochsCompleted: result.epochCount,
-                finalEpoch: last, divergedAtEpoch: divergedAt, seconds: seconds),
-            outcome: outcome,
-            metrics: last.map {
-                FinalMetrics(trainLoss: $0.training.loss, trainAccuracy: $0.training.accuracy,
-                             validationLoss: $0.validation?.loss, validationAccuracy: $0.validation?.accuracy)
-            },
-            weights: result.parameters.tensors.map(WeightTensor.init),
-            ended: ended)
+        if identity == nil && !unclaimed {
+            if let deferringTo, reserveDeferral() {
+                let deferred = claim.whenSettled { [self] outcome in
+                    defer { releaseDeferral() }
+                    do {
+                        adopt(try outcome.get())
+                        if let identity { try deferringTo(trained(as: identity)) }
+                    } catch {
+                        stopPlan(because: error)
+                    }
+                }
+                if deferred { return nil }
+                releaseDeferral()
+            }
+            adopt(try claim.wait())
+        }
+        guard let identity else { return nil }
+        return trained(as: identity)
+    }
+
+    /// Counts a trained run, reports it, and queues its end for the store.
+    private func conclude(_ trained: TrainedRun, onResult: @Sendable (RunResult) -> Void) throws {
+        lock.withLock { summary.trained += 1 }
+        // Reported first: a closed output (SIGPIPE) then stops the plan before another run is claimed.
+        progress.runFinished(trained.result.identity.shortID) { onResult(trained.result) }
+        try record(trained)
+    }
+
+    /// Takes one of the `jobs` places for a trained run waiting for its claim; false when
+    /// they are all taken (the worker then waits itself).
+    private func reserveDeferral() -> Bool {
+        lock.withLock {
+            guard awaitingClaims < deferralLimit else { return false }
+            awaitingClaims += 1
+            return true
+        }
+    }
+
+    private func releaseDeferral() {
+        lock.withLock { awaitingClaims -= 1 }
     }
 
     /// Queues the end of a trained run (weights, status, final metrics) for the store.
@@ -387,6 +438,8 @@ public final class RunExecutor: @unchecked Sendable {
 private final class RunClaimTicket: @unchecked Sendable {
     private let condition = NSCondition()
     private var settled: Result<RunIdentity?, any Error>?
+    /// What to do once settled, for a run that ended training before (see `whenSettled`).
+    private var onSettled: ((Result<RunIdentity?, any Error>) -> Void)?
 
     /// A ticket to be settled by the claims queue.
     init() {}
@@ -399,9 +452,21 @@ private final class RunClaimTicket: @unchecked Sendable {
     /// Settles the claim: the run's ids, nil when it was not claimed (skipped, or runs
     /// stopped first), or the error that stopped it.
     func settle(_ outcome: Result<RunIdentity?, any Error>) {
-        condition.withLock {
+        let body = condition.withLock {
             settled = outcome
             condition.broadcast()
+            return onSettled.take()
+        }
+        body?(outcome)
+    }
+
+    /// Has `body` called with the claim's outcome when it is settled, on the thread that
+    /// settles it; false, and `body` is not kept, when it is settled already.
+    func whenSettled(_ body: @escaping (Result<RunIdentity?, any Error>) -> Void) -> Bool {
+        condition.withLock {
+            guard settled == nil else { return false }
+            onSettled = body
+            return true
         }
     }
 
