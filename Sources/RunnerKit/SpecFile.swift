@@ -1,5 +1,6 @@
 import Foundation
 import RunnerCore
+import RunnerStore
 
 /// Reads experiment spec files: validates everything, fills in defaults and
 /// expands sweeps into one `ExperimentSpec` per run. See `docs/spec.md`.
@@ -23,8 +24,7 @@ public enum SpecFile {
     /// The bytes of the spec file at `path`; a pipe (`<(jq … spec.json)`, `/dev/stdin`) is read
     /// to its end, up to `pipeLimit` bytes.
     static func read(path: String) throws(SpecValidationError) -> Data {
-        var status = stat()
-        let isPipe = stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO
+        let isPipe = FileKind.isPipe(atPath: path)
         guard let data = isPipe ? readPipe(path) : FileManager.default.contents(atPath: path) else {
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
             let reason = isPipe ? "the pipe could not be read to its end, or holds more than \(pipeLimit >> 20) MB"
@@ -50,6 +50,12 @@ public enum SpecFile {
         while true {
             let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
+            if count < 0 && errno == EAGAIN {
+                // A pipe left non-blocking by whoever made it: wait until it has more.
+                var waiting = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(&waiting, 1, -1)
+                continue
+            }
             guard count >= 0 else { return nil }
             if count == 0 { return data }
             data.append(contentsOf: buffer[..<count])

@@ -11,8 +11,17 @@ extension SpecFile {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         // git answers while the file is read and parsed.
         let lookup = GitState.Lookup(file: absolute)
-        let data = try read(path: path)
-        let runs = try parse(data, path: path, overrides: overrides)
+        let data: Data
+        let runs: SpecSweep
+        do {
+            data = try read(path: path)
+            // A pipe has no folder of its own: paths in the spec are taken from the current one.
+            let base = FileKind.isPipe(atPath: path) ? FileManager.default.currentDirectoryPath : nil
+            runs = try parse(data, path: path, baseDirectory: base, overrides: overrides)
+        } catch {
+            lookup.cancel()
+            throw error
+        }
         let git = lookup.state()
         let source = StoredSpecSource(
             path: absolute, text: String(decoding: data, as: UTF8.self), overrides: overrides.map(\.argument),
@@ -22,7 +31,7 @@ extension SpecFile {
 }
 
 /// The git work tree a file lives in: its checked-out commit, and whether it differs from it.
-struct GitState: Equatable {
+struct GitState {
     /// The full hash of HEAD.
     var commit: String
     /// True when tracked files have changes, or when the file itself is not committed.
@@ -43,6 +52,12 @@ struct GitState: Equatable {
             head = GitCommand(["rev-parse", "--show-toplevel", "HEAD"], in: folder)
             // Porcelain output names paths from the top of the work tree, wherever git runs.
             status = GitCommand(["status", "--porcelain=v1", "-z", "--untracked-files=normal"], in: folder)
+        }
+
+        /// Stops the commands, for a spec that will not be run.
+        func cancel() {
+            head?.cancel()
+            status?.cancel()
         }
 
         /// Waits for the commands: the state, or nil outside git, in a repository without
@@ -81,6 +96,11 @@ private struct GitCommand {
         // Not waitUntilExit(): on Linux it polls a run loop and often sleeps 50 ms.
         process.terminationHandler = { [exited] _ in exited.signal() }
         do { try process.run() } catch { return nil }
+    }
+
+    /// Ends the command if it still runs.
+    func cancel() {
+        if process.isRunning { process.terminate() }
     }
 
     /// What the command printed, without the final newline, once it exits; nil when it failed.

@@ -41,7 +41,7 @@ extension ExperimentStore {
                     guard pending.count < Migration.bundled.count else {
                         throw StoreError.notADatabase(path: sourcePath, detail: "it holds no runner runs")
                     }
-                    guard pending.isEmpty else {
+                    guard pending.allSatisfy(\.readsAsBefore) else {
                         throw StoreError.outdatedSchema(path: sourcePath, missingVersions: pending.map(\.version))
                     }
                     let problems = try String.fetchAll(db, sql: "PRAGMA source.integrity_check")

@@ -11,6 +11,12 @@ public enum FileKind {
         return special(status.st_mode)
     }
 
+    /// Whether `path` is a pipe: a FIFO, `/dev/stdin` of a pipeline, or bash's `<(…)`.
+    public static func isPipe(atPath path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO
+    }
+
     /// What a file of `mode` is, or nil for a regular file.
     static func special(_ mode: mode_t) -> String? {
         switch mode & S_IFMT {

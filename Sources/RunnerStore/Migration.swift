@@ -12,6 +12,13 @@ struct Migration: Sendable, Equatable {
 
     /// The SHA-256 of the file text in lowercase hex, as `sha256sum` prints it.
     var checksum: String { sha256Hex(sql) }
+
+    /// Whether a database without this migration reads as one with it: the migration changes
+    /// only how a rule is checked, not what the tables hold (0009). Read commands and merge
+    /// take a file that lacks only such migrations as it is.
+    var readsAsBefore: Bool { Self.readingUnchanged.contains(version) }
+
+    private static let readingUnchanged: Set<Int> = [9]
 }
 
 /// The SHA-256 of the UTF-8 bytes of `text`, in lowercase hex.

@@ -586,7 +586,7 @@ CREATE TABLE weights_rebuilt (
     PRIMARY KEY (run_id, tensor, row, col)
 ) STRICT, WITHOUT ROWID;
 
--- Weights of runs that no longer exist (left by deletes made with foreign keys off) stay behind.
+-- Weights of runs that no longer exist (left by deletes made with foreign keys off) are not copied.
 INSERT INTO weights_rebuilt SELECT * FROM weights WHERE run_id IN (SELECT id FROM runs);
 DROP TABLE weights;
 ALTER TABLE weights_rebuilt RENAME TO weights;

@@ -46,11 +46,12 @@ struct Migrator {
         }
     }
 
-    /// Checks, changing nothing, that the schema is this program's; an older one is refused
-    /// (or accepted as it is, for plain SQL), like a newer, altered or foreign one.
+    /// Checks, changing nothing, that the schema reads as this program's; an older one is
+    /// refused (or accepted as it is, for plain SQL), like a newer, altered or foreign one.
+    /// One that lacks only migrations that leave reading unchanged is accepted.
     func check(_ db: Database, acceptingOutdatedSchema: Bool) throws {
         let pending = try pendingMigrations(db)
-        guard pending.isEmpty || acceptingOutdatedSchema else {
+        guard pending.allSatisfy(\.readsAsBefore) || acceptingOutdatedSchema else {
             if pending == migrations { throw StoreError.noRunnerTables(path: path) }
             throw StoreError.outdatedSchema(path: path, missingVersions: pending.map(\.version))
         }

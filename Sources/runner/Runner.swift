@@ -58,7 +58,7 @@ struct Runner: ParsableCommand {
     /// it as for Ctrl-C, see `InterruptionMonitor`.)
     private static func quitWithoutCrashReport() {
         let previous = signal(SIGQUIT, SIG_DFL)
-        if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(SIGQUIT, SIG_IGN) }
+        if InterruptionMonitor.isIgnored(previous) { signal(SIGQUIT, SIG_IGN) }
         var quit = sigset_t()
         sigemptyset(&quit)
         sigaddset(&quit, SIGQUIT)

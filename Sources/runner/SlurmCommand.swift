@@ -50,10 +50,8 @@ struct SlurmCommand: ParsableCommand {
         if cpusPerTask < 1 { throw ValidationError("--cpus-per-task must be at least 1, got \(cpusPerTask).") }
         if dir?.isEmpty == true { throw ValidationError("--dir must name a folder, got an empty path.") }
         // The tasks read the spec files again when they start: a pipe would be gone by then.
-        for spec in specs {
-            if let kind = FileKind.special(atPath: spec) {
-                throw ValidationError("\(spec) is \(kind): the cluster's tasks read their spec files when they start, so save it to a file first.")
-            }
+        if let piped = specs.first(where: { FileKind.isPipe(atPath: $0) }) {
+            throw ValidationError("\(piped) is a pipe: the cluster's tasks read their spec files when they start, so save it to a file first.")
         }
         for (name, value) in [("--partition", partition), ("--time", time), ("--account", account)] {
             if let value, value.isEmpty || value.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" }) {

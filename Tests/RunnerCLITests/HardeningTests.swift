@@ -195,6 +195,13 @@ struct CLIHardeningTests {
         let piped = try bash("cat tiny.json | runner run /dev/stdin --quiet && runner run <(cat tiny.json) --quiet --rerun", in: sandbox)
         #expect(piped.status == 0, "\(piped)")
         #expect(try sandbox.sqlite("SELECT name FROM runs") == [["piped"], ["piped"]])
+        // Paths in a piped spec are taken from the current folder, a pipe having none.
+        let points = (0..<40).map { "\(Double($0) / 40),\(Double($0 % 7) / 7),\($0 % 2)" }.joined(separator: "\n")
+        try sandbox.write("points.csv", "x1,x2,label\n" + points + "\n")
+        try sandbox.write("csv.json", #"{"name": "from-csv", "data": {"train_csv": "points.csv"}, "training": {"epochs": 2}}"#)
+        let csv = try bash("runner run <(cat csv.json) --quiet", in: sandbox)
+        #expect(csv.status == 0, "\(csv)")
+        #expect(try sandbox.count("SELECT count(*) FROM runs WHERE name = 'from-csv'") == 1)
         let endless = try bash("yes | runner run /dev/stdin", in: sandbox)
         #expect(endless.status == 1 && endless.stderr.contains("the pipe could not be read to its end, or holds more than 64 MB"), "\(endless)")
         try sandbox.write("device.json", #"{"data": {"train_csv": "/dev/zero"}, "training": {"epochs": 1}}"#)

@@ -197,8 +197,11 @@ struct MigrationTests {
         }
         let stored = "SELECT run_id, tensor, row, col, value, bits FROM weights WHERE run_id <> 'ffffffff-0000-4000-8000-000000000000' ORDER BY 1, 2, 3, 4"
         let before = try store.query(stored)
+        // A file without 0009 reads as one with it: read commands and merge take it as it is
+        #expect(try ExperimentStore(path: path, access: .readOnly).runs().count == 2)
+        #expect(try ExperimentStore(path: folder.file("merged.sqlite")).merge(from: path).added == 2)
 
-        // When the store opens it
+        // When the store opens it to write
         let migrated = try ExperimentStore(path: path)
 
         // Then 0009 ran, every number is there bit for bit, and the orphan is gone

@@ -26,7 +26,7 @@ public final class InterruptionMonitor: @unchecked Sendable {
             previousHandlers.append((number, previous))
             // A signal the process was started ignoring (`nohup`, `trap '' INT`, a background
             // job of a script) stays ignored, as for any Unix tool.
-            if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
+            if Self.isIgnored(previous) { continue }
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in
                 self?.record(number)
@@ -38,6 +38,11 @@ public final class InterruptionMonitor: @unchecked Sendable {
         previousHandlers.append((SIGPIPE, signal(SIGPIPE, SIG_IGN)))
         // A failed write to the output stops runs as a closed pipe does, whatever the cause.
         Console.whenClosed { [weak self] _ in self?.record(SIGPIPE) }
+    }
+
+    /// Whether `handler`, as `signal(2)` returns it, is SIG_IGN.
+    public static func isIgnored(_ handler: (@convention(c) (Int32) -> Void)?) -> Bool {
+        unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 
     /// Stops watching and gives each signal back the handling it had before.
