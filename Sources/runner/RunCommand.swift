@@ -121,7 +121,8 @@ struct RunCommand: ParsableCommand {
             note("skipped \(summary.repeatedInPlan) run\(summary.repeatedInPlan == 1 ? "" : "s") repeating an earlier run of this plan (the same experiment, given twice)")
         }
         let groups = Set(plan.sweeps.compactMap { $0.first?.group })
-        if groups.count == 1, plan.count > 1, summary.trained > 0, !interrupted {
+        // Worth it when the plan holds several experiments (not one spec given twice).
+        if groups.count == 1, plan.count - summary.repeatedInPlan > 1, summary.trained > 0, !interrupted {
             // With the database named on the command line, so that the hint works as printed.
             note("Compare them: runner compare --group \(shellQuoted(groups.first!))" + (database.db.map { " --db \(shellQuoted($0))" } ?? ""))
         }
