@@ -56,7 +56,8 @@ extension ExperimentStore {
     /// The spread of every metric over the runs with the full ids `ids`, epoch by
     /// epoch, computed by SQLite in one query: the curves of a setting over its seeds.
     public func epochSpreads(of ids: [String]) throws(StoreError) -> [EpochSpread] {
-        let list = "[" + ids.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        // In one order whatever order the runs come in, so that the means have the same bits.
+        let list = "[" + ids.sorted().map { "\"\($0)\"" }.joined(separator: ",") + "]"
         return try read { db in
             let metrics = ["train_loss", "train_accuracy", "validation_loss", "validation_accuracy"]
             let columns = metrics.map { "avg(\($0)), min(\($0)), max(\($0))" }.joined(separator: ", ")

@@ -67,4 +67,18 @@ struct ComparisonTests {
         #expect(comparison.table().headers.contains("data_id"))
         #expect(comparison.replicateGroups().count == 2)
     }
+
+    @Test("a setting's mean and deviation have the same bits whatever order its runs come in")
+    func statisticsIgnoreOrder() {
+        // Summed left to right, these give a different last digit in different orders.
+        let values = [0.5011111111111111, 0.1, 0.7, 0.30000000000000004, 1e-17, 0.6666666666666666, 0.2]
+        let orders = (0..<200).map { _ in values.shuffled() }
+        #expect(Set(orders.map { $0.reduce(0, +).bitPattern }).count > 1, "the values tell the orders apart")
+        let reference = Statistics.meanAndStandardDeviation(values)
+        for order in orders {
+            let statistics = Statistics.meanAndStandardDeviation(order)
+            #expect(statistics.mean.bitPattern == reference.mean.bitPattern
+                && statistics.standardDeviation.bitPattern == reference.standardDeviation.bitPattern)
+        }
+    }
 }

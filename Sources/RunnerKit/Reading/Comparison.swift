@@ -197,10 +197,15 @@ public struct Comparison: Sendable {
 /// Small statistics shared by comparisons and plots.
 public enum Statistics {
     /// The mean and the sample standard deviation (n − 1; 0 for a single value).
+    ///
+    /// The values are summed in ascending order, so the result has the same bits whatever
+    /// order they come in: the runs of a sweep merged from shards, listed in another order
+    /// than when trained in one go, aggregate to the same digits.
     public static func meanAndStandardDeviation(_ values: [Double]) -> (mean: Double, standardDeviation: Double) {
-        let mean = values.reduce(0, +) / Double(values.count)
-        guard values.count > 1 else { return (mean, 0) }
-        let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)
+        let sorted = values.sorted()
+        let mean = sorted.reduce(0, +) / Double(sorted.count)
+        guard sorted.count > 1 else { return (mean, 0) }
+        let variance = sorted.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(sorted.count - 1)
         return (mean, variance.squareRoot())
     }
 }
