@@ -1,4 +1,5 @@
 import Foundation
+import RunnerStore
 import RunnerCore
 
 /// One field as the spec gives it: its values (one, or the sweep's elements).
@@ -255,7 +256,9 @@ struct SpecValidator {
         let result: Result<FileFacts, ExperimentError>
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) {
-            let relative = written.hasPrefix("/") ? "" : " (\(quoted(written)) resolved against the spec's folder \(baseDirectory))"
+            // A pipe has no folder: its paths are taken from the current one (see `SpecFile.loadWithSource`).
+            let folder = FileKind.isPipe(atPath: file) ? "the current folder" : "the spec's folder"
+            let relative = written.hasPrefix("/") ? "" : " (\(quoted(written)) resolved against \(folder) \(baseDirectory))"
             result = .failure(ExperimentError("file not found: \(absolute)\(relative)"))
         } else if isDirectory.boolValue {
             result = .failure(ExperimentError("expected a file, found the directory \(absolute)"))

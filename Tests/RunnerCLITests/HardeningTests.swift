@@ -202,6 +202,8 @@ struct CLIHardeningTests {
         let csv = try bash("runner run <(cat csv.json) --quiet", in: sandbox)
         #expect(csv.status == 0, "\(csv)")
         #expect(try sandbox.count("SELECT count(*) FROM runs WHERE name = 'from-csv'") == 1)
+        let missing = try bash(#"runner run <(echo '{"data": {"train_csv": "nope.csv"}}')"#, in: sandbox)
+        #expect(missing.status == 1 && missing.stderr.contains("(\"nope.csv\" resolved against the current folder \(sandbox.url.path))"), "\(missing)")
         let endless = try bash("yes | runner run /dev/stdin", in: sandbox)
         #expect(endless.status == 1 && endless.stderr.contains("the pipe could not be read to its end, or holds more than 64 MB"), "\(endless)")
         try sandbox.write("device.json", #"{"data": {"train_csv": "/dev/zero"}, "training": {"epochs": 1}}"#)
