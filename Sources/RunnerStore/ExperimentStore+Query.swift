@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GRDB
+import GRDBSQLite
 
 extension ExperimentStore {
     /// Runs one read-only SQL statement and returns its columns and typed rows.
@@ -48,6 +49,7 @@ extension ExperimentStore {
                       !["ATTACH", "DETACH"].contains(Self.leadingKeyword(of: statement.sql)) else {
                     throw StoreError.writeRefused(statement: statement.sql)
                 }
+                try Self.checkParameters(of: statement, given: parameters)
                 try statement.setArguments(StatementArguments(parameters.mapValues(Self.bindingValue)))
                 try columns(statement.columnNames)
                 let rows = try Row.fetchCursor(statement)
@@ -97,6 +99,23 @@ extension ExperimentStore {
         }
         guard next == nil else { throw StoreError.multipleStatements }
         return statement
+    }
+
+    /// Throws, saying how to give them, when `statement` has a parameter that `given` lacks
+    /// (`:lr` without `--param lr=…`) or one without a name (`?`).
+    private static func checkParameters(of statement: Statement, given: [String: String]) throws {
+        let handle = statement.sqliteStatement
+        let names = (0..<sqlite3_bind_parameter_count(handle)).map { index in
+            sqlite3_bind_parameter_name(handle, index + 1).map { String(String(cString: $0).dropFirst()) }
+        }
+        if names.contains(nil) {
+            throw StoreError.invalidQuery(message: "it has a ? placeholder; name it instead (WHERE learning_rate = :lr) and give its value with --param lr=VALUE")
+        }
+        if let missing = names.compactMap({ $0 }).first(where: { given[$0] == nil }) {
+            let unused = given.keys.filter { !names.contains($0) }.sorted()
+            let hint = unused.isEmpty ? "" : " (--param gave \(unused.joined(separator: ", ")), which it does not use)"
+            throw StoreError.invalidQuery(message: "it uses :\(missing), but no --param \(missing)=VALUE gives its value\(hint)")
+        }
     }
 
     /// A parameter as a number when it reads as one ("42", "0.02", "2.5e-3"), otherwise

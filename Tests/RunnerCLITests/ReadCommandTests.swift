@@ -207,6 +207,17 @@ struct QueryCommandTests {
         #expect(parseCSV(output) == [["n"], ["0"]])
     }
 
+    @Test("a parameter the query uses but --param does not give, or a ? placeholder, is named with how to give it")
+    func missingParameters() throws {
+        let sandbox = try Fixture.sandbox()
+        let missing = try sandbox.runner("query", "SELECT count(*) FROM runs WHERE learning_rate = :lr", "--param", "rate=0.02")
+        #expect(missing.status == 1 && missing.stderr.contains("it uses :lr, but no --param lr=VALUE gives its value (--param gave rate, which it does not use)"), "\(missing)")
+        let positional = try sandbox.runner("query", "SELECT count(*) FROM runs WHERE learning_rate = ?")
+        #expect(positional.status == 1 && positional.stderr.contains("name it instead (WHERE learning_rate = :lr)"), "\(positional)")
+        let sigils = try sandbox.succeed("query", "SELECT :a AS a, @b AS b, $c AS c", "--param", "a=1", "--param", "b=2", "--param", "c=x", "--format", "csv").stdout
+        #expect(parseCSV(sigils) == [["a", "b", "c"], ["1", "2", "x"]])
+    }
+
     @Test("json stays valid JSON for infinite and NaN results")
     func nonFiniteJSON() throws {
         let sandbox = try Fixture.sandbox()
