@@ -16,11 +16,27 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The store for a command that only reads.
     func openForReading() throws -> ExperimentStore {
-        try ExperimentStore.openForReading(path: path)
+        do {
+            return try ExperimentStore.openForReading(path: path)
+        } catch .noDatabase(let missing) {
+            throw Self.noDatabase(missing)
+        }
+    }
+
+    /// That there is no database at `path`, suggesting one of a similar name in its folder
+    /// (`--db runer.db` beside a `runner.db`).
+    private static func noDatabase(_ path: String) -> CLIError {
+        let url = URL(fileURLWithPath: path)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)) ?? []
+        let similar = closestMatch(to: url.lastPathComponent, among: names.filter { $0.hasSuffix(".db") && $0 != url.lastPathComponent })
+        let suggestion = similar.map { name in
+            "; did you mean \(path.contains("/") ? url.deletingLastPathComponent().appendingPathComponent(name).path : name)?"
+        }
+        return CLIError(StoreError.noDatabase(path: path).description + (suggestion ?? ""))
     }
 
     /// The store for a command that writes (created when missing). Opening an existing file
-    /// to write checks it for damage, reading all of it (5 s for 400 MB of runs): for a
+    /// to write checks it for damage, reading all of it (2 s for 400 MB of runs): for a
     /// large file, say so first rather than pause without a word. Its writes wait for another
     /// process's write lock as long as it is held, saying every 5 s who holds it.
     func openForWriting() throws -> ExperimentStore {
@@ -38,7 +54,7 @@ struct DatabaseOptions: ParsableArguments {
     /// The store for a command that changes existing runs (tag, note, delete, rerun):
     /// the file must exist; abandoned runs are marked first, as for reading.
     func openForChanging() throws -> ExperimentStore {
-        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noDatabase(path: path) }
+        guard FileManager.default.fileExists(atPath: path) else { throw Self.noDatabase(path) }
         let store = try openForWriting()
         try store.reapAbandonedRuns()
         return store

@@ -188,6 +188,17 @@ struct CLIHardeningTests {
         #expect(try sandbox.succeed("list", "--db", "file:y.db", "--format", "csv").stdout.contains("tiny"))
     }
 
+    @Test("a --db that does not exist suggests a database of a similar name beside it")
+    func missingDatabaseSuggestsASimilarOne() throws {
+        let sandbox = try Fixture.sandbox()
+        for arguments in [["list", "--db", "runer.db"], ["tag", "abcd", "k=v", "--db", "runer.db"]] {
+            let result = try RunnerProcess.run(arguments, in: sandbox.url)
+            #expect(result.status == 1 && result.stderr == "Error: no database at runer.db (run `runner run` to create one); did you mean runner.db?\n", "\(result)")
+        }
+        let unlike = try sandbox.runner("list", "--db", "elsewhere.db")
+        #expect(unlike.status == 1 && unlike.stderr == "Error: no database at elsewhere.db (run `runner run` to create one)\n", "\(unlike)")
+    }
+
     @Test("a spec may come from a pipe; a data file must be a regular file, and is refused saying so")
     func specFromAPipe() throws {
         let sandbox = try Sandbox()
