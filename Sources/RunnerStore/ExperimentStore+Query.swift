@@ -105,16 +105,18 @@ extension ExperimentStore {
     /// (`:lr` without `--param lr=…`) or one without a name (`?`).
     private static func checkParameters(of statement: Statement, given: [String: String]) throws {
         let handle = statement.sqliteStatement
-        let names = (0..<sqlite3_bind_parameter_count(handle)).map { index in
-            sqlite3_bind_parameter_name(handle, index + 1).map { String(String(cString: $0).dropFirst()) }
+        // Each as written (":lr", "@lr", "$lr", "?1"); nil for a bare "?".
+        let written = (0..<sqlite3_bind_parameter_count(handle)).map { index in
+            sqlite3_bind_parameter_name(handle, index + 1).map { String(cString: $0) }
         }
-        if names.contains(nil) {
+        if written.contains(nil) {
             throw StoreError.invalidQuery(message: "it has a ? placeholder; name it instead (WHERE learning_rate = :lr) and give its value with --param lr=VALUE")
         }
-        if let missing = names.compactMap({ $0 }).first(where: { given[$0] == nil }) {
+        let names = written.compactMap { $0?.dropFirst() }.map(String.init)
+        if let missing = written.compactMap({ $0 }).first(where: { given[String($0.dropFirst())] == nil }) {
             let unused = given.keys.filter { !names.contains($0) }.sorted()
             let hint = unused.isEmpty ? "" : " (--param gave \(unused.joined(separator: ", ")), which it does not use)"
-            throw StoreError.invalidQuery(message: "it uses :\(missing), but no --param \(missing)=VALUE gives its value\(hint)")
+            throw StoreError.invalidQuery(message: "it uses \(missing), but no --param \(missing.dropFirst())=VALUE gives its value\(hint)")
         }
     }
 
