@@ -206,7 +206,7 @@ public struct RunPlanError: Error, Sendable, CustomStringConvertible {
 private extension SpecSweep {
     /// Its distinct data sets.
     var dataSetCount: Int {
-        dataBlockStarts.reduce(0) { count, _ in count + 1 }
+        dataBlockStarts.underestimatedCount  // exact for a stride
     }
 
     /// The points the generators of its distinct data sets draw, validation points included.
