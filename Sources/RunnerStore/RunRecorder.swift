@@ -76,6 +76,9 @@ public final class RunRecorder: @unchecked Sendable {
     /// When a commit last succeeded, if one did.
     private var lastSuccess: Date?
     private var reportedFallingBehind = false
+    /// Whether commits come every `promptCommitInterval` rather than every `commitInterval` (`commitPromptly()`).
+    private var prompt = false
+    private let promptCommitInterval: TimeInterval = 0.01
     private var closing = false
     private var committerDone = false
     private var commitFailure: StoreError?
@@ -171,6 +174,16 @@ public final class RunRecorder: @unchecked Sendable {
         }
         condition.withLock {
             endings.append(Ending(id: id, outcome: outcome, metrics: metrics, weights: weights, date: date, after: queued.appended))
+            condition.broadcast()
+        }
+    }
+
+    /// From now on commits what is queued every hundredth of a second, rather than every
+    /// `commitInterval`: for the end of a plan, once a core that trained has nothing left to
+    /// do, so that `close()` finds little left to commit.
+    public func commitPromptly() {
+        condition.withLock {
+            prompt = true
             condition.broadcast()
         }
     }
@@ -285,7 +298,7 @@ public final class RunRecorder: @unchecked Sendable {
                     let idle = queued.isEmpty && endings.isEmpty
                     if closing && (idle || commitFailure != nil) { return false }
                     if idle && inFlight.isEmpty { lastCommit = Date() }
-                    let wait = idle ? heartbeatInterval : commitInterval
+                    let wait = idle ? heartbeatInterval : prompt ? promptCommitInterval : commitInterval
                     var due = lastCommit.addingTimeInterval(commitFailure == nil ? wait : max(wait, 1))
                     if commitFailure == nil && (closing || queued.count >= eagerCommitSize) { due = .distantPast }
                     if Date() >= due { return true }

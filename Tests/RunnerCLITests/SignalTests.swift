@@ -223,19 +223,19 @@ extension SignalTests {
         #expect(try sandbox.sqlite("SELECT finished_at >= started_at, duration_seconds >= 0 FROM run_summary WHERE name LIKE 'brief%'") == [["1", "1"], ["1", "1"]])
     }
 
-    @Test("a worker whose run ended before its claim goes on to the next run, which then ends before its own claim too")
+    @Test("a worker whose run ended before its claim goes on to the next runs, which then end before their own claims too")
     func workerGoesOnWhileClaimWaits() throws {
         // Given a database whose write lock sqlite3 holds for 2 s, and --jobs 1: the first run
-        // ends long before its claim is made; its worker trains the second meanwhile (about
-        // a tenth of a second), rather than waiting to train it after that claim
+        // ends long before its claim is made; its worker trains the next three meanwhile
+        // (about a tenth of a second each), rather than waiting to train them after that claim
         let sandbox = try Sandbox()
-        let spec = Spec.small(name: "brief", points: "200", epochs: "300", hidden: "16", seed: "[1, 2]")
+        let spec = Spec.small(name: "brief", points: "200", epochs: "300", hidden: "16", seed: "[1, 2, 3, 4]")
         let (result, _) = try sandbox.runWhileLockIsHeld(seconds: 2, "run", try sandbox.spec("brief", spec), "--jobs", "1", "--quiet")
         #expect(result.status == 0, "\(result)")
-        // Then the second run ended before its claim was made too, so it is stored ending when
-        // it started (`started_at` is when a claim begins: the first run's began at once)
-        #expect(try sandbox.sqlite("SELECT finished_at = started_at FROM runs WHERE name LIKE 'brief%' ORDER BY created_at") == [["0"], ["1"]])
-        #expect(try sandbox.count("SELECT count(*) FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.name LIKE 'brief%'") == 600)
+        // Then the other runs ended before their claims were made too, so they are stored ending
+        // when they started (`started_at` is when a claim begins: the first run's began at once)
+        #expect(try sandbox.sqlite("SELECT finished_at = started_at FROM runs WHERE name LIKE 'brief%' ORDER BY created_at") == [["0"], ["1"], ["1"], ["1"]])
+        #expect(try sandbox.count("SELECT count(*) FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.name LIKE 'brief%'") == 1_200)
     }
 }
 

@@ -131,6 +131,27 @@ struct RecorderBatchTests {
         try recorder.close()
     }
 
+    @Test("told to commit promptly (a core is free at the end of a plan), a recorder commits what is queued without waiting for its interval")
+    func promptCommits() throws {
+        // Given a recorder that commits once a minute, and a run's first epoch queued
+        let folder = TemporaryFolder()
+        let recorder = RunRecorder(store: try ExperimentStore(path: folder.file()), commitInterval: 60)
+        guard case .started(let run) = try recorder.claim(sampleRun(), rerun: true) else { throw StoreError.runNotFound(reference: "new run") }
+        recorder.record(epoch(1, of: run.id, perfectFrom: 1, earlyStreak: 0..<0))
+        let reader = try DatabaseQueue(path: folder.file())
+        func storedEpochs() throws -> Int? { try reader.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM epochs") } }
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(try storedEpochs() == 0)
+        // When it is told to commit promptly
+        recorder.commitPromptly()
+        // Then the epoch is stored well before the minute is up, and so is the next one
+        #expect(try waitFor { try storedEpochs() == 1 })
+        recorder.record(epoch(2, of: run.id, perfectFrom: 1, earlyStreak: 0..<0))
+        #expect(try waitFor { try storedEpochs() == 2 })
+        try recorder.finish(id: run.id, outcome: .completed, metrics: nil, weights: [])
+        try recorder.close()
+    }
+
     @Test("training that outpaces a writer whose commits go through is told so once, and loses nothing")
     func fallingBehindReported() throws {
         // Given a recorder that holds at most 10 queued epochs, whose first commit went through

@@ -61,7 +61,7 @@ public struct ExecutionSummary: Sendable {
 /// run trains while its claim is made (and, ended before it, is finished by the claims queue
 /// once it is, while its worker goes on), and epochs go through a `RunRecorder`, so training
 /// does not wait on the database. Only the runs in flight are in memory, with the data sets
-/// they use, and at most `jobs` trained runs waiting for their claims.
+/// they use, and trained runs waiting for their claims (see `deferredBytesLimit`).
 ///
 /// Every run's result depends on its spec alone, never on the jobs, the shard or what
 /// other runs do, so any schedule gives the same bits.
@@ -94,10 +94,16 @@ public final class RunExecutor: @unchecked Sendable {
     /// Whether the latest claim made started its run; true at the start of a plan (a resumed
     /// sweep then trains, for nothing, what a worker may train before its claim is in).
     private var lastClaimStarted = true
-    /// Trained runs whose end waits for their claim, and how many may (the plan's jobs): a
-    /// worker whose run ends before its claim is made goes on to the next run meanwhile.
-    private var awaitingClaims = 0
-    private var deferralLimit = 0
+    /// Trained runs whose end waits for their claim, and the memory they hold: a worker whose
+    /// run ends before its claim is made goes on to the next run meanwhile (see `reserveDeferral`).
+    private var deferred = (runs: 0, bytes: 0)
+    private var jobs = 1
+    /// How many trained runs may wait for their claims, per job, and the memory they may
+    /// hold beyond one per job. Claims wait for the writer's commits (up to some 50 ms), in
+    /// which a worker trains dozens of short runs; but workers should not run far ahead of
+    /// the claims, which skip runs already done and keep the last commits small.
+    static let deferredRunsPerJob = 16
+    static let deferredBytesLimit = 32 << 20
 
     public init(recorder: RunRecorder, progress: any ProgressReporter, interruption: InterruptionMonitor?) {
         self.recorder = recorder
@@ -123,7 +129,7 @@ public final class RunExecutor: @unchecked Sendable {
             summary = ExecutionSummary()
             failure = nil
             lastClaimStarted = true
-            (awaitingClaims, deferralLimit) = (0, options.jobs)
+            (deferred, jobs) = ((0, 0), options.jobs)
         }
         let data = DataCache()
         progress.planStarted(total: total)
@@ -140,6 +146,9 @@ public final class RunExecutor: @unchecked Sendable {
                         }
                         next = try claimNext(of: plan, options: options, data: data)
                     }
+                    // This worker's core is free now: the writer may use it, so that little is
+                    // left to commit once the last run ends.
+                    recorder.commitPromptly()
                 } catch {
                     stopPlan(because: error)
                 }
@@ -269,8 +278,8 @@ public final class RunExecutor: @unchecked Sendable {
     /// is not recorded.
     ///
     /// With `deferringTo`, a run whose training ends before its claim is made does not wait
-    /// for it (unless `jobs` such runs wait already): the claims queue hands the trained run
-    /// to `deferringTo` once the claim is made, and this returns nil at once.
+    /// for it (unless too many wait already, see `reserveDeferral`): the claims queue hands
+    /// the trained run to `deferringTo` once the claim is made, and this returns nil at once.
     ///
     /// - Throws: The claim's error.
     private func train(
@@ -358,9 +367,11 @@ public final class RunExecutor: @unchecked Sendable {
                 ended: ended)
         }
         if identity == nil && !unclaimed {
-            if let deferringTo, reserveDeferral() {
+            let bytes = early.count * (MemoryLayout<EpochRecord>.stride + MemoryLayout<EpochReport>.stride)
+                + result.parameters.tensors.reduce(0) { $0 + $1.values.count * MemoryLayout<Double>.stride }
+            if let deferringTo, reserveDeferral(bytes: bytes) {
                 let deferred = claim.whenSettled { [self] outcome in
-                    defer { releaseDeferral() }
+                    defer { releaseDeferral(bytes: bytes) }
                     do {
                         adopt(try outcome.get())
                         if let identity { try deferringTo(trained(as: identity)) }
@@ -369,7 +380,7 @@ public final class RunExecutor: @unchecked Sendable {
                     }
                 }
                 if deferred { return nil }
-                releaseDeferral()
+                releaseDeferral(bytes: bytes)
             }
             adopt(try claim.wait())
         }
@@ -385,18 +396,20 @@ public final class RunExecutor: @unchecked Sendable {
         try record(trained)
     }
 
-    /// Takes one of the `jobs` places for a trained run waiting for its claim; false when
-    /// they are all taken (the worker then waits itself).
-    private func reserveDeferral() -> Bool {
+    /// Lets a trained run holding `bytes` wait for its claim while its worker goes on: as
+    /// long as fewer than `jobs` runs wait, or fewer than `deferredRunsPerJob` per job holding
+    /// at most `deferredBytesLimit` with it; false otherwise (the worker then waits itself).
+    private func reserveDeferral(bytes: Int) -> Bool {
         lock.withLock {
-            guard awaitingClaims < deferralLimit else { return false }
-            awaitingClaims += 1
+            let room = deferred.runs < jobs * Self.deferredRunsPerJob && deferred.bytes + bytes <= Self.deferredBytesLimit
+            guard deferred.runs < jobs || room else { return false }
+            deferred = (deferred.runs + 1, deferred.bytes + bytes)
             return true
         }
     }
 
-    private func releaseDeferral() {
-        lock.withLock { awaitingClaims -= 1 }
+    private func releaseDeferral(bytes: Int) {
+        lock.withLock { deferred = (deferred.runs - 1, deferred.bytes - bytes) }
     }
 
     /// Queues the end of a trained run (weights, status, final metrics) for the store.
