@@ -188,8 +188,8 @@ func isJSONNumber(_ text: String) -> Bool {
 
 /// A block of rows laid out as a text table or Markdown: each column as wide as its widest
 /// cell (in characters), and right-aligned when it holds numbers (and no text but empty cells).
-/// In Markdown a `|` in a header or cell is written `\|` and a line break as a space, so that
-/// every row keeps its columns.
+/// A line break or tab in a header or cell is written as a space, and in Markdown a `|` as
+/// `\|`, so that every row keeps its columns.
 struct TextLayout {
     let headers: [String]
     let rows: [[Cell]]
@@ -202,8 +202,9 @@ struct TextLayout {
     /// The layout of `rows` under `headers`, whose columns are at least `minimumWidths` wide
     /// (a block that must line up with the one before).
     init(headers: [String], minimumWidths: [Int]? = nil, rows: [[Cell]], markdown: Bool) {
-        let headers = markdown ? headers.map(Self.markdownEscaped) : headers
-        let rows = markdown ? rows.map { $0.map { Cell(Self.markdownEscaped($0.text), isNumber: $0.isNumber, machineText: $0.machineText) } } : rows
+        let headers = headers.map { Self.escaped($0, markdown: markdown) }
+        let escaping = rows.contains { $0.contains { Self.mayNeedEscaping($0.text, markdown: markdown) } }
+        let rows = !escaping ? rows : rows.map { $0.map { Cell(Self.escaped($0.text, markdown: markdown), isNumber: $0.isNumber, machineText: $0.machineText) } }
         var widths = zip(headers, minimumWidths ?? headers.map { _ in 0 }).map { max($0.count, $1) }
         var cellWidths: [Int] = []
         cellWidths.reserveCapacity(rows.count * widths.count)
@@ -220,10 +221,17 @@ struct TextLayout {
         (self.headers, self.rows, self.widths, self.cellWidths, self.markdown) = (headers, rows, widths, cellWidths, markdown)
     }
 
-    /// `text` as a Markdown table cell holds it.
-    private static func markdownEscaped(_ text: String) -> String {
-        guard text.contains(where: { $0 == "|" || $0.isNewline }) else { return text }
-        return String(text.flatMap { $0 == "|" ? "\\|" : $0.isNewline ? " " : String($0) })
+    /// Whether `text` may hold what `escaped` changes, by a quick look at its bytes: a control
+    /// character, a `|` in Markdown, or text beyond ASCII (which may hold a line separator).
+    private static func mayNeedEscaping(_ text: String, markdown: Bool) -> Bool {
+        text.utf8.contains { $0 < 0x20 || $0 >= 0x80 || (markdown && $0 == UInt8(ascii: "|")) }
+    }
+
+    /// `text` as one line of a table cell: line breaks and tabs as spaces, and in Markdown `|` as `\|`.
+    private static func escaped(_ text: String, markdown: Bool) -> String {
+        func isSpecial(_ character: Character) -> Bool { character.isNewline || character == "\t" || (markdown && character == "|") }
+        guard mayNeedEscaping(text, markdown: markdown), text.contains(where: isSpecial) else { return text }
+        return String(text.flatMap { isSpecial($0) ? ($0 == "|" ? "\\|" : " ") : String($0) })
     }
 
     /// Appends the header line and the rule under it.
