@@ -85,8 +85,15 @@ extension ExperimentStore {
     /// is insertion order even for the fast runs of a sweep.
     @discardableResult
     public func startRun(_ run: NewRun, at requestedDate: Date = Date(), ids: RunIDSpace = .all) throws(StoreError) -> RunIdentity {
-        let data = try prepareData(of: run)
-        return try write { db in try insert(run, data: data, at: requestedDate, ids: ids, db) }
+        try startRuns([run], at: requestedDate, ids: ids)[0]
+    }
+
+    /// Inserts each of `runs` as `startRun` does, in order and in one write transaction.
+    public func startRuns(_ runs: [NewRun], at requestedDate: Date = Date(), ids: RunIDSpace = .all) throws(StoreError) -> [RunIdentity] {
+        let data = try prepareData(of: runs)
+        return try write { db in
+            try zip(runs, data).map { run, data in try insert(run, data: data, at: requestedDate, ids: ids, db) }
+        }
     }
 
     /// Starts `run` unless the same experiment — the same resolved spec on the same points —
@@ -98,21 +105,36 @@ extension ExperimentStore {
     /// A `running` row of the same experiment whose process is gone is marked abandoned first
     /// (it stays as history, like interrupted and failed runs, which are trained again).
     public func claimRun(_ run: NewRun, at requestedDate: Date = Date(), ids: RunIDSpace = .all) throws(StoreError) -> RunClaim {
-        let data = try prepareData(of: run)
+        try claimRuns([run], at: requestedDate, ids: ids)[0]
+    }
+
+    /// Claims each of `runs` as `claimRun` does, in order and in one write transaction, so
+    /// that claims that waited for the lock together share a commit. Each run is checked
+    /// against those before it: the second of two identical runs is in progress in this process.
+    public func claimRuns(_ runs: [NewRun], at requestedDate: Date = Date(), ids: RunIDSpace = .all) throws(StoreError) -> [RunClaim] {
+        let data = try prepareData(of: runs)
         return try write { db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: Self.sameExperimentQuery),
-                                        arguments: [sha256Hex(run.specJSON), data.training?.id, data.validation?.id])
-            for row in rows {
-                let identity = RunIdentity(id: row["id"], shortID: row["short_id"])
-                guard row["status"] as String == RunStatus.running.rawValue else { return .finished(identity) }
-                if let reason = Self.abandonment(of: row, heartbeatTimeout: 600, now: requestedDate) {
-                    _ = try end(identity.id, as: .interrupted, reason: reason, at: requestedDate, db)
-                } else {
-                    return .inProgress(identity, TrainingProcess(host: row["host"], pid: row["pid"], pidNamespace: row["pid_namespace"]))
-                }
-            }
-            return .started(try insert(run, data: data, at: requestedDate, ids: ids, db))
+            try zip(runs, data).map { run, data in try claim(run, data: data, at: requestedDate, ids: ids, db) }
         }
+    }
+
+    /// `claimRun` inside the caller's transaction.
+    private func claim(
+        _ run: NewRun, data: (training: PreparedDataset?, validation: PreparedDataset?),
+        at requestedDate: Date, ids: RunIDSpace, _ db: Database
+    ) throws -> RunClaim {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: Self.sameExperimentQuery),
+                                    arguments: [sha256Hex(run.specJSON), data.training?.id, data.validation?.id])
+        for row in rows {
+            let identity = RunIdentity(id: row["id"], shortID: row["short_id"])
+            guard row["status"] as String == RunStatus.running.rawValue else { return .finished(identity) }
+            if let reason = Self.abandonment(of: row, heartbeatTimeout: 600, now: requestedDate) {
+                _ = try end(identity.id, as: .interrupted, reason: reason, at: requestedDate, db)
+            } else {
+                return .inProgress(identity, TrainingProcess(host: row["host"], pid: row["pid"], pidNamespace: row["pid_namespace"]))
+            }
+        }
+        return .started(try insert(run, data: data, at: requestedDate, ids: ids, db))
     }
 
     /// The runs of one experiment (spec hash, training and validation data ids) that a claim
@@ -126,8 +148,12 @@ extension ExperimentStore {
         ORDER BY status <> 'completed', created_at
         """
 
-    private func prepareData(of run: NewRun) throws(StoreError) -> (training: PreparedDataset?, validation: PreparedDataset?) {
-        (try run.trainingData.map(preparedDatasets.prepared), try run.validationData.map(preparedDatasets.prepared))
+    private func prepareData(of runs: [NewRun]) throws(StoreError) -> [(training: PreparedDataset?, validation: PreparedDataset?)] {
+        var data: [(training: PreparedDataset?, validation: PreparedDataset?)] = []
+        for run in runs {
+            data.append((try run.trainingData.map(preparedDatasets.prepared), try run.validationData.map(preparedDatasets.prepared)))
+        }
+        return data
     }
 
     private func insert(

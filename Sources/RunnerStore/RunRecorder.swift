@@ -129,11 +129,16 @@ public final class RunRecorder: @unchecked Sendable {
 
     /// Claims `run` (see `ExperimentStore.claimRun`), or starts it regardless when `rerun`.
     public func claim(_ run: NewRun, rerun: Bool, ids: RunIDSpace = .all) throws(StoreError) -> RunClaim {
-        let claim = rerun ? .started(try store.startRun(run, ids: ids)) : try store.claimRun(run, ids: ids)
-        if case .started(let identity) = claim {
-            condition.withLock { _ = inFlight.insert(identity.id) }
-        }
-        return claim
+        try claim([run], rerun: rerun, ids: ids)[0]
+    }
+
+    /// Claims `runs` in order in one transaction (see `ExperimentStore.claimRuns`), or starts
+    /// them regardless when `rerun`.
+    public func claim(_ runs: [NewRun], rerun: Bool, ids: RunIDSpace = .all) throws(StoreError) -> [RunClaim] {
+        let claims = rerun ? try store.startRuns(runs, ids: ids).map(RunClaim.started) : try store.claimRuns(runs, ids: ids)
+        let started = claims.compactMap { claim in if case .started(let identity) = claim { identity.id } else { nil } }
+        condition.withLock { inFlight.formUnion(started) }
+        return claims
     }
 
     /// Queues one epoch; it is committed within `commitInterval` seconds. Waits while

@@ -37,4 +37,41 @@ struct ClaimTests {
         let values = (0..<2_000).map { _ in UInt32(RunIDSpace(index: 7, count: 1_000).randomID().prefix(8), radix: 16)! }
         #expect(values.contains { $0 < 1 << 31 } && values.contains { $0 >= 1 << 31 })
     }
+
+    @Test("claims made together are one transaction, in order, each checked against those before it")
+    func claimsTogether() throws {
+        // Given a store with a completed run of seed 3, and a counter of its commits
+        let folder = TemporaryFolder()
+        let store = try ExperimentStore(path: folder.file())
+        let done = try store.startRun(sampleRun(seed: 3))
+        try store.finishRun(id: done.id, outcome: .completed, metrics: nil, weights: [])
+        let commits = CommitCounter()
+        store.connection.add(transactionObserver: commits)
+        // When seeds 1, 2, 1 and 3 are claimed together
+        let claims = try store.claimRuns([sampleRun(seed: 1), sampleRun(seed: 2), sampleRun(seed: 1), sampleRun(seed: 3)])
+        // Then one commit started the first two, found the third in progress in this very
+        // process and the fourth finished, and the new runs were created in that order
+        #expect(commits.count == 1)
+        guard case .started(let first) = claims[0], case .started(let second) = claims[1] else {
+            Issue.record("\(claims)")
+            return
+        }
+        #expect(claims[2] == .inProgress(first, .current))
+        #expect(claims[3] == .finished(done))
+        let created = try rawConnection(folder.file()).read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM runs ORDER BY created_at")
+        }
+        #expect(created == [done.id, first.id, second.id])
+    }
+}
+
+/// Counts the commits of the connection it observes.
+private final class CommitCounter: TransactionObserver, @unchecked Sendable {
+    private let lock = NSLock()
+    private var commits = 0
+    var count: Int { lock.withLock { commits } }
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
+    func databaseDidChange(with event: DatabaseEvent) {}
+    func databaseDidCommit(_ db: Database) { lock.withLock { commits += 1 } }
+    func databaseDidRollback(_ db: Database) {}
 }

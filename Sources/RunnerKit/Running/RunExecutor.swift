@@ -86,8 +86,11 @@ public final class RunExecutor: @unchecked Sendable {
     private let lock = NSLock()
     /// Held while a worker picks its next run and asks for its claim.
     private let claiming = NSLock()
-    /// Makes the claims, one after another in the order they were asked for: the plan's.
+    /// Makes the claims in the order they were asked for, the plan's: those waiting together
+    /// in one transaction (see `makeClaims`).
     private let claims = DispatchQueue(label: "runner.claims")
+    /// The claims asked for and not yet made, in the order asked.
+    private var askedClaims: [(job: TrainingJob, ticket: RunClaimTicket)] = []
     private var pending: StrideToIterator<Int>?
     private var summary = ExecutionSummary()
     private var failure: (any Error)?
@@ -168,14 +171,14 @@ public final class RunExecutor: @unchecked Sendable {
     }
 
     /// The next run of the plan to train, with its claim asked for, or nil when none is left
-    /// or runs should stop. Claims are made one at a time in the order asked, so runs are
-    /// recorded in plan order whatever the jobs.
+    /// or runs should stop. Claims are made in the order asked, so runs are recorded in plan
+    /// order whatever the jobs.
     ///
     /// When the latest claim made started its run and the next run's epochs are short (see
     /// `speculativeEpochWork`), that run trains while its claim is made on the claims queue
-    /// (a claim can wait a few milliseconds for a group commit). Otherwise the worker makes
-    /// the claim itself, after those asked before it, and waits for it: so a resumed sweep
-    /// trains nothing it skips, and runs already done are counted and passed over here.
+    /// (a claim can wait a few milliseconds for a group commit). Otherwise the worker waits
+    /// for the claim, made after those asked before it: so a resumed sweep trains nothing it
+    /// skips, and runs already done are counted and passed over here.
     private func claimNext(of plan: RunPlan, options: ExecutionOptions, data: DataCache) throws -> (TrainingJob, RunClaimTicket)? {
         try claiming.withLock {
             while let position = nextPosition() {
@@ -189,13 +192,12 @@ public final class RunExecutor: @unchecked Sendable {
                     throw error
                 }
                 job.source = plan.source(at: position)
-                if lock.withLock({ lastClaimStarted }) && Self.epochWork(of: job) <= Self.speculativeEpochWork {
-                    let ticket = RunClaimTicket()
-                    claims.async { [self, job] in ticket.settle(claimUnlessStopped(job, options: options)) }
+                let speculative = lock.withLock { lastClaimStarted } && Self.epochWork(of: job) <= Self.speculativeEpochWork
+                let ticket = RunClaimTicket()
+                lock.withLock { askedClaims.append((job, ticket)) }
+                claims.async { [self] in makeClaims(options: options) }
+                if try speculative || ticket.wait() != nil {
                     return (job, ticket)
-                }
-                if let identity = try claims.sync(execute: { try claimUnlessStopped(job, options: options).get() }) {
-                    return (job, RunClaimTicket(identity))
                 }
             }
             return nil
@@ -210,15 +212,31 @@ public final class RunExecutor: @unchecked Sendable {
         return perPoint.overflow || total.overflow ? .max : total.partialValue
     }
 
-    /// Claims a run of the plan, or, once runs should stop (`shouldStop`), settles it unclaimed
-    /// (nil), so that it stays unstarted. A claim's error stops the plan at once.
-    private func claimUnlessStopped(_ job: TrainingJob, options: ExecutionOptions) -> Result<RunIdentity?, any Error> {
-        guard !shouldStop else { return .success(nil) }
-        let outcome = Result { try claim(job, rerun: options.rerun, ids: options.shard) }
-        if case .failure(let error) = outcome {
-            stopPlan(because: error)
+    /// Makes every claim asked for and not yet made, in the order asked and in one
+    /// transaction (claims that waited for a commit together share the next), and settles
+    /// their tickets; once runs should stop (`shouldStop`), settles them unclaimed (nil), so
+    /// that their runs stay unstarted. A claim's error stops the plan at once.
+    private func makeClaims(options: ExecutionOptions) {
+        let asked = lock.withLock {
+            defer { askedClaims.removeAll() }
+            return askedClaims
         }
-        return outcome
+        guard !asked.isEmpty else { return }
+        let outcomes: [Result<RunIdentity?, any Error>]
+        if shouldStop {
+            outcomes = asked.map { _ in .success(nil) }
+        } else {
+            do {
+                let made = try recorder.claim(asked.map { newRun(for: $0.job) }, rerun: options.rerun, ids: options.shard)
+                outcomes = made.map { .success(count($0)) }
+            } catch {
+                stopPlan(because: error)
+                outcomes = asked.map { _ in .failure(error) }
+            }
+        }
+        for (claim, outcome) in zip(asked, outcomes) {
+            claim.ticket.settle(outcome)
+        }
     }
 
     /// Keeps `error` as the one that stopped the plan, unless another came first: no further
@@ -238,7 +256,8 @@ public final class RunExecutor: @unchecked Sendable {
     ///
     /// - Returns: Its result, or nil when it was skipped (see `RunRecorder.claim`).
     public func execute(_ job: TrainingJob, rerun: Bool = true, ids: RunIDSpace = .all) throws -> RunResult? {
-        guard let identity = try claim(job, rerun: rerun, ids: ids), let trained = try train(job, claim: RunClaimTicket(identity))
+        guard let identity = count(try recorder.claim(newRun(for: job), rerun: rerun, ids: ids)),
+              let trained = try train(job, claim: RunClaimTicket(identity))
         else { return nil }
         try record(trained)
         try recorder.flush()
@@ -246,9 +265,9 @@ public final class RunExecutor: @unchecked Sendable {
         return trained.result
     }
 
-    /// Claims `job` in the store; nil, counted, when it is skipped.
-    private func claim(_ job: TrainingJob, rerun: Bool, ids: RunIDSpace) throws -> RunIdentity? {
-        switch try recorder.claim(newRun(for: job), rerun: rerun, ids: ids) {
+    /// The run `claim` started, or nil, counted, when it skipped it.
+    private func count(_ claim: RunClaim) -> RunIdentity? {
+        switch claim {
         case .finished:
             lock.withLock { (summary.alreadyFinished, lastClaimStarted) = (summary.alreadyFinished + 1, false) }
         case .inProgress(_, let process) where process == .current:
