@@ -195,8 +195,13 @@ public final class RunExecutor: @unchecked Sendable {
                 let speculative = lock.withLock { lastClaimStarted } && Self.epochWork(of: job) <= Self.speculativeEpochWork
                 let ticket = RunClaimTicket()
                 lock.withLock { askedClaims.append((job, ticket)) }
-                claims.async { [self] in makeClaims(options: options) }
-                if try speculative || ticket.wait() != nil {
+                if speculative {
+                    claims.async { [self] in makeClaims(options: options) }
+                    return (job, ticket)
+                }
+                // On this thread, which waits anyway (rather than waking the queue's).
+                claims.sync { makeClaims(options: options) }
+                if try ticket.wait() != nil {
                     return (job, ticket)
                 }
             }
