@@ -1,5 +1,6 @@
 import Foundation
 import RunnerCore
+import RunnerStore
 import Testing
 @testable import RunnerKit
 
@@ -143,5 +144,16 @@ import Testing
         let result = job.train { _ in .proceed }
         #expect(result.epochCount == 2 && result.outcome == .completed)
         #expect(result == job.train { _ in .proceed }, "training a job twice gives the same result")
+    }
+
+    @Test("a trained run waiting for its claim counts its epochs, weights and data sets, which its claim holds")
+    func bytesWaitingCountTheData() throws {
+        // 40 and 40,040 points (a fifth for validation), h = 3: 13 weights
+        let small = try TrainingJob(spec: try #require(try parseSpec(#"{"data": {"points": 40}, "model": {"hidden": 3}}"#).first))
+        let large = try TrainingJob(spec: try #require(try parseSpec(#"{"data": {"points": 40040}, "model": {"hidden": 3}}"#).first))
+        let perEpoch = MemoryLayout<EpochRecord>.stride + MemoryLayout<EpochReport>.stride
+        #expect(RunExecutor.bytesWaiting(small, epochs: 10, weights: small.startParameters) == 10 * perEpoch + (40 * 3 + 13) * 8)
+        #expect(RunExecutor.bytesWaiting(large, epochs: 0, weights: large.startParameters) - RunExecutor.bytesWaiting(small, epochs: 0, weights: small.startParameters)
+                == 40_000 * 3 * 8)
     }
 }

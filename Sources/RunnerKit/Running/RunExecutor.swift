@@ -97,12 +97,16 @@ public final class RunExecutor: @unchecked Sendable {
     /// Whether the latest claim made started its run; true at the start of a plan (a resumed
     /// sweep then trains, for nothing, what a worker may train before its claim is in).
     private var lastClaimStarted = true
-    /// Trained runs whose end waits for their claim, and the memory they hold: a worker whose
-    /// run ends before its claim is made goes on to the next run meanwhile (see `reserveDeferral`).
+    /// Trained runs whose end waits for their claim, and the memory they hold (their epochs
+    /// and weights, and the data sets their claims hold): a worker whose run ends before its
+    /// claim is made goes on to the next run meanwhile (see `reserveDeferral`). After a
+    /// signal no claim is made: such runs count as not started, their training lost.
     private var deferred = (runs: 0, bytes: 0)
     private var jobs = 1
+    /// Workers that have not yet run out of runs.
+    private var workersTraining = 0
     /// How many trained runs may wait for their claims, per job, and the memory they may
-    /// hold beyond one per job. Claims wait for the writer's commits (up to some 50 ms), in
+    /// hold (see `deferred`) beyond one per job. Claims wait for the writer's commits (up to some 50 ms), in
     /// which a worker trains dozens of short runs; but workers should not run far ahead of
     /// the claims, which skip runs already done and keep the last commits small.
     static let deferredRunsPerJob = 16
@@ -137,10 +141,15 @@ public final class RunExecutor: @unchecked Sendable {
         let data = DataCache()
         progress.planStarted(total: total)
         let finished = DispatchGroup()
-        for _ in 0..<max(1, min(options.jobs, total)) {
+        let workers = max(1, min(options.jobs, total))
+        lock.withLock { workersTraining = workers }
+        for _ in 0..<workers {
             finished.enter()
             let worker = Thread { [self] in
-                defer { finished.leave() }
+                defer {
+                    workerDone(of: workers)
+                    finished.leave()
+                }
                 do {
                     var next = try claimNext(of: plan, options: options, data: data)
                     while let (job, claim) = next {
@@ -149,9 +158,6 @@ public final class RunExecutor: @unchecked Sendable {
                         }
                         next = try claimNext(of: plan, options: options, data: data)
                     }
-                    // This worker's core is free now: the writer may use it, so that little is
-                    // left to commit once the last run ends.
-                    recorder.commitPromptly()
                 } catch {
                     stopPlan(because: error)
                 }
@@ -241,6 +247,19 @@ public final class RunExecutor: @unchecked Sendable {
         }
         for (claim, outcome) in zip(asked, outcomes) {
             claim.ticket.settle(outcome)
+        }
+    }
+
+    /// Counts a worker that has no run left. While others still train and the workers fit
+    /// the cores, the writer may use the core it frees: it commits promptly from now on, so
+    /// that little is left to commit once the last run ends.
+    private func workerDone(of workers: Int) {
+        let othersTraining = lock.withLock {
+            workersTraining -= 1
+            return workersTraining > 0
+        }
+        if othersTraining && workers <= ProcessorAffinity.availableCores {
+            recorder.commitPromptly()
         }
     }
 
@@ -391,10 +410,9 @@ public final class RunExecutor: @unchecked Sendable {
                 ended: ended)
         }
         if identity == nil && !unclaimed {
-            let bytes = early.count * (MemoryLayout<EpochRecord>.stride + MemoryLayout<EpochReport>.stride)
-                + result.parameters.tensors.reduce(0) { $0 + $1.values.count * MemoryLayout<Double>.stride }
+            let bytes = Self.bytesWaiting(job, epochs: early.count, weights: result.parameters)
             if let deferringTo, reserveDeferral(bytes: bytes) {
-                let deferred = claim.whenSettled { [self] outcome in
+                let waiting = claim.whenSettled { [self] outcome in
                     defer { releaseDeferral(bytes: bytes) }
                     do {
                         adopt(try outcome.get())
@@ -403,7 +421,7 @@ public final class RunExecutor: @unchecked Sendable {
                         stopPlan(because: error)
                     }
                 }
-                if deferred { return nil }
+                if waiting { return nil }
                 releaseDeferral(bytes: bytes)
             }
             adopt(try claim.wait())
@@ -418,6 +436,14 @@ public final class RunExecutor: @unchecked Sendable {
         // Reported first: a closed output (SIGPIPE) then stops the plan before another run is claimed.
         progress.runFinished(trained.result.identity.shortID) { onResult(trained.result) }
         try record(trained)
+    }
+
+    /// The memory a trained run of `job` holds while it waits for its claim: its `epochs`, its
+    /// final `weights`, and the job's data sets, which its claim holds until it is made.
+    static func bytesWaiting(_ job: TrainingJob, epochs: Int, weights: Parameters) -> Int {
+        let values = [job.training, job.validation].compactMap { $0 }.reduce(0) { $0 + $1.features.count + $1.labels.count }
+            + weights.tensors.reduce(0) { $0 + $1.values.count }
+        return epochs * (MemoryLayout<EpochRecord>.stride + MemoryLayout<EpochReport>.stride) + values * MemoryLayout<Double>.stride
     }
 
     /// Lets a trained run holding `bytes` wait for its claim while its worker goes on: as
