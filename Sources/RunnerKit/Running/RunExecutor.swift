@@ -106,9 +106,9 @@ public final class RunExecutor: @unchecked Sendable {
     /// Workers that have not yet run out of runs.
     private var workersTraining = 0
     /// How many trained runs may wait for their claims, per job, and the memory they may
-    /// hold (see `deferred`) beyond one per job. Claims wait for the writer's commits (up to some 50 ms), in
-    /// which a worker trains dozens of short runs; but workers should not run far ahead of
-    /// the claims, which skip runs already done and keep the last commits small.
+    /// hold (see `deferred`) beyond one per job. Claims wait for the writer's commits (up to
+    /// some 50 ms), in which a worker trains dozens of short runs; but workers should not run
+    /// far ahead of the claims, which skip runs already done and keep the last commits small.
     static let deferredRunsPerJob = 16
     static let deferredBytesLimit = 32 << 20
 
