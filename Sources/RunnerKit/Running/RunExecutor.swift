@@ -228,11 +228,33 @@ public final class RunExecutor: @unchecked Sendable {
     /// their tickets; once runs should stop (`shouldStop`), settles them unclaimed (nil), so
     /// that their runs stay unstarted. A claim's error stops the plan at once.
     private func makeClaims(options: ExecutionOptions) {
-        let asked = lock.withLock {
-            defer { askedClaims.removeAll() }
-            return askedClaims
+        while let asked = nextClaimBatch() {
+            makeClaims(asked, options: options)
         }
-        guard !asked.isEmpty else { return }
+    }
+
+    /// The claims asked for that the next transaction makes, oldest first, nil when none
+    /// waits: as many as hold at most `batchPointLimit` points (at least one), since a claim
+    /// may store its data sets, a hundred bytes a point, while it holds the write lock.
+    private func nextClaimBatch() -> [(job: TrainingJob, ticket: RunClaimTicket)]? {
+        lock.withLock {
+            guard !askedClaims.isEmpty else { return nil }
+            var (count, points) = (0, 0)
+            for claim in askedClaims {
+                points += claim.job.training.count + (claim.job.validation?.count ?? 0)
+                if count > 0 && points > Self.batchPointLimit { break }
+                count += 1
+            }
+            defer { askedClaims.removeFirst(count) }
+            return Array(askedClaims.prefix(count))
+        }
+    }
+
+    /// The most data points the runs of one batch of claims may have between them.
+    static let batchPointLimit = 20_000
+
+    /// Makes `asked` in one transaction and settles their tickets (see `makeClaims(options:)`).
+    private func makeClaims(_ asked: [(job: TrainingJob, ticket: RunClaimTicket)], options: ExecutionOptions) {
         let outcomes: [Result<RunIdentity?, any Error>]
         if shouldStop {
             outcomes = asked.map { _ in .success(nil) }
