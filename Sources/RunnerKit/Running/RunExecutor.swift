@@ -223,8 +223,8 @@ public final class RunExecutor: @unchecked Sendable {
         return perPoint.overflow || total.overflow ? .max : total.partialValue
     }
 
-    /// Makes every claim asked for and not yet made, in the order asked and in one
-    /// transaction (claims that waited for a commit together share the next), and settles
+    /// Makes every claim asked for and not yet made, in the order asked, those that waited
+    /// together in one transaction when their data is small (see `nextClaimBatch`), and settles
     /// their tickets; once runs should stop (`shouldStop`), settles them unclaimed (nil), so
     /// that their runs stay unstarted. A claim's error stops the plan at once.
     private func makeClaims(options: ExecutionOptions) {
