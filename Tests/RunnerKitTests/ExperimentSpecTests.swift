@@ -156,4 +156,22 @@ import Testing
         #expect(RunExecutor.bytesWaiting(large, epochs: 0, weights: large.startParameters) - RunExecutor.bytesWaiting(small, epochs: 0, weights: small.startParameters)
                 == 40_000 * 3 * 8)
     }
+
+    @Test("claims share a transaction while the data sets they store, each counted once, hold at most 20,000 points")
+    func claimBatches() throws {
+        func jobs(points: Int, dataSeeds: [Int], validation: String = "0.2") throws -> [TrainingJob] {
+            try dataSeeds.map { seed in
+                let data = #"{"points": \#(points), "seed": \#(seed), "validation_fraction": \#(validation)}"#
+                return try TrainingJob(spec: try #require(try parseSpec(#"{"data": \#(data), "model": {"hidden": 3}}"#).first))
+            }
+        }
+        // 100 runs on one set of 400 points store it once: one batch
+        #expect(RunExecutor.claimBatchSize(of: try Array(repeating: jobs(points: 400, dataSeeds: [0])[0], count: 100)) == 100)
+        // sets of 8,000 points each: two fit, the third would make 24,000
+        #expect(RunExecutor.claimBatchSize(of: try jobs(points: 8_000, dataSeeds: [1, 2, 3, 4])) == 2)
+        // a larger set goes alone, and still goes
+        #expect(RunExecutor.claimBatchSize(of: try jobs(points: 50_000, dataSeeds: [1, 2])) == 1)
+        // sets over the stored limit are not stored: they do not count
+        #expect(RunExecutor.claimBatchSize(of: try jobs(points: 100_100, dataSeeds: [1, 2, 3], validation: "null")) == 3)
+    }
 }

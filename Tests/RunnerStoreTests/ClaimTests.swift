@@ -43,7 +43,8 @@ struct ClaimTests {
         // Given a store with a completed run of seed 3, and a counter of its commits
         let folder = TemporaryFolder()
         let store = try ExperimentStore(path: folder.file())
-        let done = try store.startRun(sampleRun(seed: 3))
+        let startedAt = Date(timeIntervalSince1970: 1_800_000_000.25)
+        let done = try store.startRun(sampleRun(seed: 3), at: startedAt)
         try store.finishRun(id: done.id, outcome: .completed, metrics: nil, weights: [])
         let commits = CommitCounter()
         store.connection.add(transactionObserver: commits)
@@ -57,7 +58,7 @@ struct ClaimTests {
             return
         }
         #expect(claims[2] == .inProgress(first, .current))
-        #expect(claims[3] == .finished(done))
+        #expect(claims[3] == .finished(done, .current, startedAt: startedAt))
         let created = try rawConnection(folder.file()).read { db in
             try String.fetchAll(db, sql: "SELECT id FROM runs ORDER BY created_at")
         }

@@ -103,6 +103,9 @@ public final class RunExecutor: @unchecked Sendable {
     /// signal no claim is made: such runs count as not started, their training lost.
     private var deferred = (runs: 0, bytes: 0)
     private var jobs = 1
+    /// When the latest plan started, less a millisecond (the store keeps whole milliseconds).
+    private var planStarted = Date.distantPast
+    private let thisProcess = TrainingProcess.current
     /// Workers that have not yet run out of runs.
     private var workersTraining = 0
     /// How many trained runs may wait for their claims, per job, and the memory they may
@@ -137,6 +140,7 @@ public final class RunExecutor: @unchecked Sendable {
             failure = nil
             lastClaimStarted = true
             (deferred, jobs) = ((0, 0), options.jobs)
+            planStarted = Date().addingTimeInterval(-0.001)
         }
         let data = DataCache()
         progress.planStarted(total: total)
@@ -234,23 +238,37 @@ public final class RunExecutor: @unchecked Sendable {
     }
 
     /// The claims asked for that the next transaction makes, oldest first, nil when none
-    /// waits: as many as hold at most `batchPointLimit` points (at least one), since a claim
-    /// may store its data sets, a hundred bytes a point, while it holds the write lock.
+    /// waits (see `claimBatchSize`).
     private func nextClaimBatch() -> [(job: TrainingJob, ticket: RunClaimTicket)]? {
         lock.withLock {
             guard !askedClaims.isEmpty else { return nil }
-            var (count, points) = (0, 0)
-            for claim in askedClaims {
-                points += claim.job.training.count + (claim.job.validation?.count ?? 0)
-                if count > 0 && points > Self.batchPointLimit { break }
-                count += 1
-            }
+            let count = Self.claimBatchSize(of: askedClaims.lazy.map(\.job))
             defer { askedClaims.removeFirst(count) }
             return Array(askedClaims.prefix(count))
         }
     }
 
-    /// The most data points the runs of one batch of claims may have between them.
+    /// How many of `jobs`, claims asked for oldest first, one transaction makes: as many as
+    /// store at most `batchPointLimit` points between them (at least one). A claim may store
+    /// its data sets, a hundred bytes a point, while it holds the write lock; the store keeps
+    /// each distinct set once, and none over `storedPointLimit`, so only those points count.
+    static func claimBatchSize(of jobs: some Sequence<TrainingJob>) -> Int {
+        var (count, points) = (0, 0)
+        var counted: [DataSettings] = []
+        for job in jobs {
+            if !counted.contains(job.spec.data) {
+                counted.append(job.spec.data)
+                points += [job.training, job.validation].reduce(0) { sum, data in
+                    sum + (data.map { $0.count <= storedPointLimit ? $0.count : 0 } ?? 0)
+                }
+            }
+            if count > 0 && points > batchPointLimit { break }
+            count += 1
+        }
+        return count
+    }
+
+    /// The most data points that one batch of claims may store.
     static let batchPointLimit = 20_000
 
     /// Makes `asked` in one transaction and settles their tickets (see `makeClaims(options:)`).
@@ -314,9 +332,12 @@ public final class RunExecutor: @unchecked Sendable {
     /// The run `claim` started, or nil, counted, when it skipped it.
     private func count(_ claim: RunClaim) -> RunIdentity? {
         switch claim {
+        case .finished(_, let process, let startedAt) where startedAt >= lock.withLock({ planStarted }) && process == thisProcess:
+            // Finished since this plan started, by this process: a spec given twice, its first copy already done.
+            lock.withLock { (summary.repeatedInPlan, lastClaimStarted) = (summary.repeatedInPlan + 1, false) }
         case .finished:
             lock.withLock { (summary.alreadyFinished, lastClaimStarted) = (summary.alreadyFinished + 1, false) }
-        case .inProgress(_, let process) where process == .current:
+        case .inProgress(_, let process) where process == thisProcess:
             lock.withLock { (summary.repeatedInPlan, lastClaimStarted) = (summary.repeatedInPlan + 1, false) }
         case .inProgress:
             lock.withLock { (summary.inProgressElsewhere, lastClaimStarted) = (summary.inProgressElsewhere + 1, false) }
