@@ -7,6 +7,7 @@
 #   3. what a run costs beyond its training: 600 runs × 20 epochs of a 40-point spec, --jobs 2;
 #   4. peak memory (max RSS) of `runner slurm` and of one shard's `runner run` on a
 #      1,000,000-run spec (the shard trains 1-epoch runs for a few seconds, then is stopped);
+#      and `runner merge` of a 10,000-run study's 4 shards into a new file;
 #   5. training that outpaces the writer: 6 runs × 1,000,000 epochs of 20 points, --jobs 2,
 #      its time, peak memory and whether it said so;
 #   6. how much of the time a `runner run` holds SQLite's write lock (so that a `kill -STOP`
@@ -84,6 +85,15 @@ read -r slurm_kb slurm_s < slurm.txt
 read -r shard_kb shard_s < shard.txt
 printf 'a 1,000,000-run spec: runner slurm --tasks 1000 peak %d MB (%.1f s); one shard (%s runs) peak %d MB (%.1f s)\n' \
     "$((slurm_kb / 1024))" "$slurm_s" "$(sqlite3 runner.db 'SELECT count(*) FROM runs')" "$((shard_kb / 1024))" "$shard_s"
+
+# merge: a 10,000-run study of one-epoch runs in 4 shards, merged into a new file.
+python3 -c 'import json; print(json.dumps({"name": "merged", "data": {"points": 40}, "training": {"epochs": 1, "seed": list(range(1, 10001))}}))' > merged.json
+for i in 0 1 2 3; do "$runner" run merged.json --shard "$i/4" --quiet --db "part-$i.db" >/dev/null 2>&1; done
+rm -f study.db*
+/usr/bin/time -f '%M %e' -o merge.txt "$runner" merge part-0.db part-1.db part-2.db part-3.db --db study.db >/dev/null
+read -r merge_kb merge_s < merge.txt
+printf 'merge: 4 shards of 2,500 one-epoch runs into a new file: %.1f s, %s runs, peak %d MB\n' \
+    "$merge_s" "$(sqlite3 study.db 'SELECT count(*) FROM runs')" "$((merge_kb / 1024))"
 
 echo '{"name": "outpaced", "data": {"points": 20}, "training": {"epochs": 1000000, "seed": [1, 2, 3, 4, 5, 6]}}' > outpaced.json
 rm -f runner.db*

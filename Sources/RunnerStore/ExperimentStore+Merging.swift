@@ -29,17 +29,27 @@ extension ExperimentStore {
         guard FileManager.default.fileExists(atPath: sourcePath) else {
             throw .unmergeable(path: sourcePath, reason: "there is no such file (check the path)")
         }
-        try DatabaseFile.check(sourcePath, writable: false)
-        guard URL(fileURLWithPath: sourcePath).resolvingSymlinksInPath().path != URL(fileURLWithPath: targetPath).resolvingSymlinksInPath().path else {
-            throw .database(path: sourcePath, message: "it is the target database itself; name another --db to merge into")
+        guard !isSameFile(sourcePath, targetPath) else {
+            throw .unmergeable(path: sourcePath, reason: "it is the target database itself (name other sources, or another --db to merge into)")
         }
+        do {
+            try DatabaseFile.check(sourcePath, writable: false)
+            try checkAttachedSource(sourcePath)
+        } catch .notADatabase(_, let detail) {
+            // Said of a source, not of `--db`.
+            throw .unmergeable(path: sourcePath, reason: "it is not a usable SQLite database (\(detail))")
+        }
+    }
+
+    /// Checks the schema and the pages of the runner database at `sourcePath` (see `checkMergeSource`).
+    private static func checkAttachedSource(_ sourcePath: String) throws(StoreError) {
         try mapErrors(path: sourcePath) {
             try DatabaseQueue().writeWithoutTransaction { db in
                 try attach(sourcePath, db) {
                     let migrator = Migrator(migrations: Migration.bundled, path: sourcePath)
                     let pending = try migrator.pendingMigrations(db, schema: "source")
                     guard pending.count < Migration.bundled.count else {
-                        throw StoreError.notADatabase(path: sourcePath, detail: "it holds no runner runs")
+                        throw StoreError.unmergeable(path: sourcePath, reason: "it holds no runner tables")
                     }
                     guard pending.allSatisfy(\.readsAsBefore) else {
                         throw StoreError.outdatedSchema(path: sourcePath, missingVersions: pending.map(\.version))
@@ -51,6 +61,11 @@ extension ExperimentStore {
                 }
             }
         }
+    }
+
+    /// Whether the paths `a` and `b` name one file (through symbolic links too).
+    public static func isSameFile(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).resolvingSymlinksInPath().path == URL(fileURLWithPath: b).resolvingSymlinksInPath().path
     }
 
     /// The errors of a row that breaks a CHECK, NOT NULL or type rule of the schema.
@@ -122,6 +137,24 @@ extension ExperimentStore {
         let epochColumns = try commonColumns("epochs", db).joined(separator: ", ")
         let weightColumns = try commonColumns("weights", db).joined(separator: ", ")
         let tagColumns = try commonColumns("run_tags", db).joined(separator: ", ")
+        // Prepared once: a merge runs them for every run of the source.
+        let updatedColumns = runColumns.filter { $0 != "id" && $0 != "created_at" }.joined(separator: ", ")
+        let updateRun = try db.makeStatement(sql: """
+            UPDATE main.runs SET (\(updatedColumns)) = (SELECT \(updatedColumns) FROM source.runs WHERE id = ?1) WHERE id = ?1
+            """)
+        let shortIDTaken = try db.makeStatement(sql: "SELECT EXISTS (SELECT 1 FROM main.runs WHERE short_id = ?)")
+        let insertRun = try db.makeStatement(sql: "INSERT INTO main.runs (\(columnList)) SELECT \(columnList) FROM source.runs WHERE id = ?")
+        let setCreatedAt = try db.makeStatement(sql: "UPDATE main.runs SET created_at = ? WHERE id = ?")
+        let copyDependents = try [
+            "INSERT OR IGNORE INTO main.epochs (\(epochColumns)) SELECT \(epochColumns) FROM source.epochs WHERE run_id = ? ORDER BY epoch",
+            "INSERT OR IGNORE INTO main.weights (\(weightColumns)) SELECT \(weightColumns) FROM source.weights WHERE run_id = ?",
+            "INSERT OR IGNORE INTO main.run_tags (\(tagColumns)) SELECT \(tagColumns) FROM source.run_tags WHERE run_id = ?",
+            // Copying its epochs dropped the run's row of `run_epoch_summaries`; writing its
+            // status (unchanged) has the trigger of migration 0007 summarize it again.
+            "UPDATE main.runs SET status = status WHERE id = ? AND status <> 'running'",
+        ].map { try db.makeStatement(sql: $0) }
+        var instants = try CreationInstants(db)
+
         let sourceRuns = try Row.fetchCursor(db, sql: """
             SELECT s.id, s.short_id, s.status, s.created_at,
                    (SELECT count(*) FROM source.epochs e WHERE e.run_id = s.id) AS source_epochs,
@@ -140,46 +173,23 @@ extension ExperimentStore {
                     continue
                 }
                 // Everything but the instant it was recorded here comes from the newer copy.
-                let updated = runColumns.filter { $0 != "id" && $0 != "created_at" }.joined(separator: ", ")
-                try db.execute(sql: """
-                    UPDATE main.runs SET (\(updated)) = (SELECT \(updated) FROM source.runs WHERE id = ?) WHERE id = ?
-                    """, arguments: [id, id])
+                try updateRun.execute(arguments: [id])
                 summary.updated += 1
             } else {
                 let shortID: String = row["short_id"]
-                if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM main.runs WHERE short_id = ?)", arguments: [shortID])! {
+                if try Bool.fetchOne(shortIDTaken, arguments: [shortID])! {
                     summary.conflicting.append(id)
                     continue
                 }
-                try db.execute(sql: "INSERT INTO main.runs (\(columnList)) SELECT \(columnList) FROM source.runs WHERE id = ?", arguments: [id])
-                try db.execute(sql: "UPDATE main.runs SET created_at = ? WHERE id = ?",
-                               arguments: [try uniqueCreationInstant(row["created_at"], excluding: id, db), id])
+                try insertRun.execute(arguments: [id])
+                try setCreatedAt.execute(arguments: [try instants.unique(row["created_at"], excluding: id), id])
                 summary.added += 1
             }
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO main.epochs (\(epochColumns)) SELECT \(epochColumns) FROM source.epochs WHERE run_id = ? ORDER BY epoch
-                """, arguments: [id])
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO main.weights (\(weightColumns)) SELECT \(weightColumns) FROM source.weights WHERE run_id = ?
-                """, arguments: [id])
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO main.run_tags (\(tagColumns)) SELECT \(tagColumns) FROM source.run_tags WHERE run_id = ?
-                """, arguments: [id])
-            // Copying its epochs dropped the run's row of `run_epoch_summaries`; writing its
-            // status (unchanged) has the trigger of migration 0007 summarize it again.
-            try db.execute(sql: "UPDATE main.runs SET status = status WHERE id = ? AND status <> 'running'", arguments: [id])
+            for statement in copyDependents {
+                try statement.execute(arguments: [id])
+            }
         }
         return summary
-    }
-
-    /// `created_at`, or the first millisecond after it that no other run of the target has.
-    private func uniqueCreationInstant(_ createdAt: String, excluding id: String, _ db: Database) throws -> String {
-        var stamp = createdAt
-        while try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM main.runs WHERE created_at = ? AND id <> ?)", arguments: [stamp, id])! {
-            guard let date = Timestamp.date(from: stamp) else { return stamp }
-            stamp = Timestamp.string(from: date.addingTimeInterval(0.0015))
-        }
-        return stamp
     }
 
     /// The columns `table` has in both the target and the source, in the target's order.
@@ -187,5 +197,45 @@ extension ExperimentStore {
         let target = try db.columns(in: table, in: "main").map(\.name)
         let source = Set(try db.columns(in: table, in: "source").map(\.name))
         return target.filter(source.contains)
+    }
+}
+
+/// Finds the instants that runs copied by a merge are stamped with.
+///
+/// A copied run keeps its `created_at` unless another run of the target has it; then it takes
+/// the first free millisecond after it. Runs are copied in the order of their `created_at`, so
+/// once a run has walked past a row of taken instants, the next one, which starts no earlier,
+/// finds them all taken again: it starts after the last instant given out. The target's
+/// instants are read in order from `runs_by_created_at`, so a merge reads each at most once or
+/// so, rather than once for every run copied after it (a sweep's runs, recorded a millisecond
+/// apart, took a merge minutes).
+private struct CreationInstants {
+    private var lastGiven: String?
+    private let taken: Statement
+
+    init(_ db: Database) throws {
+        taken = try db.makeStatement(sql: "SELECT created_at FROM main.runs WHERE created_at >= ? AND id <> ? ORDER BY created_at")
+    }
+
+    /// `createdAt`, or the first millisecond after it that no run of the target but `id` has.
+    mutating func unique(_ createdAt: String, excluding id: String) throws -> String {
+        var stamp = createdAt
+        if let lastGiven, stamp <= lastGiven {
+            guard let next = Self.millisecond(after: lastGiven) else { return stamp }
+            stamp = next
+        }
+        let instants = try String.fetchCursor(taken, arguments: [stamp, id])
+        while let instant = try instants.next(), instant <= stamp {
+            guard instant == stamp else { continue }
+            guard let next = Self.millisecond(after: stamp) else { return stamp }
+            stamp = next
+        }
+        lastGiven = stamp
+        return stamp
+    }
+
+    /// The instant one millisecond after `stamp`, nil when `stamp` is not one (edited by hand).
+    private static func millisecond(after stamp: String) -> String? {
+        Timestamp.date(from: stamp).map { Timestamp.string(from: $0.addingTimeInterval(0.0015)) }
     }
 }

@@ -23,6 +23,13 @@ struct MergeCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
+        // `runner merge *.db --db study.db` names the target among the sources: it is left out
+        // (unless it is the only one, which checkMergeSource refuses).
+        let others = sources.filter { !ExperimentStore.isSameFile($0, database.path) }
+        if !others.isEmpty && others.count < sources.count {
+            note("runner: leaving out \(database.path), the target, from the sources")
+        }
+        let sources = others.isEmpty ? self.sources : others
         // Every source is checked before the target is opened, let alone written.
         for source in sources {
             try ExperimentStore.checkMergeSource(source, into: database.path)

@@ -143,19 +143,25 @@ struct ScalingTests {
         #expect(mkfifo(sandbox.url.appendingPathComponent("pipe.db").path, 0o644) == 0)
         let cases: [(String, String)] = [
             ("missing.db", "missing.db cannot be merged: there is no such file (check the path); nothing of it was merged"),
-            ("notes.db", "notes.db is not a usable SQLite database"),
+            ("notes.db", "notes.db cannot be merged: it is not a usable SQLite database (it does not start with the SQLite header)"),
             ("newer.db", "newer.db was written by a newer runner"),
-            ("other-program.db", "other-program.db is not a usable SQLite database"),
-            ("runner.db", "it is the target database itself"),
-            ("damaged.db", "damaged.db is not a usable SQLite database"),
-            ("pipe.db", "pipe.db is not a usable SQLite database (it is a FIFO"),
+            ("other-program.db", "other-program.db cannot be merged: it is not a usable SQLite database (it holds tables but no schema_migrations table"),
+            ("damaged.db", "damaged.db cannot be merged: it is not a usable SQLite database"),
+            ("pipe.db", "pipe.db cannot be merged: it is not a usable SQLite database (it is a FIFO"),
         ]
         for (source, message) in cases {
             let result = try sandbox.runner("merge", "good.db", source)
             #expect(result.status != 0 && result.stderr.contains(message), "\(source): \(result)")
+            #expect(!result.stderr.contains("--db"), "advice for the target, not the source: \(result)")
             #expect(result.stdout.isEmpty, "good.db is not merged either: \(result.stdout)")
             #expect(sandbox.databaseSnapshot() == target, "\(source): the target is unchanged")
         }
+        // The target alone as a source is refused; among others (`merge *.db`) it is left out.
+        let itself = try sandbox.runner("merge", "runner.db")
+        #expect(itself.status != 0 && itself.stderr.contains("runner.db cannot be merged: it is the target database itself"), "\(itself)")
+        #expect(sandbox.databaseSnapshot() == target)
+        let glob = try sandbox.succeed("merge", "good.db", "runner.db")
+        #expect(glob.stderr == "runner: leaving out runner.db, the target, from the sources\n" && glob.stdout.hasPrefix("good.db: 1 added"), "\(glob)")
         // A bad source is found before the target is even created.
         let fresh = try sandbox.runner("merge", "good.db", "notes.db", "--db", "new.db")
         #expect(fresh.status != 0 && sandbox.contents("new.db") == nil, "\(fresh)")
@@ -186,6 +192,9 @@ struct ScalingTests {
             (["--shard", "x"], "--shard expects i/n with whole numbers"),
             (["--shard", "1/0"], "--shard 1/0: the number of shards n must be at least 1"),
             (["--shard=0/-1"], "--shard 0/-1: the number of shards n must be at least 1"),
+            // negative numbers are values, not options
+            (["--jobs", "-1"], "--jobs must be at least 1, got -1"),
+            (["--shard", "-1/3"], "--shard -1/3: shards of 3 are numbered 0 to 2"),
         ] {
             let result = try RunnerProcess.run(["run", spec] + options, in: sandbox.url)
             #expect(result.status != 0 && result.stderr.contains(message), "\(options): \(result)")
