@@ -11,7 +11,8 @@ struct CompareCommand: ParsableCommand {
             deviation (separate _mean and _std columns in CSV and JSON); a spec run twice counts once.
 
             Example:
-              runner compare --group practical-sweep --aggregate --sort val_acc --descending
+              runner compare --group practical-sweep --aggregate \\
+                  --sort val_acc --descending
               runner compare 1a2b 3c4d --format markdown
             """)
 

@@ -25,7 +25,7 @@ struct GradcheckCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "The finite-difference step ε (about the cube root of double precision).")
     var step: Double = Parameters.gradientCheckStep
 
-    @Option(name: .long, help: ArgumentHelp("Compare the gradient on this one training point (counted from 0), component by component.", valueName: "N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Compare the gradient on this one training point (counted from 0), component by component.", valueName: "N"))
     var example: Int?
 
     @OptionGroup var output: FormatOption

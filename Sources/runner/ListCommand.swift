@@ -59,11 +59,12 @@ struct ListCommand: ParsableCommand {
         }
         if quiet {
             write(runs.map { $0.shortID + "\n" }.joined())
-            return
+        } else {
+            let forMachines = output.format == .csv || output.format == .json
+            let table = RunListing.table(runs, tags: try store.tags(ofRuns: runs.map(\.id)), separateColumns: forMachines)
+            write(output.fittedToTerminal(table).rendered(as: output.format))
         }
-        let forMachines = output.format == .csv || output.format == .json
-        let table = RunListing.table(runs, tags: try store.tags(ofRuns: runs.map(\.id)), separateColumns: forMachines)
-        write(output.fittedToTerminal(table).rendered(as: output.format))
+        // On stderr, so that `$(runner list -q …)` takes only the ids, and the shell still shows it.
         if runs.count == limit, case let total = try store.countRuns(matching: filter), total > limit {
             note("\(limit) of \(total) runs; --limit N shows more")
         }

@@ -9,6 +9,10 @@ struct DatabaseOptions: ParsableArguments {
         "The SQLite database file (default: $RUNNER_DB, or runner.db in the current folder).", valueName: "path"))
     var db: String?
 
+    func validate() throws {
+        if db?.isEmpty == true { throw ValidationError("--db needs the path of a database file, got an empty one.") }
+    }
+
     /// The path to use: --db, then $RUNNER_DB, then runner.db.
     var path: String {
         db ?? ProcessInfo.processInfo.environment["RUNNER_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "runner.db"

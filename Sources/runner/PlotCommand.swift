@@ -13,7 +13,8 @@ struct PlotCommand: ParsableCommand {
             Example:
               runner plot 1a2b3c4d 5e6f7a8b --out curves.svg
               runner plot 1a2b3c4d --kind boundary --out boundary.svg
-              runner plot --group practical-sweep --kind sweep --x learning_rate --out sweep.svg
+              runner plot --group practical-sweep --kind sweep --x learning_rate \\
+                  --out sweep.svg
             """)
 
     enum Kind: String, CaseIterable, ExpressibleByArgument {

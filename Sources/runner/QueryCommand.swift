@@ -17,8 +17,10 @@ struct QueryCommand: ParsableCommand {
             widths the first block sets); Ctrl-C stops a query, and so does --timeout.
 
             Example:
-              runner query "SELECT hidden_units, max(final_validation_accuracy) FROM runs GROUP BY hidden_units"
-              runner query "SELECT * FROM epochs WHERE run_id LIKE :run || '%'" --param run=1a2b3c4d --format csv
+              runner query "SELECT hidden_units, max(final_validation_accuracy) \\
+                  FROM runs GROUP BY hidden_units"
+              runner query "SELECT * FROM epochs WHERE run_id LIKE :run || '%'" \\
+                  --param run=1a2b3c4d --format csv
             """)
 
     // Collected as unrecognized input, so that SQL starting with "--" (a comment) is not

@@ -19,7 +19,8 @@ struct RunCommand: ParsableCommand {
               runner run experiments/practical-default.json
               runner run experiments/practical-sweep.json --db sweep.db --jobs 8
               runner run experiments/practical-sweep.json --shard 0/4 --db shard-0.db
-              runner run experiments/moons.json --set training.learning_rate=0.1 --set model.hidden=[5,7]
+              runner run experiments/moons.json --set training.learning_rate=0.1 \\
+                  --set 'model.hidden=[5,7]'
             """)
 
     @Argument(help: ArgumentHelp("Experiment spec files (JSON); see docs/spec.md.", valueName: "spec"))
@@ -32,12 +33,12 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .shortAndLong, help: ArgumentHelp(
+    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp(
         "Runs trained at once (default: the processors this process may use, \(ProcessorAffinity.availableCores) here).",
         valueName: "n"))
     var jobs: Int?
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Train only the runs whose position in the plan is ≡ i mod n (0 ≤ i < n); n processes with i = 0 … n-1 cover the plan once.",
         valueName: "i/n"))
     var shard: String?
@@ -105,9 +106,17 @@ struct RunCommand: ParsableCommand {
         }
         report(summary.0, plan: plan, interrupted: summary.1.reason != nil)
         if let reason = summary.1.reason {
-            note("runner: \(reason); \(summary.0.notStarted) run(s) not started (run the same command again to train them).")
+            note("runner: \(reason); \(Self.leftUndone(summary.0)).")
             throw ExitCode(summary.1.signalReceived == SIGPIPE ? 141 : 130)
         }
+    }
+
+    /// What an interruption left to train: "1 run(s) interrupted, 4 run(s) not started (run
+    /// the same command again to train them)", or that it came after the last run ended.
+    static func leftUndone(_ summary: ExecutionSummary) -> String {
+        let counts = [(summary.interrupted, "interrupted"), (summary.notStarted, "not started")].filter { $0.0 > 0 }
+        guard !counts.isEmpty else { return "every run had ended and is recorded" }
+        return counts.map { "\($0.0) run(s) \($0.1)" }.joined(separator: ", ") + " (run the same command again to train them)"
     }
 
     private func report(_ summary: ExecutionSummary, plan: RunPlan, interrupted: Bool) {

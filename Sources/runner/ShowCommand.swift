@@ -17,17 +17,37 @@ struct ShowCommand: ParsableCommand {
     var reference: String
 
     @OptionGroup var database: DatabaseOptions
-    @OptionGroup var output: FormatOption
+
+    @Option(name: .long, help: "Output format.")
+    var format = ShowFormat(.table)
 
     func validate() throws {
-        if output.format == .csv || output.format == .markdown {
-            throw ValidationError("show prints one run as text (--format table) or JSON (--format json); for its epochs as \(output.format.rawValue), use runner export.")
+        if format.format == .csv || format.format == .markdown {
+            throw ValidationError("show prints one run as text (--format table) or JSON (--format json); for its epochs as \(format.format.rawValue), use runner export.")
         }
     }
 
     func run() throws {
         let store = try database.openForReading()
         let details = try RunDetails(store: store, reference: reference)
-        write(output.format == .json ? details.json() : details.text())
+        write(format.format == .json ? details.json() : details.text())
     }
+}
+
+/// `show`'s `--format`, whose help lists only the two it prints: CSV and Markdown are parsed
+/// so that `validate()` can point at `runner export` for them.
+struct ShowFormat: ExpressibleByArgument {
+    var format: OutputFormat
+
+    init(_ format: OutputFormat) {
+        self.format = format
+    }
+
+    init?(argument: String) {
+        guard let format = OutputFormat(rawValue: argument) else { return nil }
+        self.format = format
+    }
+
+    static var allValueStrings: [String] { [OutputFormat.table, .json].map(\.rawValue) }
+    var defaultValueDescription: String { format.rawValue }
 }

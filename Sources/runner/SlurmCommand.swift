@@ -16,16 +16,17 @@ struct SlurmCommand: ParsableCommand {
 
             Example:
               runner slurm experiments/practical-sweep.json --tasks 4 --submit
-              runner slurm big-study.json --tasks 200 --cpus-per-task 8 --partition cpu --time 2:00:00 --db study.db
+              runner slurm big-study.json --tasks 200 --cpus-per-task 8 --partition cpu \\
+                  --time 2:00:00 --db study.db
             """)
 
     @Argument(help: ArgumentHelp("Experiment spec files (JSON); see docs/spec.md.", valueName: "spec"))
     var specs: [String]
 
-    @Option(help: ArgumentHelp("Array tasks: the plan is split into this many shards.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Array tasks: the plan is split into this many shards.", valueName: "n"))
     var tasks: Int
 
-    @Option(help: ArgumentHelp("Processors per task; each task trains this many runs at once.", valueName: "c"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Processors per task; each task trains this many runs at once.", valueName: "c"))
     var cpusPerTask = 1
 
     @Option(help: ArgumentHelp("Slurm partition (default: the cluster's).", valueName: "name"))

@@ -332,6 +332,8 @@ struct SelectionTests {
         #expect((object["spec"] as? [String: Any])?["run_name"] as? String == "solo")
         let csv = try sandbox.runner("show", solo[1], "--format", "csv")
         #expect(csv.status != 0 && csv.stderr.contains("use runner export"), "\(csv)")
+        // and its help offers only what it prints
+        #expect(try sandbox.succeed("show", "--help").stdout.contains("(values: table, json; default: table)"))
     }
 
     @Test("gradcheck on a sweep names the run it checks")

@@ -177,6 +177,10 @@ struct CLIHardeningTests {
         let run = try bash("runner run other.json >&-; echo \"status $?\"", in: sandbox)
         #expect(run.stdout == "status 141\n" && run.stderr.contains("its output could not be written (Bad file descriptor); 1 run(s) not started"), "\(run)")
         #expect(try sandbox.sqlite("SELECT count(*) FROM runs") == [["1"]])
+        // A full disk found by the last summary line: the run is recorded, and nothing is left to train.
+        let last = try bash("runner run other.json > /dev/full; echo \"status $?\"", in: sandbox)
+        #expect(last.stdout == "status 141\n" && last.stderr.hasSuffix("(No space left on device); every run had ended and is recorded.\n"), "\(last)")
+        #expect(try sandbox.sqlite("SELECT status FROM runs WHERE name = 'other'") == [["completed"]])
         // --version and --help too: the argument parser would print them and exit 0.
         for command in ["runner --version > /dev/full", "runner list --help >&-"] {
             let result = try bash("\(command); echo \"status $?\"", in: sandbox)

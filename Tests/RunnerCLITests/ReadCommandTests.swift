@@ -376,14 +376,22 @@ struct MiscCommandTests {
         #expect(sandbox.contents("runner.db") == nil)
     }
 
-    static let subcommands = ["run", "list", "show", "compare", "query", "export", "plot", "report", "gradcheck", "rerun", "tag", "note", "delete"]
+    static let subcommands = [
+        "run", "list", "show", "compare", "query", "export", "plot", "report", "gradcheck", "rerun", "tag", "note", "delete",
+        "merge", "slurm", "migrate",
+    ]
 
-    @Test("every subcommand's help has an example", arguments: subcommands)
+    @Test("every subcommand's help has an example, each line of it whole, to copy into a shell", arguments: subcommands)
     func help(subcommand: String) throws {
         let sandbox = try Sandbox()
         let result = try sandbox.succeed(subcommand, "--help")
         #expect(result.stdout.contains("Example"), "\(result.stdout)")
         #expect(result.stdout.contains("runner \(subcommand)"))
+        // In 80 columns, an example too long for one line would wrap to column 0.
+        let examples = result.stdout.components(separatedBy: "\n\n").filter { $0.hasPrefix("Example") }
+        for line in examples.flatMap({ $0.split(separator: "\n").dropFirst() }) {
+            #expect(line.hasPrefix("  runner ") || line.hasPrefix("      "), "\(subcommand): \(line)")
+        }
         #expect(sandbox.contents("runner.db") == nil)
     }
 

@@ -3,13 +3,16 @@ import Testing
 
 @Suite("Reading in a terminal")
 struct TerminalOutputTests {
-    @Test("list says when it shows fewer runs than match, on stderr, and not otherwise")
+    @Test("list says when it shows fewer runs than match, on stderr, -q or not, and not otherwise")
     func partialList() throws {
         let sandbox = try Fixture.sandbox()
         let limited = try sandbox.succeed("list", "--limit", "2", "--format", "csv")
         #expect(limited.stderr == "2 of 5 runs; --limit N shows more\n")
         #expect(try parseCSVRecords(limited.stdout).records.count == 2)
         #expect(try sandbox.succeed("list", "--group", "grid", "--limit", "2").stderr == "2 of 4 runs; --limit N shows more\n")
+        // also with -q, whose ids go into other commands: only the ids on stdout
+        let ids = try sandbox.succeed("list", "--limit", "2", "-q")
+        #expect(ids.stderr == "2 of 5 runs; --limit N shows more\n" && ids.stdout.split(separator: "\n").count == 2, "\(ids)")
         #expect(try sandbox.succeed("list", "--limit", "5").stderr.isEmpty)
         #expect(try sandbox.succeed("list").stderr.isEmpty)
     }

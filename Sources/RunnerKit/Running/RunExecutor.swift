@@ -50,6 +50,8 @@ public struct ExecutionSummary: Sendable {
     public var repeatedInPlan = 0
     /// Runs of this process's share not started, after an interruption or a failure.
     public var notStarted = 0
+    /// Runs trained that an interruption stopped after an epoch (counted in `trained` too).
+    public var interrupted = 0
 }
 
 /// Trains the runs of a plan, several at once, and records each one as it goes.
@@ -475,7 +477,10 @@ public final class RunExecutor: @unchecked Sendable {
 
     /// Counts a trained run, reports it, and queues its end for the store.
     private func conclude(_ trained: TrainedRun, onResult: @Sendable (RunResult) -> Void) throws {
-        lock.withLock { summary.trained += 1 }
+        lock.withLock {
+            summary.trained += 1
+            if trained.result.status == .interrupted { summary.interrupted += 1 }
+        }
         // Reported first: a closed output (SIGPIPE) then stops the plan before another run is claimed.
         progress.runFinished(trained.result.identity.shortID) { onResult(trained.result) }
         try record(trained)
