@@ -8,7 +8,7 @@
 #           slurmctld and slurmd directly (no systemd needed), and waits for the node to be idle.
 #   stop    cancels the cluster's jobs and stops exactly the daemons `start` started, by the
 #           pids it recorded under $RUNNER_SLURM_BASE/run; daemons it did not start are left alone.
-#   status  says which of those daemons run and what sinfo shows.
+#   status  says which of those daemons run and what sinfo shows; exits 3 when no cluster answers.
 #
 # Needs root. Works without systemd and without cgroups (proctrack/linuxproc, task/none).
 # Environment: RUNNER_SLURM_BASE — state, logs and pid files (default /tmp/runner-slurm).
@@ -160,7 +160,8 @@ status() {
             say "$daemon was not started by this script or has stopped"
         fi
     done
-    sinfo 2>/dev/null || say "no cluster answers"
+    # Exit status 3 when no cluster answers, as service scripts do for "not running".
+    sinfo 2>/dev/null || { say "no cluster answers"; return 3; }
 }
 
 case "${1:-}" in

@@ -33,6 +33,12 @@ public enum SpecFile {
                 SpecError(file: path, jsonPath: "", message: "cannot read the spec file \(absolute): \(reason)"),
             ])
         }
+        // `runner run results.db`: a database where a spec belongs.
+        if data.starts(with: Array("SQLite format 3\u{0}".utf8)) {
+            throw SpecValidationError(file: path, errors: [
+                SpecError(file: path, jsonPath: "", message: "this is an SQLite database, not an experiment spec; name a database with --db (runner run SPEC --db \(path))"),
+            ])
+        }
         return data
     }
 

@@ -15,6 +15,9 @@ public struct MergeSummary: Sendable, Equatable {
     public var datasetsAdded = 0
     /// Runs not copied because their short id belongs to another run of the target.
     public var conflicting: [String] = []
+    /// Finished runs added whose experiment (the same spec on the same points) had already
+    /// finished in the target under another id: the same study trained twice, both kept.
+    public var repeated = 0
 
     /// Whether the merge changed nothing.
     public var changedNothing: Bool { added == 0 && updated == 0 && datasetsAdded == 0 }
@@ -143,6 +146,10 @@ extension ExperimentStore {
             UPDATE main.runs SET (\(updatedColumns)) = (SELECT \(updatedColumns) FROM source.runs WHERE id = ?1) WHERE id = ?1
             """)
         let shortIDTaken = try db.makeStatement(sql: "SELECT EXISTS (SELECT 1 FROM main.runs WHERE short_id = ?)")
+        let finishedHere = try db.makeStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM main.runs WHERE spec_hash = ? AND +training_data_id IS ? AND +validation_data_id IS ?
+                                                     AND status IN ('completed', 'diverged'))
+            """)
         let insertRun = try db.makeStatement(sql: "INSERT INTO main.runs (\(columnList)) SELECT \(columnList) FROM source.runs WHERE id = ?")
         let setCreatedAt = try db.makeStatement(sql: "UPDATE main.runs SET created_at = ? WHERE id = ?")
         let copyDependents = try [
@@ -156,7 +163,7 @@ extension ExperimentStore {
         var instants = try CreationInstants(db)
 
         let sourceRuns = try Row.fetchCursor(db, sql: """
-            SELECT s.id, s.short_id, s.status, s.created_at,
+            SELECT s.id, s.short_id, s.status, s.created_at, s.spec_hash, s.training_data_id, s.validation_data_id,
                    (SELECT count(*) FROM source.epochs e WHERE e.run_id = s.id) AS source_epochs,
                    m.id IS NOT NULL AS present, m.status AS target_status,
                    (SELECT count(*) FROM main.epochs e WHERE e.run_id = m.id) AS target_epochs
@@ -180,6 +187,10 @@ extension ExperimentStore {
                 if try Bool.fetchOne(shortIDTaken, arguments: [shortID])! {
                     summary.conflicting.append(id)
                     continue
+                }
+                if [RunStatus.completed, .diverged].map(\.rawValue).contains(row["status"] as String),
+                   try Bool.fetchOne(finishedHere, arguments: [row["spec_hash"], row["training_data_id"], row["validation_data_id"]])! {
+                    summary.repeated += 1
                 }
                 try insertRun.execute(arguments: [id])
                 try setCreatedAt.execute(arguments: [try instants.unique(row["created_at"], excluding: id), id])

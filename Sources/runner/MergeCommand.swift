@@ -47,6 +47,9 @@ struct MergeCommand: ParsableCommand {
                 throw error
             }
             write(describe(summary) + "\n")
+            if summary.repeated > 0 {
+                note("runner: \(summary.repeated) of the runs added from \(source) repeat experiments that had already finished in \(database.path) (the same spec on the same points, under other ids); both are kept, and compare and list show both")
+            }
             if !summary.conflicting.isEmpty {
                 note("runner: \(summary.conflicting.count) run(s) of \(source) were not copied: their short ids belong to other runs of \(database.path) (\(summary.conflicting.prefix(5).joined(separator: ", ")))")
             }

@@ -121,7 +121,7 @@ struct RunCommand: ParsableCommand {
 
     private func report(_ summary: ExecutionSummary, plan: RunPlan, interrupted: Bool) {
         if summary.alreadyFinished > 0 {
-            note("skipped \(summary.alreadyFinished) run\(summary.alreadyFinished == 1 ? "" : "s") already in \(database.path) (--rerun to train them again)")
+            note("skipped \(summary.alreadyFinished) run\(summary.alreadyFinished == 1 ? "" : "s") already in \(database.path) (--rerun to train \(summary.alreadyFinished == 1 ? "it" : "them") again)")
         }
         if summary.inProgressElsewhere > 0 {
             note("skipped \(summary.inProgressElsewhere) run\(summary.inProgressElsewhere == 1 ? "" : "s") being trained right now by another runner process")

@@ -59,6 +59,25 @@ struct SlurmCommand: ParsableCommand {
                 throw ValidationError("\(name) must be one word without spaces or quotes, got '\(value)'.")
             }
         }
+        if let time, !Self.isSlurmTime(time) {
+            throw ValidationError("--time \(time) is not a Slurm time limit: write minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS (e.g. --time 2:00:00), or UNLIMITED.")
+        }
+    }
+
+    /// Whether `text` is a time limit in one of the forms sbatch's `--time` takes, so that a
+    /// typo is caught here rather than when the scripts are submitted.
+    static func isSlurmTime(_ text: String) -> Bool {
+        if ["unlimited", "infinite"].contains(text.lowercased()) { return true }
+        func numbers(_ part: Substring, atMost count: Int) -> Bool {
+            let fields = part.split(separator: ":", omittingEmptySubsequences: false)
+            return fields.count <= count && fields.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+        }
+        let days = text.split(separator: "-", omittingEmptySubsequences: false)
+        switch days.count {
+        case 1: return numbers(days[0], atMost: 3)
+        case 2: return numbers(days[0], atMost: 1) && numbers(days[1], atMost: 3)
+        default: return false
+        }
     }
 
     func run() throws {
@@ -95,7 +114,7 @@ struct SlurmCommand: ParsableCommand {
         }
         let size = "\(tasks) task\(tasks == 1 ? "" : "s"), \(plan.count) run\(plan.count == 1 ? "" : "s")"
         if tasks > plan.count {
-            note("runner: the plan has \(plan.count) run\(plan.count == 1 ? "" : "s"), so \(tasks - plan.count) of the \(tasks) tasks have nothing to train")
+            note("runner: the plan has \(plan.count) run\(plan.count == 1 ? "" : "s"), so \(tasks - plan.count) of the \(tasks) tasks \(tasks - plan.count == 1 ? "has" : "have") nothing to train")
         }
         guard submit else {
             write("""

@@ -91,6 +91,7 @@ struct ScalingTests {
         let merged = try sandbox.succeed("merge", "shard-0.db", "shard-1.db", "shard-2.db", "--db", "merged.db")
         #expect(merged.stdout.contains("shard-0.db: 4 added, 0 updated, 0 unchanged (2 data sets added)"), "\(merged.stdout)")
         #expect(merged.stdout.contains("shard-2.db: 4 added, 0 updated, 0 unchanged\n"), "the data sets are shared: \(merged.stdout)")
+        #expect(merged.stderr.isEmpty, "\(merged.stderr)")
         #expect(try sandbox.fingerprints(file: "merged.db") == sandbox.fingerprints(file: "local.db"))
         #expect(try sandbox.sqlite("SELECT count(DISTINCT created_at), count(*) FROM runs", file: "merged.db") == [["12", "12"]])
         #expect(try sandbox.sqlite("PRAGMA integrity_check", file: "merged.db") == [["ok"]])
@@ -101,6 +102,10 @@ struct ScalingTests {
         #expect(again.stdout == "shard-0.db: nothing to merge, its 4 runs are already in merged.db\n")
         // What is merged counts as done: running the sweep on the merged file trains nothing.
         #expect(try sandbox.succeed("run", spec, "--db", "merged.db").stderr.contains("skipped 12 runs"))
+        // The same study trained apart (other run ids): copied, and said to repeat what is there.
+        let twice = try sandbox.succeed("merge", "local.db", "--db", "merged.db")
+        #expect(twice.stdout == "local.db: 12 added, 0 updated, 0 unchanged\n", "\(twice)")
+        #expect(twice.stderr.contains("runner: 12 of the runs added from local.db repeat experiments that had already finished in merged.db"), "\(twice)")
     }
 
     @Test("merging a shard that was still training, then the finished one, brings its runs up to date")

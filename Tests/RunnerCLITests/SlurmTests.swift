@@ -87,6 +87,12 @@ struct SlurmTests {
         // An empty --dir, and a spec the tasks could not read again (a pipe), are refused before anything is written.
         let empty = try sandbox.runner("slurm", spec, "--tasks", "2", "--dir", "")
         #expect(empty.status == 64 && empty.stderr.hasPrefix("Error: --dir must name a folder, got an empty path."), "\(empty)")
+        let time = try sandbox.runner("slurm", spec, "--tasks", "2", "--dir", "sixth", "--time", "banana")
+        #expect(time.status == 64 && time.stderr.hasPrefix("Error: --time banana is not a Slurm time limit"), "\(time)")
+        #expect(sandbox.contents("sixth/array.sbatch") == nil)
+        for limit in ["90", "1:30:00", "2-12:30", "UNLIMITED"] {
+            try sandbox.succeed("slurm", spec, "--tasks", "1", "--dir", "limit-\(limit)", "--time", limit)
+        }
         let piped = try runTool("/bin/bash", ["-c", "cd '\(sandbox.url.path)' && '\(RunnerBinary.url.path)' slurm <(cat '\(spec)') --tasks 2 --dir fifth"])
         #expect(piped.status == 64 && piped.stderr.contains("is a pipe: the cluster's tasks read their spec files when they start"), "\(piped)")
         #expect(sandbox.contents("array.sbatch") == nil && sandbox.contents("fifth/array.sbatch") == nil)
