@@ -26,8 +26,16 @@ struct Runner: ParsableCommand {
         openMissingStandardStreams()
         refuseArgumentsThatAreNotUTF8()
         let arguments = Array(CommandLine.arguments.dropFirst())
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+        // `runner --db x.db list`: the argument parser would only say that --db is unknown.
+        if let first = arguments.first, first.hasPrefix("-"), !["-h", "--help", "--version"].contains(first),
+           let position = arguments.firstIndex(where: names.contains) {
+            var reordered = arguments
+            reordered.insert(reordered.remove(at: position), at: 0)
+            note("Error: options go after the command: runner \(reordered.joined(separator: " "))")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         if let word = arguments.first, !word.hasPrefix("-"), word != "help" {
-            let names = configuration.subcommands.compactMap { $0.configuration.commandName }
             if !names.contains(word) {
                 let hint = closestMatch(to: word, among: names).map { "; did you mean '\($0)'?" } ?? ""
                 note("Error: unknown command '\(word)'\(hint)\nThe commands are: \(names.joined(separator: ", ")). See 'runner --help'.")

@@ -309,11 +309,13 @@ struct SelectionTests {
         }
     }
 
-    @Test("misspelt commands get a suggestion; query's mistakes print query's usage")
+    @Test("misspelt commands get a suggestion, options before the command a reordered line; query's mistakes print query's usage")
     func usage() throws {
         let sandbox = try Fixture.sandbox()
         let typo = try sandbox.runner("lsit")
         #expect(typo.status != 0 && typo.stderr.contains("unknown command 'lsit'; did you mean 'list'?"), "\(typo)")
+        let early = try sandbox.runner("--db", "runner.db", "list")
+        #expect(early.status == 64 && early.stderr == "Error: options go after the command: runner list --db runner.db\n", "\(early)")
         let query = try sandbox.runner("query", "SELECT 1", "--param", "x")
         #expect(query.status != 0 && query.stderr.contains("--param needs the form name=value, got 'x'"), "\(query)")
         #expect(query.stderr.contains("runner query"), "query's usage: \(query.stderr)")
