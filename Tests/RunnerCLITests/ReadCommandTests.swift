@@ -135,9 +135,13 @@ struct CompareCommandTests {
             #expect(abs(try #require(number(record["val_acc_mean"])) - mean) < 1e-15)
             #expect(abs(try #require(number(record["val_acc_std"])) - deviation) < 1e-15)
         }
-        // The table format reads "mean ± std".
+        // The table format reads "mean ± std", and a setting of one run its value alone.
         let table = try sandbox.succeed("compare", "--group", "grid", "--aggregate").stdout
         #expect(table.contains(" ± "))
+        let one = try FixtureRuns(sandbox).grid[0][1]
+        let single = try sandbox.succeed("compare", one, "--aggregate").stdout
+        let accuracy = try sandbox.scalar("SELECT printf('%.3f', final_validation_accuracy) FROM runs WHERE short_id = '\(one)'")
+        #expect(!single.contains("±") && single.contains(" \(accuracy) "), "\(single)")
     }
 
     @Test("--aggregate counts a spec run twice once, and keeps runs that differ in noise apart")

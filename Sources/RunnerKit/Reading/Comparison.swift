@@ -183,7 +183,9 @@ public struct Comparison: Sendable {
                     if separateColumns {
                         return [.number(statistics?.mean, format), .number(statistics?.standardDeviation, format)]
                     }
-                    return [statistics.map { Cell("\(format($0.mean)) ± \(format($0.standardDeviation))") } ?? Cell("")]
+                    // One value has no spread to show.
+                    guard let statistics else { return [Cell("")] }
+                    return [Cell(format(statistics.mean) + (values.count == 1 ? "" : " ± \(format(statistics.standardDeviation))"))]
                 }
         }
         return Table(headers: headers, rows: rows)
