@@ -31,8 +31,8 @@ struct GradcheckCommand: ParsableCommand {
     @OptionGroup var output: FormatOption
 
     func validate() throws {
-        if !(step > 0 && step < 1) { throw ValidationError("--step must lie in (0, 1), got \(step).") }
-        if let example, example < 0 { throw ValidationError("--example must be 0 or more, got \(example).") }
+        if !(step > 0 && step < 1) { throw refusedValue("--step must lie in (0, 1), got \(step).") }
+        if let example, example < 0 { throw refusedValue("--example must be 0 or more, got \(example).") }
     }
 
     func run() throws {

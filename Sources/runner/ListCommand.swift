@@ -38,7 +38,7 @@ struct ListCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if limit < 1 { throw ValidationError("--limit needs a positive number, got \(limit).") }
+        if limit < 1 { throw refusedValue("--limit needs a positive number, got \(limit).") }
         _ = try parsedTags(tag)
     }
 

@@ -10,7 +10,7 @@ struct DatabaseOptions: ParsableArguments {
     var db: String?
 
     func validate() throws {
-        if db?.isEmpty == true { throw ValidationError("--db needs the path of a database file, got an empty one.") }
+        if db?.isEmpty == true { throw refusedValue("--db needs the path of a database file, got an empty one.") }
     }
 
     /// The path to use: --db, then $RUNNER_DB, then runner.db.
@@ -95,7 +95,7 @@ struct RunSelection: ParsableArguments {
 
     func validate() throws {
         if let last, last < 1 {
-            throw ValidationError("--last needs a positive number of runs, got \(last).")
+            throw refusedValue("--last needs a positive number of runs, got \(last).")
         }
         _ = try parsedTags(tag)
     }
@@ -124,7 +124,7 @@ func parsedTags(_ arguments: [String]) throws -> [RunTag] {
     do {
         return try arguments.map(RunTag.init(parsing:))
     } catch {
-        throw ValidationError("--tag \(error)")
+        throw refusedValue("--tag \(error)")
     }
 }
 
@@ -169,4 +169,12 @@ func write(_ text: String) {
 /// Writes `text` and a newline to standard error: notes and hints, not data.
 func note(_ text: String) {
     Console.write(text + "\n", to: .error)
+}
+
+/// Refuses a value given on the command line in one line, "Error: …", with exit status 64:
+/// the message names the option and the fix, so the argument parser's usage lines (which it
+/// adds to a `ValidationError`) would say nothing more.
+func refusedValue(_ message: String) -> ExitCode {
+    note("Error: \(message)")
+    return .validationFailure
 }

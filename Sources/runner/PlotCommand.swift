@@ -35,7 +35,7 @@ struct PlotCommand: ParsableCommand {
 
     func validate() throws {
         if !out.lowercased().hasSuffix(".svg") {
-            throw ValidationError("--out must name an .svg file (plots are SVG), got '\(out)'.")
+            throw refusedValue("--out must name an .svg file (plots are SVG), got '\(out)'.")
         }
     }
 

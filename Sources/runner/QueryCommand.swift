@@ -48,7 +48,7 @@ struct QueryCommand: ParsableCommand {
                 : "Give the SQL as one argument in quotes; got \(sqlArguments.count): \(sqlArguments.joined(separator: " ")).")
         }
         if let timeout, !(timeout > 0 && timeout.isFinite) {
-            throw ValidationError("--timeout needs a positive number of seconds, got \(timeout).")
+            throw refusedValue("--timeout needs a positive number of seconds, got \(timeout).")
         }
         _ = try bindings()
     }

@@ -24,7 +24,7 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         if !(out.lowercased().hasSuffix(".html") || out.lowercased().hasSuffix(".htm")) {
-            throw ValidationError("--out must name an .html file, got '\(out)'.")
+            throw refusedValue("--out must name an .html file, got '\(out)'.")
         }
     }
 

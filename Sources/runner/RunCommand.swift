@@ -51,7 +51,7 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 {
-            throw ValidationError("--jobs must be at least 1, got \(jobs); use --jobs 1 to train one run at a time.")
+            throw refusedValue("--jobs must be at least 1, got \(jobs); use --jobs 1 to train one run at a time.")
         }
         if let shard { _ = try Self.shardSpace(shard) }
     }
@@ -60,13 +60,13 @@ struct RunCommand: ParsableCommand {
     static func shardSpace(_ text: String) throws -> RunIDSpace {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
-            throw ValidationError("--shard expects i/n with whole numbers, e.g. --shard 0/4, got '\(text)'.")
+            throw refusedValue("--shard expects i/n with whole numbers, e.g. --shard 0/4, got '\(text)'.")
         }
         guard count >= 1 else {
-            throw ValidationError("--shard \(text): the number of shards n must be at least 1, e.g. --shard 0/4.")
+            throw refusedValue("--shard \(text): the number of shards n must be at least 1, e.g. --shard 0/4.")
         }
         guard (0..<count).contains(index) else {
-            throw ValidationError("--shard \(text): shards of \(count) are numbered 0 to \(count - 1) (i must satisfy 0 ≤ i < n).")
+            throw refusedValue("--shard \(text): shards of \(count) are numbered 0 to \(count - 1) (i must satisfy 0 ≤ i < n).")
         }
         return RunIDSpace(index: index, count: count)
     }

@@ -23,7 +23,7 @@ struct ShowCommand: ParsableCommand {
 
     func validate() throws {
         if format.format == .csv || format.format == .markdown {
-            throw ValidationError("show prints one run as text (--format table) or JSON (--format json); for its epochs as \(format.format.rawValue), use runner export.")
+            throw refusedValue("show prints one run as text (--format table) or JSON (--format json); for its epochs as \(format.format.rawValue), use runner export.")
         }
     }
 

@@ -47,20 +47,20 @@ struct SlurmCommand: ParsableCommand {
     var submit = false
 
     func validate() throws {
-        if tasks < 1 { throw ValidationError("--tasks must be at least 1, got \(tasks).") }
-        if cpusPerTask < 1 { throw ValidationError("--cpus-per-task must be at least 1, got \(cpusPerTask).") }
-        if dir?.isEmpty == true { throw ValidationError("--dir must name a folder, got an empty path.") }
+        if tasks < 1 { throw refusedValue("--tasks must be at least 1, got \(tasks).") }
+        if cpusPerTask < 1 { throw refusedValue("--cpus-per-task must be at least 1, got \(cpusPerTask).") }
+        if dir?.isEmpty == true { throw refusedValue("--dir must name a folder, got an empty path.") }
         // The tasks read the spec files again when they start: a pipe would be gone by then.
         if let piped = specs.first(where: { FileKind.isPipe(atPath: $0) }) {
-            throw ValidationError("\(piped) is a pipe: the cluster's tasks read their spec files when they start, so save it to a file first.")
+            throw refusedValue("\(piped) is a pipe: the cluster's tasks read their spec files when they start, so save it to a file first.")
         }
         for (name, value) in [("--partition", partition), ("--time", time), ("--account", account)] {
             if let value, value.isEmpty || value.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" }) {
-                throw ValidationError("\(name) must be one word without spaces or quotes, got '\(value)'.")
+                throw refusedValue("\(name) must be one word without spaces or quotes, got '\(value)'.")
             }
         }
         if let time, !Self.isSlurmTime(time) {
-            throw ValidationError("--time \(time) is not a Slurm time limit: write minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS (e.g. --time 2:00:00), or UNLIMITED.")
+            throw refusedValue("--time \(time) is not a Slurm time limit: write minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS (e.g. --time 2:00:00), or UNLIMITED.")
         }
     }
 

@@ -187,7 +187,7 @@ struct ScalingTests {
         #expect(sandbox.contents("edited.db") == before)
     }
 
-    @Test("bad --jobs and --shard values are one-line errors and write nothing")
+    @Test("bad --jobs and --shard values are one-line errors (exit 64) and write nothing")
     func badOptions() throws {
         let sandbox = try Sandbox()
         let spec = try sandbox.spec("tiny")
@@ -202,7 +202,8 @@ struct ScalingTests {
             (["--shard", "-1/3"], "--shard -1/3: shards of 3 are numbered 0 to 2"),
         ] {
             let result = try RunnerProcess.run(["run", spec] + options, in: sandbox.url)
-            #expect(result.status != 0 && result.stderr.contains(message), "\(options): \(result)")
+            #expect(result.status == 64 && result.stderr.hasPrefix("Error: \(message)"), "\(options): \(result)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: sandbox.database.path))
         }
     }
