@@ -152,53 +152,76 @@ extension ExperimentStore {
             """)
         let insertRun = try db.makeStatement(sql: "INSERT INTO main.runs (\(columnList)) SELECT \(columnList) FROM source.runs WHERE id = ?")
         let setCreatedAt = try db.makeStatement(sql: "UPDATE main.runs SET created_at = ? WHERE id = ?")
-        let copyDependents = try [
-            "INSERT OR IGNORE INTO main.epochs (\(epochColumns)) SELECT \(epochColumns) FROM source.epochs WHERE run_id = ? ORDER BY epoch",
+        let copyWeightsAndTags = try [
             "INSERT OR IGNORE INTO main.weights (\(weightColumns)) SELECT \(weightColumns) FROM source.weights WHERE run_id = ?",
             "INSERT OR IGNORE INTO main.run_tags (\(tagColumns)) SELECT \(tagColumns) FROM source.run_tags WHERE run_id = ?",
-            // Copying its epochs dropped the run's row of `run_epoch_summaries`; writing its
-            // status (unchanged) has the trigger of migration 0007 summarize it again.
-            "UPDATE main.runs SET status = status WHERE id = ? AND status <> 'running'",
         ].map { try db.makeStatement(sql: $0) }
+        let copyEpochs = try db.makeStatement(sql: """
+            INSERT OR IGNORE INTO main.epochs (\(epochColumns)) SELECT \(epochColumns) FROM source.epochs WHERE run_id = ? ORDER BY epoch
+            """)
+        // Copying its epochs dropped the run's row of `run_epoch_summaries`; writing its
+        // status (unchanged) has the trigger of migration 0007 summarize it again.
+        let summarize = try db.makeStatement(sql: "UPDATE main.runs SET status = status WHERE id = ? AND status <> 'running'")
+        // The triggers on new epochs set the run's `converged_at_epoch`, which the copied run
+        // row already holds, and drop its summary, which `summarize` writes again: row by
+        // row, they took most of the time of merging runs of hundreds of epochs. While they
+        // are the only triggers on `epochs`, and the source's runs hold the column, its
+        // epochs go in with triggers off.
+        let epochTriggersOff = try runColumns.contains("converged_at_epoch") && Self.epochTriggers(db) == Self.schemaEpochTriggers
         var instants = try CreationInstants(db)
 
-        let sourceRuns = try Row.fetchCursor(db, sql: """
-            SELECT s.id, s.short_id, s.status, s.created_at, s.spec_hash, s.training_data_id, s.validation_data_id,
-                   (SELECT count(*) FROM source.epochs e WHERE e.run_id = s.id) AS source_epochs,
-                   m.id IS NOT NULL AS present, m.status AS target_status,
-                   (SELECT count(*) FROM main.epochs e WHERE e.run_id = m.id) AS target_epochs
-            FROM source.runs s LEFT JOIN main.runs m ON m.id = s.id
-            ORDER BY s.created_at
-            """)
-        while let row = try sourceRuns.next() {
-            let id: String = row["id"]
-            if row["present"] as Bool {
-                let targetRunning = row["target_status"] as String == RunStatus.running.rawValue
-                let sourceRunning = row["status"] as String == RunStatus.running.rawValue
-                guard (targetRunning && !sourceRunning) || row["source_epochs"] as Int > row["target_epochs"] as Int else {
-                    summary.unchanged += 1
-                    continue
+        // In pages of 1,000 runs, in the order they were created, so that no statement reads
+        // while triggers are switched (which recompiles the connection's statements).
+        var after: (createdAt: String, rowID: Int64) = ("", 0)
+        while true {
+            let page = try Row.fetchAll(db, sql: """
+                SELECT s.rowid, s.id, s.short_id, s.status, s.created_at, s.spec_hash, s.training_data_id, s.validation_data_id,
+                       (SELECT count(*) FROM source.epochs e WHERE e.run_id = s.id) AS source_epochs,
+                       m.id IS NOT NULL AS present, m.status AS target_status,
+                       (SELECT count(*) FROM main.epochs e WHERE e.run_id = m.id) AS target_epochs
+                FROM source.runs s LEFT JOIN main.runs m ON m.id = s.id
+                WHERE (s.created_at, s.rowid) > (?, ?)
+                ORDER BY s.created_at, s.rowid
+                LIMIT 1000
+                """, arguments: [after.createdAt, after.rowID])
+            guard let last = page.last else { break }
+            after = (last["created_at"], last["rowid"])
+            var copied: [String] = []
+            for row in page {
+                let id: String = row["id"]
+                if row["present"] as Bool {
+                    let targetRunning = row["target_status"] as String == RunStatus.running.rawValue
+                    let sourceRunning = row["status"] as String == RunStatus.running.rawValue
+                    guard (targetRunning && !sourceRunning) || row["source_epochs"] as Int > row["target_epochs"] as Int else {
+                        summary.unchanged += 1
+                        continue
+                    }
+                    // Everything but the instant it was recorded here comes from the newer copy.
+                    try updateRun.execute(arguments: [id])
+                    summary.updated += 1
+                } else {
+                    let shortID: String = row["short_id"]
+                    if try Bool.fetchOne(shortIDTaken, arguments: [shortID])! {
+                        summary.conflicting.append(id)
+                        continue
+                    }
+                    if [RunStatus.completed, .diverged].map(\.rawValue).contains(row["status"] as String),
+                       try Bool.fetchOne(finishedHere, arguments: [row["spec_hash"], row["training_data_id"], row["validation_data_id"]])! {
+                        summary.repeated += 1
+                    }
+                    try insertRun.execute(arguments: [id])
+                    try setCreatedAt.execute(arguments: [try instants.unique(row["created_at"], excluding: id), id])
+                    summary.added += 1
                 }
-                // Everything but the instant it was recorded here comes from the newer copy.
-                try updateRun.execute(arguments: [id])
-                summary.updated += 1
-            } else {
-                let shortID: String = row["short_id"]
-                if try Bool.fetchOne(shortIDTaken, arguments: [shortID])! {
-                    summary.conflicting.append(id)
-                    continue
+                for statement in copyWeightsAndTags {
+                    try statement.execute(arguments: [id])
                 }
-                if [RunStatus.completed, .diverged].map(\.rawValue).contains(row["status"] as String),
-                   try Bool.fetchOne(finishedHere, arguments: [row["spec_hash"], row["training_data_id"], row["validation_data_id"]])! {
-                    summary.repeated += 1
-                }
-                try insertRun.execute(arguments: [id])
-                try setCreatedAt.execute(arguments: [try instants.unique(row["created_at"], excluding: id), id])
-                summary.added += 1
+                copied.append(id)
             }
-            for statement in copyDependents {
-                try statement.execute(arguments: [id])
+            try withTriggers(enabled: !epochTriggersOff, db) {
+                for id in copied { try copyEpochs.execute(arguments: [id]) }
             }
+            for id in copied { try summarize.execute(arguments: [id]) }
         }
         return summary
     }

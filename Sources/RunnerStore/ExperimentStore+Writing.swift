@@ -252,7 +252,7 @@ extension ExperimentStore {
         }
         let move = try db.cachedStatement(sql: "INSERT INTO epochs SELECT * FROM temp.staged_epochs ORDER BY rowid")
         if staged.count >= 1_000, try Self.epochTriggers(db) == Self.schemaEpochTriggers {
-            try withTriggersOff(db) { try move.execute() }
+            try withTriggers(enabled: false, db) { try move.execute() }
             for (runID, change) in staged.convergence {
                 let stored = try Int.fetchOne(db.cachedStatement(sql: "SELECT converged_at_epoch FROM runs WHERE id = ?"), arguments: [runID])
                 let converged = change.applied(to: stored)
@@ -267,12 +267,12 @@ extension ExperimentStore {
     }
 
     /// The triggers the migrations put on `epochs`.
-    private static let schemaEpochTriggers = [
+    static let schemaEpochTriggers = [
         "epochs_delete_drops_summary", "epochs_insert_drops_summary", "epochs_track_convergence", "epochs_update_drops_summary",
     ]
 
     /// The names of the triggers on `epochs`, temporary ones included, sorted.
-    private static func epochTriggers(_ db: Database) throws -> [String] {
+    static func epochTriggers(_ db: Database) throws -> [String] {
         try String.fetchAll(db.cachedStatement(sql: """
             SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'epochs'
             UNION ALL SELECT name FROM sqlite_temp_schema WHERE type = 'trigger' AND tbl_name = 'epochs'
@@ -280,8 +280,9 @@ extension ExperimentStore {
             """))
     }
 
-    /// Runs `body` with the connection's triggers off.
-    private func withTriggersOff<T>(_ db: Database, _ body: () throws -> T) rethrows -> T {
+    /// Runs `body` with the connection's triggers off unless `enabled` (they are on otherwise).
+    func withTriggers<T>(enabled: Bool, _ db: Database, _ body: () throws -> T) rethrows -> T {
+        guard !enabled else { return try body() }
         runner_sqlite3_set_triggers_enabled(db.sqliteConnection, 0)
         defer { runner_sqlite3_set_triggers_enabled(db.sqliteConnection, 1) }
         return try body()

@@ -29,4 +29,37 @@ struct MergeTests {
         }
         #expect(stamps == [3.0, 5, 6, 10].map { Timestamp.string(from: instant($0)) })
     }
+
+    @Test("a merged run keeps its convergence epoch and gets its summary, copied whole or brought up to date")
+    func convergenceAndSummaries() throws {
+        // Given a source run whose training error reaches 0 at its third epoch, merged once
+        // while it had two epochs and again once it finished with five
+        let folder = TemporaryFolder()
+        let source = try ExperimentStore(path: folder.file("source.sqlite"))
+        let run = try source.startRun(sampleRun())
+        func record(_ epochs: ClosedRange<Int>) throws {
+            for epoch in epochs {
+                var record = sampleEpoch(epoch, runID: run.id)
+                record.trainAccuracy = epoch >= 3 ? 1 : 0.9
+                try source.recordEpoch(record)
+            }
+        }
+        try record(1...2)
+        let target = try ExperimentStore(path: folder.file("target.sqlite"))
+        #expect(try target.merge(from: folder.file("source.sqlite")).added == 1)
+        try record(3...5)
+        try source.finishRun(id: run.id, outcome: .completed, metrics: nil, weights: [])
+        source.close()
+        #expect(try target.merge(from: folder.file("source.sqlite")).updated == 1)
+        let fresh = try ExperimentStore(path: folder.file("fresh.sqlite"))
+        #expect(try fresh.merge(from: folder.file("source.sqlite")).added == 1)
+
+        // Then both targets hold what the source's own triggers computed
+        let facts = "SELECT converged_at_epoch, epochs_completed, best_train_accuracy FROM run_summary"
+        let stored = "SELECT epochs_completed, best_train_accuracy FROM run_epoch_summaries"
+        for store in [target, fresh] {
+            #expect(try store.query(facts).rows == [[.integer(3), .integer(5), .real(1)]])
+            #expect(try store.query(stored).rows == [[.integer(5), .real(1)]])
+        }
+    }
 }
