@@ -36,7 +36,7 @@ public enum SpecFile {
         // `runner run results.db`: a database where a spec belongs.
         if data.starts(with: Array("SQLite format 3\u{0}".utf8)) {
             throw SpecValidationError(file: path, errors: [
-                SpecError(file: path, jsonPath: "", message: "this is an SQLite database, not an experiment spec; name a database with --db (runner run SPEC --db \(path))"),
+                SpecError(file: path, jsonPath: "", message: "this is an SQLite database, not an experiment spec (a database is named with --db)"),
             ])
         }
         return data

@@ -15,8 +15,9 @@ public struct MergeSummary: Sendable, Equatable {
     public var datasetsAdded = 0
     /// Runs not copied because their short id belongs to another run of the target.
     public var conflicting: [String] = []
-    /// Finished runs added whose experiment (the same spec on the same points) had already
-    /// finished in the target under another id: the same study trained twice, both kept.
+    /// Finished runs added whose experiment (the same spec on the same points) another
+    /// finished run of the target, there before or added just before, already holds: the
+    /// same study trained twice, both kept.
     public var repeated = 0
 
     /// Whether the merge changed nothing.
@@ -40,7 +41,7 @@ extension ExperimentStore {
             try checkAttachedSource(sourcePath)
         } catch .notADatabase(_, let detail) {
             // Said of a source, not of `--db`.
-            throw .unmergeable(path: sourcePath, reason: "it is not a usable SQLite database (\(detail))")
+            throw .unmergeable(path: sourcePath, reason: "it is not a runner database (\(detail))")
         }
     }
 
@@ -72,7 +73,11 @@ extension ExperimentStore {
     }
 
     /// The errors of a row that breaks a CHECK, NOT NULL or type rule of the schema.
-    private static let brokenRuleCodes: [ResultCode] = [.SQLITE_CONSTRAINT_CHECK, .SQLITE_CONSTRAINT_NOTNULL, .SQLITE_CONSTRAINT_DATATYPE]
+    private static let brokenRuleCodes: [ResultCode] = [
+        .SQLITE_CONSTRAINT_CHECK, .SQLITE_CONSTRAINT_NOTNULL, .SQLITE_CONSTRAINT_DATATYPE,
+        // 0006's triggers refuse a timestamp that is not a real instant (one written before them).
+        .SQLITE_CONSTRAINT_TRIGGER,
+    ]
 
     /// Runs `body` with `path` attached read-only as the schema `source`.
     private static func attach<T>(_ path: String, _ db: Database, _ body: () throws -> T) throws -> T {
@@ -268,7 +273,8 @@ private struct CreationInstants {
         return stamp
     }
 
-    /// The instant one millisecond after `stamp`, nil when `stamp` is not one (edited by hand).
+    /// The instant one millisecond after `stamp`; nil when `stamp` is not one, which 0006's
+    /// triggers on `runs` keep from happening (a nil leaves the run on its own instant).
     private static func millisecond(after stamp: String) -> String? {
         Timestamp.date(from: stamp).map { Timestamp.string(from: $0.addingTimeInterval(0.0015)) }
     }

@@ -49,7 +49,9 @@ extension ExperimentStore {
     /// Why the `running` run in `row` (with `host`, `pid`, `pid_namespace`, `started_at`,
     /// `heartbeat_at`) is abandoned, or nil while its process may still be training it.
     static func abandonment(of row: Row, heartbeatTimeout: TimeInterval, now: Date) -> String? {
-        let process = TrainingProcess(host: row["host"], pid: row["pid"], pidNamespace: row["pid_namespace"])
+        guard let process = TrainingProcess(runRow: row) else {
+            return abandoned + "its pid \(row["pid"] as Int64) is not one a process can have"
+        }
         let heartbeat: String = row["heartbeat_at"]
         if process.sharesProcessTable {
             let started = Timestamp.date(from: row["started_at"]) ?? now

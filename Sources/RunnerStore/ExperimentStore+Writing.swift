@@ -127,14 +127,14 @@ extension ExperimentStore {
                                     arguments: [sha256Hex(run.specJSON), data.training?.id, data.validation?.id])
         for row in rows {
             let identity = RunIdentity(id: row["id"], shortID: row["short_id"])
-            let process = TrainingProcess(host: row["host"], pid: row["pid"], pidNamespace: row["pid_namespace"])
             guard row["status"] as String == RunStatus.running.rawValue else {
-                return .finished(identity, process, startedAt: Timestamp.date(from: row["started_at"]) ?? .distantPast)
+                return .finished(identity, TrainingProcess(runRow: row), startedAt: Timestamp.date(from: row["started_at"]) ?? .distantPast)
             }
             if let reason = Self.abandonment(of: row, heartbeatTimeout: 600, now: requestedDate) {
                 _ = try end(identity.id, as: .interrupted, reason: reason, at: requestedDate, db)
             } else {
-                return .inProgress(identity, process)
+                // A row whose process cannot be read is abandoned.
+                return .inProgress(identity, TrainingProcess(runRow: row)!)
             }
         }
         return .started(try insert(run, data: data, at: requestedDate, ids: ids, db))

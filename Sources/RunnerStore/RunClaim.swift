@@ -5,9 +5,9 @@ public enum RunClaim: Sendable, Equatable {
     /// The run was inserted as `running`: train it.
     case started(RunIdentity)
     /// The same experiment already finished in this database (completed or diverged), trained
-    /// by a process that started it at a time (its row's `host`, `pid` and `started_at`): a
-    /// process can tell a run it trained itself.
-    case finished(RunIdentity, TrainingProcess, startedAt: Date)
+    /// by a process that started it at a time (its row's `host`, `pid` and `started_at`; nil
+    /// for a pid no process can have): a process can tell a run it trained itself.
+    case finished(RunIdentity, TrainingProcess?, startedAt: Date)
     /// The same experiment is being trained right now by a live process.
     case inProgress(RunIdentity, TrainingProcess)
 }

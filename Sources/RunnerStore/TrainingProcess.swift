@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 /// The host, PID namespace and process id of a training process.
 public struct TrainingProcess: Sendable, Equatable {
@@ -54,5 +55,14 @@ public struct TrainingProcess: Sendable, Equatable {
         let fields = stat[stat.index(after: afterName)...].split(separator: " ")
         guard fields.count > 19, let ticks = Double(fields[19]) else { return nil }
         return Date(timeIntervalSince1970: boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK))))
+    }
+}
+
+extension TrainingProcess {
+    /// The process a row of `runs` names (its `host`, `pid` and `pid_namespace`); nil when the
+    /// pid is not one a process can have (over 2³¹ − 1, edited in with sqlite3).
+    init?(runRow row: Row) {
+        guard let pid = Int32(exactly: row["pid"] as Int64) else { return nil }
+        self.init(host: row["host"], pid: pid, pidNamespace: row["pid_namespace"])
     }
 }

@@ -31,14 +31,14 @@ struct ListCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only runs with this tag. Repeatable: any of them.", valueName: "key=value"))
     var tag: [String] = []
 
-    @Option(name: .long, parsing: .unconditional, help: "At most this many runs.")
-    var limit: Int = 20
+    @Option(name: .long, parsing: .unconditional, help: "At most this many runs (default: 20).")
+    var limit: Int?
 
     @Flag(name: .shortAndLong, help: "Print only the short ids, one per line (for $(runner list -q ...) in a shell).")
     var quiet = false
 
     func validate() throws {
-        if limit < 1 { throw refusedValue("--limit needs a positive number, got \(limit).") }
+        if let limit, limit < 1 { throw refusedValue("--limit needs a positive number, got \(limit).") }
         _ = try parsedTags(tag)
     }
 
@@ -52,6 +52,7 @@ struct ListCommand: ParsableCommand {
         for tag in tags where try store.runs(matching: RunFilter(tags: [tag], limit: 1)).isEmpty {
             throw RunChoiceError.noTaggedRuns(tag)
         }
+        let limit = self.limit ?? 20
         let filter = RunFilter(statuses: status, text: name, groups: group, tags: tags, limit: limit)
         let runs = try store.runs(matching: filter)
         if runs.isEmpty {
@@ -64,8 +65,9 @@ struct ListCommand: ParsableCommand {
             let table = RunListing.table(runs, tags: try store.tags(ofRuns: runs.map(\.id)), separateColumns: forMachines)
             write(output.fittedToTerminal(table).rendered(as: output.format))
         }
-        // On stderr, so that `$(runner list -q …)` takes only the ids, and the shell still shows it.
-        if runs.count == limit, case let total = try store.countRuns(matching: filter), total > limit {
+        // On stderr, so that `$(runner list -q …)` takes only the ids, and the shell still shows
+        // it; not for ids cut at a --limit asked for (`runner show $(runner list --limit 1 -q)`).
+        if !(quiet && self.limit != nil), runs.count == limit, case let total = try store.countRuns(matching: filter), total > limit {
             note("\(limit) of \(total) runs; --limit N shows more")
         }
     }

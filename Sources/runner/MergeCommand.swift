@@ -27,7 +27,8 @@ struct MergeCommand: ParsableCommand {
         // (unless it is the only one, which checkMergeSource refuses).
         let others = sources.filter { !ExperimentStore.isSameFile($0, database.path) }
         if !others.isEmpty && others.count < sources.count {
-            note("runner: leaving out \(database.path), the target, from the sources")
+            let target = sources.filter { ExperimentStore.isSameFile($0, database.path) }
+            note("runner: leaving out \(target.joined(separator: ", ")), the target, from the sources")
         }
         let sources = others.isEmpty ? self.sources : others
         // Every source is checked before the target is opened, let alone written.
@@ -48,7 +49,7 @@ struct MergeCommand: ParsableCommand {
             }
             write(describe(summary) + "\n")
             if summary.repeated > 0 {
-                note("runner: \(summary.repeated) of the runs added from \(source) repeat experiments that had already finished in \(database.path) (the same spec on the same points, under other ids); both are kept, and compare and list show both")
+                note("runner: \(summary.repeated) of the runs added from \(source) repeat experiments that other runs in \(database.path) also finished (the same spec on the same points, under other ids); both are kept, and compare and list show both")
             }
             if !summary.conflicting.isEmpty {
                 note("runner: \(summary.conflicting.count) run(s) of \(source) were not copied: their short ids belong to other runs of \(database.path) (\(summary.conflicting.prefix(5).joined(separator: ", ")))")

@@ -182,8 +182,4 @@ struct RunCommand: ParsableCommand {
         guard Terminal.usesColor else { return text }
         return text.replacingOccurrences(of: "  \(status)", with: "  " + Terminal.colored(status, status: result.status), options: [], range: nil)
     }
-
-    private func shellQuoted(_ text: String) -> String {
-        text.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
 }

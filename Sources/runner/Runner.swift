@@ -32,7 +32,7 @@ struct Runner: ParsableCommand {
            let position = arguments.firstIndex(where: names.contains) {
             var reordered = arguments
             reordered.insert(reordered.remove(at: position), at: 0)
-            note("Error: options go after the command: runner \(reordered.joined(separator: " "))")
+            note("Error: options go after the command: runner \(reordered.map(shellQuoted).joined(separator: " "))")
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         if let word = arguments.first, !word.hasPrefix("-"), word != "help" {

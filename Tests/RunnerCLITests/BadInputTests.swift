@@ -72,7 +72,7 @@ struct BadInputTests {
         BadInput(label: "--last 0", arguments: ["compare", "--last", "0"], messages: ["--last"]),
         BadInput(label: "an empty --db", arguments: ["list", "--db", ""], messages: ["--db needs the path of a database file"]),
         BadInput(label: "a database where the spec goes", arguments: ["run", "runner.db"],
-                 messages: ["runner.db: this is an SQLite database, not an experiment spec; name a database with --db"]),
+                 messages: ["runner.db: this is an SQLite database, not an experiment spec (a database is named with --db)"]),
         BadInput(label: "ids and an unknown --group together", arguments: ["compare", "abcd1111", "--group", "x"], messages: ["no runs in group 'x'"]),
         BadInput(label: "a second --group without runs", arguments: ["compare", "--group", "x", "--group", "y"], messages: ["group 'x'"]),
         BadInput(label: "an unknown --tag", arguments: ["compare", "--tag", "a=b"], messages: ["no runs are tagged a=b"]),

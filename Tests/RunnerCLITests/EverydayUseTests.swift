@@ -316,6 +316,8 @@ struct SelectionTests {
         #expect(typo.status != 0 && typo.stderr.contains("unknown command 'lsit'; did you mean 'list'?"), "\(typo)")
         let early = try sandbox.runner("--db", "runner.db", "list")
         #expect(early.status == 64 && early.stderr == "Error: options go after the command: runner list --db runner.db\n", "\(early)")
+        let spaced = try sandbox.runner("--db", "my study.db", "list")
+        #expect(spaced.stderr == "Error: options go after the command: runner list --db 'my study.db'\n", "\(spaced)")
         let query = try sandbox.runner("query", "SELECT 1", "--param", "x")
         #expect(query.status != 0 && query.stderr.contains("--param needs the form name=value, got 'x'"), "\(query)")
         #expect(query.stderr.contains("runner query"), "query's usage: \(query.stderr)")

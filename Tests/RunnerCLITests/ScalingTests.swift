@@ -105,7 +105,7 @@ struct ScalingTests {
         // The same study trained apart (other run ids): copied, and said to repeat what is there.
         let twice = try sandbox.succeed("merge", "local.db", "--db", "merged.db")
         #expect(twice.stdout == "local.db: 12 added, 0 updated, 0 unchanged\n", "\(twice)")
-        #expect(twice.stderr.contains("runner: 12 of the runs added from local.db repeat experiments that had already finished in merged.db"), "\(twice)")
+        #expect(twice.stderr.contains("runner: 12 of the runs added from local.db repeat experiments that other runs in merged.db also finished"), "\(twice)")
     }
 
     @Test("merging a shard that was still training, then the finished one, brings its runs up to date")
@@ -148,11 +148,11 @@ struct ScalingTests {
         #expect(mkfifo(sandbox.url.appendingPathComponent("pipe.db").path, 0o644) == 0)
         let cases: [(String, String)] = [
             ("missing.db", "missing.db cannot be merged: there is no such file (check the path); nothing of it was merged"),
-            ("notes.db", "notes.db cannot be merged: it is not a usable SQLite database (it does not start with the SQLite header)"),
+            ("notes.db", "notes.db cannot be merged: it is not a runner database (it does not start with the SQLite header)"),
             ("newer.db", "newer.db was written by a newer runner"),
-            ("other-program.db", "other-program.db cannot be merged: it is not a usable SQLite database (it holds tables but no schema_migrations table"),
-            ("damaged.db", "damaged.db cannot be merged: it is not a usable SQLite database"),
-            ("pipe.db", "pipe.db cannot be merged: it is not a usable SQLite database (it is a FIFO"),
+            ("other-program.db", "other-program.db cannot be merged: it is not a runner database (it holds tables but no schema_migrations table"),
+            ("damaged.db", "damaged.db cannot be merged: it is not a runner database"),
+            ("pipe.db", "pipe.db cannot be merged: it is not a runner database (it is a FIFO"),
         ]
         for (source, message) in cases {
             let result = try sandbox.runner("merge", "good.db", source)
@@ -185,6 +185,11 @@ struct ScalingTests {
             """), "\(result)")
         #expect(try sandbox.count("SELECT count(*) FROM runs", file: "new.db") == 0)
         #expect(sandbox.contents("edited.db") == before)
+        // A timestamp that is not a real instant (written before migration 0006's triggers) too.
+        try sandbox.succeed("run", try sandbox.spec("tiny"), "--db", "old.db", "--quiet")
+        try sandbox.sqlite("DROP TRIGGER runs_timestamps_on_update; UPDATE runs SET created_at = '2026-02-30T25:00:00.000Z'", file: "old.db")
+        let instant = try sandbox.runner("merge", "old.db", "--db", "new.db")
+        #expect(instant.status == 1 && instant.stderr.hasPrefix("Error: old.db cannot be merged: a row breaks the schema's rules (runs: created_at"), "\(instant)")
     }
 
     @Test("bad --jobs and --shard values are one-line errors (exit 64) and write nothing")

@@ -10,9 +10,14 @@ struct TerminalOutputTests {
         #expect(limited.stderr == "2 of 5 runs; --limit N shows more\n")
         #expect(try parseCSVRecords(limited.stdout).records.count == 2)
         #expect(try sandbox.succeed("list", "--group", "grid", "--limit", "2").stderr == "2 of 4 runs; --limit N shows more\n")
-        // also with -q, whose ids go into other commands: only the ids on stdout
-        let ids = try sandbox.succeed("list", "--limit", "2", "-q")
-        #expect(ids.stderr == "2 of 5 runs; --limit N shows more\n" && ids.stdout.split(separator: "\n").count == 2, "\(ids)")
+        // -q, whose ids go into other commands, says it too when the default 20 cut them,
+        // not when they are as many as --limit asked for
+        let asked = try sandbox.succeed("list", "--limit", "2", "-q")
+        #expect(asked.stderr.isEmpty && asked.stdout.split(separator: "\n").count == 2, "\(asked)")
+        let many = try Sandbox()
+        try many.runSpec(try many.spec("many", Spec.small(name: "many", points: "20", epochs: "1", seed: "[" + (1...25).map(String.init).joined(separator: ", ") + "]")))
+        let cut = try many.succeed("list", "-q")
+        #expect(cut.stderr == "20 of 25 runs; --limit N shows more\n" && cut.stdout.split(separator: "\n").count == 20, "\(cut)")
         #expect(try sandbox.succeed("list", "--limit", "5").stderr.isEmpty)
         #expect(try sandbox.succeed("list").stderr.isEmpty)
     }

@@ -31,6 +31,27 @@ struct ClaimTests {
         #expect(Set(ids).count == ids.count)
     }
 
+    @Test("a pid no process can have (edited in) neither crashes a claim nor keeps a run in progress")
+    func impossiblePid() throws {
+        // Given a completed run and a running one of other experiments, their pids set past 2³¹ − 1
+        let folder = TemporaryFolder()
+        let store = try ExperimentStore(path: folder.file())
+        let done = try store.startRun(sampleRun(seed: 1))
+        try store.finishRun(id: done.id, outcome: .completed, metrics: nil, weights: [])
+        let running = try store.startRun(sampleRun(seed: 2))
+        try rawConnection(folder.file()).write { db in try db.execute(sql: "UPDATE runs SET pid = 5000000000") }
+        // When both experiments are claimed again
+        let claims = try store.claimRuns([sampleRun(seed: 1), sampleRun(seed: 2)])
+        // Then the first is finished, by no process one can name, and the second is started
+        // anew, the old row abandoned
+        guard case .finished(done, nil, _) = claims[0], case .started = claims[1] else {
+            Issue.record("\(claims)")
+            return
+        }
+        let old = try store.query("SELECT status, error_message FROM runs WHERE id = '\(running.id)'").rows
+        #expect(old == [[.text("interrupted"), .text("abandoned: its pid 5000000000 is not one a process can have")]])
+    }
+
     @Test("a shard's short ids spread over its whole class")
     func spread() {
         // The top and bottom halves of the 32-bit short ids both occur, for a class of 1,000.
