@@ -179,7 +179,7 @@ extension ExperimentStore {
             hyperparameters: run.hyperparameters,
             finalTrainLoss: nil, finalTrainAccuracy: nil, finalValidationLoss: nil, finalValidationAccuracy: nil,
             divergedAtEpoch: nil, errorMessage: nil,
-            programVersion: run.programVersion, host: run.process.host, pid: run.process.pid, pidNamespace: run.process.pidNamespace,
+            programVersion: run.programVersion, host: run.process.host, pid: Int64(run.process.pid), pidNamespace: run.process.pidNamespace,
             trainingDataID: try data.training.map { try insert($0, db) },
             validationDataID: try data.validation.map { try insert($0, db) },
             specSourceID: try run.specSource.map { try insert($0, db) }, note: nil)

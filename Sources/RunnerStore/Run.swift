@@ -44,7 +44,7 @@ public struct Run: Sendable, Equatable {
     /// Host name of the training process (`host`).
     public var host: String
     /// Process id of the training process (`pid`).
-    public var pid: Int32
+    public var pid: Int64
     /// PID namespace of the training process (`pid_namespace`); nil where unknown.
     public var pidNamespace: String?
     /// The data set it trained on (`training_data_id`); nil for runs recorded before data sets were stored.

@@ -30,6 +30,16 @@ struct ReapingTests {
         #expect(try store.run(alive.id).status == .running)
     }
 
+    @Test("a running run whose pid no process can have (edited in) is reaped, not a crash")
+    func reapsImpossiblePid() throws {
+        let folder = TemporaryFolder()
+        let store = try ExperimentStore(path: folder.file())
+        let run = try store.startRun(sampleRun())
+        try rawConnection(folder.file()).write { db in try db.execute(sql: "UPDATE runs SET pid = 5000000000") }
+        #expect(try store.reapAbandonedRuns() == [run.id])
+        #expect(try store.run(run.id).errorMessage == "abandoned: its pid 5000000000 is not one a process can have")
+    }
+
     @Test("on this host a live process keeps its run, however old its heartbeat (Ctrl-Z, sleep)")
     func liveProcessWithStaleHeartbeat() throws {
         // Given a run of this live process

@@ -16,7 +16,7 @@ struct WritingTests {
         #expect(identity.id.count == 36 && identity.id == identity.id.lowercased())
         #expect(identity.shortID == String(identity.id.prefix(8)))
         #expect(run.status == .running)
-        #expect(run.pid == getpid())
+        #expect(run.pid == Int64(getpid()))
         #expect(run.host == ProcessInfo.processInfo.hostName)
         #expect(run.finishedAt == nil)
         #expect(run.specHash == (try shell("/usr/bin/sha256sum", [], input: run.specJSON).prefix(64)).description)
