@@ -8,7 +8,9 @@ struct CompareCommand: ParsableCommand {
         discussion: """
             With no runs given, compares the group of the most recent run. --aggregate folds \
             runs that differ only in their training seed into one row with mean ± standard \
-            deviation (separate _mean and _std columns in CSV and JSON); a spec run twice counts once.
+            deviation (separate _mean and _std columns in CSV and JSON); a spec run twice counts once. \
+            Its rows are ordered by their settings, numbers by value, so a sweep lists alike however \
+            it was scheduled (jobs, shards, merges); --sort orders by any column.
 
             Example:
               runner compare --group practical-sweep --aggregate \\

@@ -29,6 +29,35 @@ struct ComparisonTests {
         #expect(groups.map(\.entries.count) == [2, 2])
     }
 
+    @Test("settings are listed by value, numbers as numbers, whatever order their runs were made in")
+    func settingsOrder() throws {
+        // Given a sweep written in no order, its runs listed in several orders (as after a merge of shards)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try ExperimentStore(path: folder.path + "/runner.db")
+        let sweep = #"{"group": "g", "data": {"points": 40}, "model": {"hidden": [10, 2, 100]}, "training": {"epochs": 1, "learning_rate": [0.2, 0.02], "seed": [1, 2]}}"#
+        for spec in try specs(sweep) { try record(spec, in: store) }
+        let runs = try store.runs(inGroup: "g")
+        var generator = SystemRandomNumberGenerator()
+        let orders = [runs, runs.reversed()] + (0..<5).map { _ in runs.shuffled(using: &generator) }
+
+        // Then every order gives the same aggregated rows, hidden sizes 2, 10, 100 and each one's learning rates ascending
+        let tables = try orders.map { try Comparison(store: store, runs: $0).aggregatedTable() }
+        #expect(tables[0].rows.map { [$0[0].text, $0[1].text] }
+            == [["2", "0.02"], ["2", "0.2"], ["10", "0.02"], ["10", "0.2"], ["100", "0.02"], ["100", "0.2"]])
+        for table in tables.dropFirst() {
+            #expect(table.rows.map { $0.map(\.text) } == tables[0].rows.map { $0.map(\.text) })
+        }
+    }
+
+    @Test("setting values: numbers by value before text, text by code point")
+    func valueOrder() {
+        #expect(["moons", "10", "2", "1e-3", "-1", "circles"].sorted(by: RunSettings.precedes) == ["-1", "1e-3", "2", "10", "circles", "moons"])
+        #expect(RunSettings.precedes(["2", "b"], ["10", "a"]))
+        #expect(!RunSettings.precedes(["2", "b"], ["2", "a"]))
+        #expect(!RunSettings.precedes(["2"], ["2"]))
+    }
+
     @Test("a completed run stands for its experiment rather than a later interrupted one")
     func completedWins() throws {
         let folder = try TemporaryFolder()

@@ -98,10 +98,7 @@ public struct Figures {
         guard (1...2).contains(swept.count), !comparison.spansGroups else { return nil }
         let groups = comparison.replicateGroups()
         func values(_ path: String) -> [String] {
-            Array(Set(groups.map { $0.setting[path] ?? "" })).sorted { a, b in
-                if let x = Double(a), let y = Double(b) { return x < y }
-                return a < b
-            }
+            Array(Set(groups.map { $0.setting[path] ?? "" })).sorted(by: RunSettings.precedes)
         }
         let colors = values(swept[0]), markers = swept.count == 2 ? values(swept[1]) : []
         guard colors.count <= CurveEncoding.colorLimit, markers.count <= CurveEncoding.markerLimit else { return nil }
@@ -216,15 +213,7 @@ public struct Figures {
             points.append((line, SweepPoint(x: x, series: label, mean: mean, std: deviation, count: errors.count)))
         }
         // Lines in the order of their settings, numbers compared as numbers; points left to right.
-        points.sort { a, b in
-            if a.line != b.line {
-                for (p, q) in zip(a.line, b.line) where p != q {
-                    if let p = Double(p), let q = Double(q) { return p < q }
-                    return p < q
-                }
-            }
-            return a.point.x < b.point.x
-        }
+        points.sort { a, b in a.line != b.line ? RunSettings.precedes(a.line, b.line) : a.point.x < b.point.x }
         let which = usesValidation ? "validation" : "training"
         return SweepSummaryChart(
             title: "Final \(which) error by \(axis.title)", points: points.map(\.point), xTitle: axis.title,

@@ -147,10 +147,7 @@ extension Figures {
         let boundaryNote = note ?? (drawable.contains { $0.members.count > 1 } ? "One run per setting: the median over seeds by final accuracy." : nil)
         guard settings.count == 2, note == nil, !comparison.spansGroups else { return (charts, nil, boundaryNote) }
         func values(_ path: String) -> [String] {
-            Array(Set(drawable.map { $0.setting[path] ?? "" })).sorted { a, b in
-                if let x = Double(a), let y = Double(b) { return x < y }
-                return a < b
-            }
+            Array(Set(drawable.map { $0.setting[path] ?? "" })).sorted(by: RunSettings.precedes)
         }
         let (rowValues, columnValues) = (values(settings[0]), values(settings[1]))
         let cells = rowValues.map { row in

@@ -117,10 +117,13 @@ public struct Comparison: Sendable {
     }
 
     /// The runs grouped by their group (when they span several) and every differing
-    /// setting except the training seed, in order of first appearance, with each
-    /// setting's displayed value. The same experiment run twice (same resolved spec,
-    /// same stored points) counts once: as its most recent completed run, or its most
-    /// recent run if none completed.
+    /// setting except the training seed, with each setting's displayed value. The same
+    /// experiment run twice (same resolved spec, same stored points) counts once: as its
+    /// most recent completed run, or its most recent run if none completed.
+    ///
+    /// The groups come ordered by their group name and settings (see `RunSettings.precedes`),
+    /// not by when their runs were made, so that a sweep trained in one go and the same
+    /// sweep merged from shards list them alike; members keep the order of `entries`.
     public func replicateGroups() -> [(setting: [String: String], entries: [Entry])] {
         let settings = differingSettings.filter { $0 != "training.seed" }
         var order: [[String?]] = []
@@ -138,7 +141,11 @@ public struct Comparison: Sendable {
                 groups[key]!.members.append(entry)
             }
         }
-        return order.map { key in
+        let shownKeys = order.map { key in
+            let first = groups[key]!.first
+            return (key, (spansGroups ? [entries[first].summary.groupName ?? ""] : []) + settings.map { displayed($0, at: first) })
+        }
+        return shownKeys.sorted { RunSettings.precedes($0.1, $1.1) }.map { key, _ in
             let group = groups[key]!
             return (Dictionary(uniqueKeysWithValues: settings.map { ($0, displayed($0, at: group.first)) }), group.members)
         }

@@ -59,6 +59,24 @@ public struct RunSettings: Equatable, Sendable {
         Self.displayed(path, in: [self])[0]
     }
 
+    /// Whether the displayed setting value `a` comes before `b`: numbers by their value
+    /// (so 10 after 2), before text, and text in code-point order. The order that tables
+    /// and figures list settings in, whatever order the runs were made in.
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        switch (Double(a), Double(b)) {
+        case let (x?, y?) where x != y: x < y
+        case (.some, nil): true
+        case (nil, .some): false
+        default: a < b
+        }
+    }
+
+    /// Whether the settings `a` come before `b`, compared value by value (see `precedes(_:_:)`).
+    public static func precedes(_ a: [String], _ b: [String]) -> Bool {
+        guard let (x, y) = zip(a, b).first(where: { $0 != $1 }) else { return a.count < b.count }
+        return precedes(x, y)
+    }
+
     /// The value of the setting at `path` in each of `settings`, as a table
     /// shows them side by side: files by their name unless two different files
     /// share it, missing settings empty. Linear in the number of settings.
