@@ -54,25 +54,37 @@ public struct EpochSpread: Sendable, Equatable {
 
 extension ExperimentStore {
     /// The spread of every metric over the runs with the full ids `ids`, epoch by
-    /// epoch, computed by SQLite in one query: the curves of a setting over its seeds.
+    /// epoch: the curves of a setting over its seeds.
+    ///
+    /// Each mean sums its values in ascending order, so it has the same bits whatever
+    /// order the runs were made in or are stored in (a sweep trained with more jobs,
+    /// or merged from shards, draws the same curves).
     public func epochSpreads(of ids: [String]) throws(StoreError) -> [EpochSpread] {
-        // In one order whatever order the runs come in, so that the means have the same bits.
-        let list = "[" + ids.sorted().map { "\"\($0)\"" }.joined(separator: ",") + "]"
-        return try read { db in
-            let metrics = ["train_loss", "train_accuracy", "validation_loss", "validation_accuracy"]
-            let columns = metrics.map { "avg(\($0)), min(\($0)), max(\($0))" }.joined(separator: ", ")
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT epoch, \(columns) FROM epochs
-                WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY epoch ORDER BY epoch
-                """, arguments: [list])
-            return rows.map { row in
-                func spread(_ metric: Int) -> EpochSpread.Spread? {
-                    let base = 1 + 3 * metric
-                    guard let mean: Double = row[base], let low: Double = row[base + 1], let high: Double = row[base + 2] else { return nil }
-                    return EpochSpread.Spread(mean: mean, low: low, high: high)
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT epoch, train_loss, train_accuracy, validation_loss, validation_accuracy FROM epochs
+                WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY epoch
+                """, arguments: ["[" + ids.map { "\"\($0)\"" }.joined(separator: ",") + "]"])
+            var spreads: [EpochSpread] = []
+            var epoch: Int?
+            var values: [[Double]] = Array(repeating: [], count: 4)
+            func flush() {
+                guard let epoch else { return }
+                let spread = values.map { metric -> EpochSpread.Spread? in
+                    let sorted = metric.sorted()
+                    guard let low = sorted.first, let high = sorted.last else { return nil }
+                    return EpochSpread.Spread(mean: sorted.reduce(0, +) / Double(sorted.count), low: low, high: high)
                 }
-                return EpochSpread(epoch: row[0], trainLoss: spread(0), trainAccuracy: spread(1), validationLoss: spread(2), validationAccuracy: spread(3))
+                spreads.append(EpochSpread(epoch: epoch, trainLoss: spread[0], trainAccuracy: spread[1], validationLoss: spread[2], validationAccuracy: spread[3]))
+                values = Array(repeating: [], count: 4)
             }
+            while let row = try rows.next() {
+                let rowEpoch: Int = row[0]
+                if rowEpoch != epoch { flush(); epoch = rowEpoch }
+                for metric in 0..<4 { if let value: Double = row[metric + 1] { values[metric].append(value) } }
+            }
+            flush()
+            return spreads
         }
     }
 }

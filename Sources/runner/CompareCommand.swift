@@ -36,7 +36,12 @@ struct CompareCommand: ParsableCommand {
         let comparison = try Comparison(store: store, runs: selection.summaries(in: store))
         let forMachines = output.format == .csv || output.format == .json
         var table = aggregate ? comparison.aggregatedTable(separateColumns: forMachines) : comparison.table(separateColumns: forMachines)
-        if let sort { table = try table.sorted(by: sort, descending: descending) }
+        if let sort {
+            // An aggregate's "val_acc" is "val_acc_mean" where means and deviations have columns of their own.
+            let column = !table.headers.contains(sort) && table.headers.contains(sort + "_mean") ? sort + "_mean" : sort
+            // Ties in settings order (an aggregate's rows are in it already), not in the order the runs were made.
+            table = try table.sorted(by: column, descending: descending, tieRanks: aggregate ? nil : comparison.settingsRanks)
+        }
         write(output.fittedToTerminal(table).rendered(as: output.format))
     }
 }

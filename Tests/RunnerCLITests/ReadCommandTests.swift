@@ -157,6 +157,12 @@ struct CompareCommandTests {
         #expect(headers.prefix(2) == ["noise", "runs"])
         #expect(records.map { $0["noise"] } == ["0.1", "0.3"])
         #expect(records.map { $0["runs"] } == ["2", "2"], "two seeds each; the second run of the spec adds none")
+        // --sort val_acc, as for the table, orders CSV by val_acc_mean.
+        for descending in [false, true] {
+            let arguments = ["compare", "--group", "noisy", "--aggregate", "--sort", "val_acc", "--format", "csv"] + (descending ? ["--descending"] : [])
+            let means = try parseCSVRecords(try sandbox.succeed(arguments).stdout).records.compactMap { number($0["val_acc_mean"]) }
+            #expect(means.count == 2 && means == means.sorted(by: descending ? (>) : (<)))
+        }
     }
 
     @Test("--sort orders the rows by the column", arguments: [false, true])

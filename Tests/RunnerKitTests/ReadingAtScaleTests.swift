@@ -152,6 +152,27 @@ struct ReadingManyRunsTests {
         #expect(html.contains("h=2 lr=0.05 · ") && html.contains("(median of 2 runs)"))
     }
 
+    @Test("runs with equal scores are chosen by their settings, not by when they were made")
+    func tiesBySettings() throws {
+        // Every run reaches a validation accuracy of 1: all tie on the report's score.
+        let (folder, store) = try recorded(#"{"group": "g", "data": {"generator": "circles", "points": 100, "noise": 0.05}, "model": {"hidden": [16, 17]}, "training": {"epochs": 20, "learning_rate": 0.05, "seed": [1, 2, 3]}}"#)
+        defer { folder.remove() }
+        let runs = try store.runs(inGroup: "g")
+        #expect(Set(runs.map(\.finalValidationAccuracy)) == [1])
+        func shortID(_ name: String) -> String { runs.first { $0.name.hasSuffix(name) }?.shortID ?? "none" }
+
+        for order in [runs, runs.reversed(), [runs[4], runs[0], runs[5], runs[2], runs[1], runs[3]]] {
+            // The report draws each setting's median seed: seed 2 of three tied ones.
+            let html = try Figures(store: store).report(order, title: "t", generatedAt: "now")
+            #expect(html.contains("h=16 · \(shortID("hidden=16 seed=2")) (median of 3 runs)"), "\(order.map(\.name))")
+            #expect(html.contains("h=17 · \(shortID("hidden=17 seed=2")) (median of 3 runs)"), "\(order.map(\.name))")
+            // compare --sort breaks ties the same way.
+            let comparison = try Comparison(store: store, runs: order)
+            let sorted = try comparison.table().sorted(by: "val_acc", descending: true, tieRanks: comparison.settingsRanks)
+            #expect(sorted.rows.map { $0[1].text } == runs.map(\.name).sorted(), "h 16 before 17, seeds 1 to 3: \(order.map(\.name))")
+        }
+    }
+
     @Test("a single-run report shows its settings, its curves once and its full-size boundary")
     func singleRun() throws {
         let (folder, store) = try recorded(#"{"name": "solo", "data": {"points": 40}, "model": {"hidden": 3}, "training": {"epochs": 2}}"#)

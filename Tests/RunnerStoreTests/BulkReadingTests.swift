@@ -33,4 +33,26 @@ struct BulkReadingTests {
         #expect(try store.countRuns(matching: RunFilter(groups: ["other"], limit: 1)) == 1)
         #expect(try store.countRuns(matching: RunFilter(text: "zzz")) == 0)
     }
+
+    @Test("an epoch's mean over runs has the same bits whatever order the runs were made in")
+    func spreadsIgnoreOrder() throws {
+        // Summed left to right, these give a different last digit in different orders.
+        let losses = [0.5011111111111111, 0.1, 0.7, 0.30000000000000004, 1e-17, 0.6666666666666666, 0.2]
+        let orders = [losses, losses.reversed()] + (0..<6).map { _ in losses.shuffled() }
+        let sums: [Double] = orders.map { $0.reduce(0, +) }
+        #expect(Set(sums.map(\.bitPattern)).count > 1, "the orders tell the sums apart")
+        let means = try orders.map { order -> Double in
+            let folder = TemporaryFolder()
+            let store = try ExperimentStore(path: folder.file())
+            let ids = try order.enumerated().map { index, loss in
+                let run = try store.startRun(sampleRun(name: "r\(index)", seed: index))
+                try store.recordEpoch(EpochRecord(
+                    runID: run.id, epoch: 1, trainLoss: loss, trainAccuracy: 0.5, validationLoss: nil, validationAccuracy: nil, elapsedSeconds: 0.1))
+                return run.id
+            }
+            return try #require(store.epochSpreads(of: ids).first?.trainLoss?.mean)
+        }
+        let sortedSum: Double = losses.sorted().reduce(0, +)
+        #expect(Set(means.map(\.bitPattern)) == [(sortedSum / 7).bitPattern])
+    }
 }

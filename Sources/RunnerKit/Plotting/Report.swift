@@ -32,7 +32,8 @@ extension Figures {
         let comparison = try Comparison(store: store, runs: runs)
         if runs.count == 1 { return try singleRunReport(comparison, title: title, generatedAt: generatedAt) }
         let scores = comparison.entries.map { Self.score($0.summary) }
-        let order = scores.indices.sorted { (scores[$0], -$0) > (scores[$1], -$1) }
+        let ranks = comparison.settingsRanks
+        let order = scores.indices.sorted { (scores[$0], -ranks[$0]) > (scores[$1], -ranks[$1]) }
 
         // The table: every run, or the best and the worst, in table order.
         let table = comparison.table()
@@ -130,10 +131,14 @@ extension Figures {
             note = "The \(limit / 2) best and \(limit / 2) worst of \(drawable.count) settings by mean final accuracy."
         }
         let settings = comparison.differingSettings.filter { $0 != "training.seed" }
+        let rank = Dictionary(zip(comparison.entries.map(\.summary.id), comparison.settingsRanks), uniquingKeysWith: min)
         var charts: [DecisionBoundaryChart] = []
         var chartOfGroup: [Int: Int] = [:]
         for index in chosen {
-            let members = drawable[index].members.sorted { Self.score($0.summary) < Self.score($1.summary) }
+            // Seeds with equal scores in settings order, so that the same run is drawn however the sweep was scheduled.
+            let members = drawable[index].members.sorted {
+                (Self.score($0.summary), rank[$0.summary.id] ?? 0) < (Self.score($1.summary), rank[$1.summary.id] ?? 0)
+            }
             let median = members[members.count / 2].summary
             let chart: DecisionBoundaryChart
             do { chart = try decisionBoundary(median, resolution: 48, pointLimit: 200) } catch FigureError.noWeights, FigureError.unreadableSpec { continue }

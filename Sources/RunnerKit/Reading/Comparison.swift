@@ -70,6 +70,20 @@ public struct Comparison: Sendable {
         spansGroups = Set(runs.map(\.groupName)).count > 1
     }
 
+    /// Each entry's place when the entries are ordered by group (when they span several)
+    /// and differing settings, the training seed included (see `RunSettings.precedes`), and
+    /// by their given order where those are alike: what ties between equal scores are
+    /// broken by, so that the choice does not depend on when runs were made.
+    public var settingsRanks: [Int] {
+        let keys = entries.indices.map { index in
+            (spansGroups ? [entries[index].summary.groupName ?? ""] : []) + differingSettings.map { displayed($0, at: index) }
+        }
+        let order = entries.indices.sorted { a, b in keys[a] != keys[b] ? RunSettings.precedes(keys[a], keys[b]) : a < b }
+        var ranks = Array(repeating: 0, count: entries.count)
+        for (rank, index) in order.enumerated() { ranks[index] = rank }
+        return ranks
+    }
+
     /// The value of the differing setting `path` in the `index`-th entry, as a table shows it.
     public func displayed(_ path: String, at index: Int) -> String {
         shown[path]?[index] ?? ""
@@ -221,24 +235,26 @@ public enum Statistics {
 
 extension Table {
     /// The rows ordered by the column named `column` (numbers numerically,
-    /// empty cells last), ascending unless `descending`.
+    /// empty cells last), ascending unless `descending`; rows alike in it keep the
+    /// order of `tieRanks` (each row's place), or else their own.
     ///
     /// - Throws: `TableError.unknownColumn` naming the columns there are.
-    public func sorted(by column: String, descending: Bool = false) throws(TableError) -> Table {
+    public func sorted(by column: String, descending: Bool = false, tieRanks: [Int]? = nil) throws(TableError) -> Table {
         guard let index = headers.firstIndex(of: column) else {
             throw .unknownColumn(column, available: headers)
         }
+        let rank = tieRanks ?? Array(rows.indices)
         let sortedRows = rows.enumerated().sorted { a, b in
             let (x, y) = (a.element[index], b.element[index])
             if x.isEmpty != y.isEmpty { return y.isEmpty }
-            if x.isEmpty { return a.offset < b.offset }
+            if x.isEmpty { return rank[a.offset] < rank[b.offset] }
             let ascending: Bool
             if let p = Double(x.text.split(separator: " ").first ?? ""), let q = Double(y.text.split(separator: " ").first ?? ""), p != q {
                 ascending = p < q
             } else if x.text != y.text {
                 ascending = x.text < y.text
             } else {
-                return a.offset < b.offset
+                return rank[a.offset] < rank[b.offset]
             }
             return descending ? !ascending : ascending
         }.map(\.element)
