@@ -99,6 +99,9 @@ struct ScalingTests {
         // The merged runs were made in another order (shard by shard); their aggregate reads the same.
         let aggregate = ["compare", "--group", "grid", "--aggregate", "--format", "csv"]
         #expect(try sandbox.succeed(aggregate + ["--db", "merged.db"]).stdout == sandbox.succeed(aggregate + ["--db", "local.db"]).stdout)
+        // Their mean learning curves too, to the byte.
+        for file in ["merged", "local"] { try sandbox.succeed("plot", "--group", "grid", "--db", "\(file).db", "--out", "\(file).svg") }
+        #expect(sandbox.contents("merged.svg") != nil && sandbox.contents("merged.svg") == sandbox.contents("local.svg"))
         #expect(sandbox.contents("shard-0.db-wal") == nil && sandbox.contents("shard-0.db-shm") == nil, "nor given a WAL")
 
         let again = try sandbox.succeed("merge", "shard-0.db", "--db", "merged.db")
