@@ -145,8 +145,10 @@ extension ExperimentStore {
         let epochColumns = try commonColumns("epochs", db).joined(separator: ", ")
         let weightColumns = try commonColumns("weights", db).joined(separator: ", ")
         let tagColumns = try commonColumns("run_tags", db).joined(separator: ", ")
-        // Prepared once: a merge runs them for every run of the source.
-        let updatedColumns = runColumns.filter { $0 != "id" && $0 != "created_at" }.joined(separator: ", ")
+        // Prepared once: a merge runs them for every run of the source. A run brought up to
+        // date takes its training from the newer copy and keeps what users wrote on it here:
+        // its note and its tags (copied only with a run that is new here).
+        let updatedColumns = runColumns.filter { !["id", "created_at", "note"].contains($0) }.joined(separator: ", ")
         let updateRun = try db.makeStatement(sql: """
             UPDATE main.runs SET (\(updatedColumns)) = (SELECT \(updatedColumns) FROM source.runs WHERE id = ?1) WHERE id = ?1
             """)
@@ -157,10 +159,10 @@ extension ExperimentStore {
             """)
         let insertRun = try db.makeStatement(sql: "INSERT INTO main.runs (\(columnList)) SELECT \(columnList) FROM source.runs WHERE id = ?")
         let setCreatedAt = try db.makeStatement(sql: "UPDATE main.runs SET created_at = ? WHERE id = ?")
-        let copyWeightsAndTags = try [
-            "INSERT OR IGNORE INTO main.weights (\(weightColumns)) SELECT \(weightColumns) FROM source.weights WHERE run_id = ?",
-            "INSERT OR IGNORE INTO main.run_tags (\(tagColumns)) SELECT \(tagColumns) FROM source.run_tags WHERE run_id = ?",
-        ].map { try db.makeStatement(sql: $0) }
+        let copyWeights = try db.makeStatement(sql: """
+            INSERT OR IGNORE INTO main.weights (\(weightColumns)) SELECT \(weightColumns) FROM source.weights WHERE run_id = ?
+            """)
+        let copyTags = try db.makeStatement(sql: "INSERT INTO main.run_tags (\(tagColumns)) SELECT \(tagColumns) FROM source.run_tags WHERE run_id = ?")
         let copyEpochs = try db.makeStatement(sql: """
             INSERT OR IGNORE INTO main.epochs (\(epochColumns)) SELECT \(epochColumns) FROM source.epochs WHERE run_id = ? ORDER BY epoch
             """)
@@ -216,11 +218,10 @@ extension ExperimentStore {
                     }
                     try insertRun.execute(arguments: [id])
                     try setCreatedAt.execute(arguments: [try instants.unique(row["created_at"], excluding: id), id])
+                    try copyTags.execute(arguments: [id])
                     summary.added += 1
                 }
-                for statement in copyWeightsAndTags {
-                    try statement.execute(arguments: [id])
-                }
+                try copyWeights.execute(arguments: [id])
                 copied.append(id)
             }
             try withTriggers(enabled: !epochTriggersOff, db) {

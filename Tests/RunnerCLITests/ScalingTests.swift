@@ -118,6 +118,8 @@ struct ScalingTests {
     func mergeUpdatesOlderRuns() throws {
         let sandbox = try Sandbox()
         try sandbox.succeed("run", try sandbox.spec("grid", sweepSpec), "--db", "shard.db", "--quiet")
+        let id = try sandbox.sqlite("SELECT short_id FROM runs WHERE name = 'grid hidden=5 learning_rate=0.2 seed=3'", file: "shard.db")[0][0]
+        try sandbox.succeed("tag", id, "wrong=1", "--db", "shard.db")
         // The state a merge sees while the shard trains: a run still running, with 3 of its 8 epochs.
         try sandbox.sqlite("VACUUM INTO '\(sandbox.url.path)/midway.db'", file: "shard.db")
         try sandbox.sqlite("""
@@ -129,9 +131,14 @@ struct ScalingTests {
             """, file: "midway.db")
         try sandbox.succeed("merge", "midway.db", "--db", "target.db")
         #expect(try sandbox.sqlite("SELECT status, (SELECT count(*) FROM epochs WHERE run_id = runs.id) FROM runs WHERE name LIKE '%hidden=5 learning_rate=0.2 seed=3'", file: "target.db") == [["running", "3"]])
+        // What the user writes on the run in the target meanwhile stays.
+        try sandbox.succeed("tag", id, "--remove", "wrong", "--db", "target.db")
+        try sandbox.succeed("note", id, "keep me", "--db", "target.db")
         let update = try sandbox.succeed("merge", "shard.db", "--db", "target.db")
         #expect(update.stdout.contains("shard.db: 0 added, 1 updated, 11 unchanged"), "\(update.stdout)")
         #expect(try sandbox.fingerprints(file: "target.db") == sandbox.fingerprints(file: "shard.db"))
+        #expect(try sandbox.sqlite("SELECT status, note, (SELECT count(*) FROM run_tags WHERE run_id = runs.id) FROM runs WHERE short_id = '\(id)'", file: "target.db")
+            == [["completed", "keep me", "0"]])
         // Every finished run is summarized (migration 0007), the updated one with its 8 epochs.
         let summaries = "SELECT * FROM run_epoch_summaries ORDER BY run_id"
         #expect(try sandbox.sqlite(summaries, file: "target.db") == sandbox.sqlite(summaries, file: "shard.db"))
