@@ -80,6 +80,14 @@ struct SlurmCommand: ParsableCommand {
         }
     }
 
+    /// The group as one word, for the folder and the job name in `#SBATCH` lines: letters,
+    /// digits, `-`, `_` and `.` as they are, anything else `_`, and never `.` or `..`, which
+    /// would name this folder or the one above it rather than one of their own.
+    static func word(_ group: String) -> String {
+        let word = String(group.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
+        return word.allSatisfy { $0 == "." } ? String(repeating: "_", count: max(word.count, 1)) : word
+    }
+
     func run() throws {
         if submit && Self.onPath("sbatch") == nil {
             throw CLIError("sbatch is not on the PATH: run `runner slurm --submit` on a Slurm login node, or leave out --submit to only write the scripts.")
@@ -93,8 +101,7 @@ struct SlurmCommand: ParsableCommand {
         guard let runner = Bundle.main.executableURL?.resolvingSymlinksInPath().path else {
             throw CLIError("cannot tell where this runner binary is; run it by its full path")
         }
-        // The group as one word, for the folder and the job name in `#SBATCH` lines.
-        let group = String((plan.sweeps.first?.first?.group ?? "runs").map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
+        let group = Self.word(plan.sweeps.first?.first?.group ?? "runs")
         let job = SlurmJob(
             runner: runner, specs: specs.map(Self.absolute), tasks: tasks, cpusPerTask: cpusPerTask,
             partition: partition, timeLimit: time, account: account,

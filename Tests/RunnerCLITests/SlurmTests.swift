@@ -93,6 +93,11 @@ struct SlurmTests {
         for limit in ["90", "1:30:00", "2-12:30", "UNLIMITED"] {
             try sandbox.succeed("slurm", spec, "--tasks", "1", "--dir", "limit-\(limit)", "--time", limit)
         }
+        // A group of ".." gets a folder of its own under slurm/, not the current folder.
+        let dots = try sandbox.spec("dots", #"{"group": "..", "data": {"points": 20}, "training": {"epochs": 1}}"#)
+        let dotted = try sandbox.succeed("slurm", dots, "--tasks", "1")
+        #expect(dotted.stdout.contains("wrote \(sandbox.url.path)/slurm/__/array.sbatch"), "\(dotted)")
+        #expect(sandbox.contents("array.sbatch") == nil && sandbox.contents("slurm/array.sbatch") == nil)
         let piped = try runTool("/bin/bash", ["-c", "cd '\(sandbox.url.path)' && '\(RunnerBinary.url.path)' slurm <(cat '\(spec)') --tasks 2 --dir fifth"])
         #expect(piped.status == 64 && piped.stderr.contains("is a pipe: the cluster's tasks read their spec files when they start"), "\(piped)")
         #expect(sandbox.contents("array.sbatch") == nil && sandbox.contents("fifth/array.sbatch") == nil)
