@@ -63,8 +63,8 @@ extension ExperimentSpec {
         switch model.start {
         case .random(let initialization):
             return Parameters(inputDimension: inputDimension, hiddenUnits: model.hiddenUnits, initialization: initialization, random: &random)
-        case .file(let path):
-            let parameters = try Self.readStartWeights(path)
+        case let .file(path, sha256):
+            let parameters = try Self.readStartWeights(path, sha256: sha256).parameters
             guard parameters.inputDimension == inputDimension else {
                 throw ExperimentError("the start weights \(path) are for \(parameters.inputDimension) input features (Wi has \(parameters.inputDimension) rows), but the data has \(inputDimension)")
             }
@@ -97,12 +97,18 @@ extension ExperimentSpec {
         }
     }
 
-    /// Reads start weights in the seed's JSON layout.
-    static func readStartWeights(_ path: String) throws(ExperimentError) -> Parameters {
+    /// Reads start weights in the seed's JSON layout, with the SHA-256 of the file; when
+    /// `expected` is given, the file must still have it (it is what a run started from).
+    static func readStartWeights(_ path: String, sha256 expected: String? = nil) throws(ExperimentError) -> (parameters: Parameters, sha256: String) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ExperimentError("cannot read the start weights \(path): \(Self.readFailure(path))")
         }
-        return try StartWeightsFile.parse(Array(data), path: path)
+        let sha256 = sha256Hex(bytes: data)
+        if let expected, sha256 != expected {
+            throw ExperimentError("the start weights \(path) have changed: the file's SHA-256 is \(sha256), the run's spec records \(expected); "
+                + "put the file back as it was to train this run again")
+        }
+        return (try StartWeightsFile.parse(Array(data), path: path), sha256)
     }
 
     static func readFailure(_ path: String) -> String {

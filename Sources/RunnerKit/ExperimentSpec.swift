@@ -155,14 +155,14 @@ public struct ModelSettings: Codable, Equatable, Hashable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case hidden, initialization = "init", startWeights = "start_weights"
+        case hidden, initialization = "init", startWeights = "start_weights", startWeightsSHA256 = "start_weights_sha256"
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         hiddenUnits = try container.decode(Int.self, forKey: .hidden)
         if let path = try container.decodeIfPresent(String.self, forKey: .startWeights) {
-            start = .file(path: path)
+            start = .file(path: path, sha256: try container.decodeIfPresent(String.self, forKey: .startWeightsSHA256))
         } else {
             let raw = try container.decode(String.self, forKey: .initialization)
             guard let initialization = Initialization(rawValue: raw) else {
@@ -177,7 +177,9 @@ public struct ModelSettings: Codable, Equatable, Hashable, Sendable {
         try container.encode(hiddenUnits, forKey: .hidden)
         switch start {
         case .random(let initialization): try container.encode(initialization.rawValue, forKey: .initialization)
-        case .file(let path): try container.encode(path, forKey: .startWeights)
+        case let .file(path, sha256):
+            try container.encode(path, forKey: .startWeights)
+            try container.encodeIfPresent(sha256, forKey: .startWeightsSHA256)
         }
     }
 }
@@ -186,8 +188,10 @@ public struct ModelSettings: Codable, Equatable, Hashable, Sendable {
 public enum StartWeights: Equatable, Hashable, Sendable {
     /// Drawn with `RandomSource(seed: training.seed)`.
     case random(Initialization)
-    /// Read from a JSON file in the seed's layout, by absolute path.
-    case file(path: String)
+    /// Read from a JSON file in the seed's layout, by absolute path, whose bytes have the
+    /// SHA-256 `sha256` (lowercase hex): a run that started from other weights is another
+    /// experiment. Nil in specs recorded before runner kept it, which then take the file as it is.
+    case file(path: String, sha256: String?)
 }
 
 /// How stochastic gradient descent runs.

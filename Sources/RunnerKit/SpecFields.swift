@@ -60,6 +60,15 @@ struct SpecField: Sendable {
     static func keys(of section: SpecSection) -> [String] {
         all.filter { $0.section == section }.map(\.key)
     }
+
+    /// What a resolved spec records about the start weights file: its SHA-256.
+    static let startWeightsSHA256 = "start_weights_sha256"
+
+    /// Keys of a section that a resolved spec records and a spec may give back, checked
+    /// against what they record rather than swept (see docs/spec.md).
+    static func recordedKeys(of section: SpecSection) -> [String] {
+        section == .model ? [startWeightsSHA256] : []
+    }
 }
 
 /// What a field accepts.

@@ -17,7 +17,7 @@ struct GivenField {
 /// Facts about a file a spec names, read once per validation.
 enum FileFacts: Equatable {
     case csv(dimension: Int, count: Int)
-    case weights(inputDimension: Int, hiddenUnits: Int)
+    case weights(inputDimension: Int, hiddenUnits: Int, sha256: String)
 }
 
 /// Walks one spec document, collecting every problem, and expands the runs
@@ -84,7 +84,7 @@ struct SpecValidator {
                 report("$.\(section.rawValue)", "expected an object {…} with the \(section.rawValue) settings, found \(node.value.found)", node: node)
                 continue
             }
-            let fields = checkedMembers(sectionMembers, path: "$.\(section.rawValue)", allowed: SpecField.keys(of: section))
+            let fields = checkedMembers(sectionMembers, path: "$.\(section.rawValue)", allowed: SpecField.keys(of: section) + SpecField.recordedKeys(of: section))
             for field in SpecField.all where field.section == section {
                 if let node = fields[field.key], let values = values(of: field, node: node) {
                     given[field.dotted] = values
@@ -94,6 +94,7 @@ struct SpecValidator {
         present = Set(SpecField.all.filter { rawNode(of: $0, in: top) != nil }.map(\.dotted))
         checkExclusions(top)
         checkFiles(&given)
+        checkStartWeightsDigest(top, given)
         checkGridSize(given)
         checkSingleRunKeys(top, sweeps: given.values.contains { $0.swept })
         guard errors.isEmpty else { return .empty }
@@ -206,6 +207,31 @@ struct SpecValidator {
         return members.first { $0.key == field.key }?.node
     }
 
+    /// `model.start_weights_sha256`, which a resolved spec records: it must be the SHA-256 of
+    /// the one start weights file the spec names, so that the spec of a run trains that run
+    /// again or says why it cannot.
+    mutating func checkStartWeightsDigest(_ top: [String: SpecJSONNode], _ given: [String: GivenField]) {
+        guard let model = top[SpecSection.model.rawValue], case .object(let members) = model.value,
+              let node = members.first(where: { $0.key == SpecField.startWeightsSHA256 })?.node else { return }
+        let path = "$.model.\(SpecField.startWeightsSHA256)"
+        guard case .string(let digest) = node.value, digest.count == 64, digest.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            report(path, "expected the SHA-256 of the start weights file, 64 lowercase hex digits as sha256sum prints them, found \(node.value.found)", node: node)
+            return
+        }
+        guard let files = given[SpecField.startWeights.dotted] else {
+            report(path, "'\(SpecField.startWeightsSHA256)' goes with 'start_weights'; remove it, or name the file", node: node)
+            return
+        }
+        guard files.values.count == 1, case .text(let file) = files.values[0] else {
+            report(path, "'\(SpecField.startWeightsSHA256)' names one file, but 'start_weights' is a list; remove one of them", node: node)
+            return
+        }
+        if case .weights(_, _, let sha256)?? = fileFacts[file], sha256 != digest {
+            report(path, "the start weights \(file) have changed: the file's SHA-256 is \(sha256), this spec records \(digest); "
+                + "put the file back as it was, or remove '\(SpecField.startWeightsSHA256)' to start from the file as it is now", node: node)
+        }
+    }
+
     /// Fields that exclude each other; presence counts even when a value is wrong.
     mutating func checkExclusions(_ top: [String: SpecJSONNode]) {
         func exclusive(_ kept: SpecField, _ other: SpecField, _ why: String) {
@@ -264,8 +290,8 @@ struct SpecValidator {
             result = .failure(ExperimentError("expected a file, found the directory \(absolute)"))
         } else if field.dotted == SpecField.startWeights.dotted {
             do {
-                let weights = try ExperimentSpec.readStartWeights(absolute)
-                result = .success(.weights(inputDimension: weights.inputDimension, hiddenUnits: weights.hiddenUnits))
+                let (weights, sha256) = try ExperimentSpec.readStartWeights(absolute)
+                result = .success(.weights(inputDimension: weights.inputDimension, hiddenUnits: weights.hiddenUnits, sha256: sha256))
             } catch {
                 result = .failure(error)
             }
@@ -320,7 +346,7 @@ struct SpecValidator {
         }
         if let entry = given[SpecField.startWeights.dotted] {
             for index in entry.values.indices {
-                guard case .text(let path) = entry.values[index], case .weights(let d, let h)?? = fileFacts[path] else { continue }
+                guard case .text(let path) = entry.values[index], case .weights(let d, let h, _)?? = fileFacts[path] else { continue }
                 for data in dataDimensions where data.dimension != d {
                     report(entry.path(index), "the start weights \(path) are for \(d) input features (Wi has \(d) rows), but \(data.source) has \(data.dimension)", node: entry.nodes[index])
                 }
@@ -406,8 +432,10 @@ struct SpecValidator {
         let start: StartWeights
         var hidden = integer(.hidden) ?? 7
         if let path = text(.startWeights) {
-            start = .file(path: path)
-            if case .weights(_, let h)?? = fileFacts[path] { hidden = h }
+            // The file was read when the spec was checked: its h and SHA-256 are known.
+            guard case .weights(_, let h, let sha256)?? = fileFacts[path] else { preconditionFailure("unchecked start weights \(path)") }
+            start = .file(path: path, sha256: sha256)
+            hidden = h
         } else {
             start = .random(text(.initialization).flatMap(Initialization.init(rawValue:)) ?? .he)
         }

@@ -23,6 +23,12 @@ struct Migration: Sendable, Equatable {
 
 /// The SHA-256 of the UTF-8 bytes of `text`, in lowercase hex.
 func sha256Hex(_ text: String) -> String {
+    sha256Hex(bytes: Data(text.utf8))
+}
+
+/// The SHA-256 of `bytes` in lowercase hex, as `sha256sum` prints it: how runner names
+/// contents (data sets, spec sources, start weights files).
+public func sha256Hex(bytes: some DataProtocol) -> String {
     let digits = Array("0123456789abcdef".utf8)
-    return String(decoding: SHA256.hash(data: Data(text.utf8)).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
+    return String(decoding: SHA256.hash(data: bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
 }

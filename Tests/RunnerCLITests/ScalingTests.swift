@@ -64,6 +64,24 @@ struct ScalingTests {
         #expect(try sandbox.count("SELECT count(*) FROM runs WHERE status = 'completed'") == 24)
     }
 
+    @Test("edited start weights are another experiment: trained, not skipped; the old run's rerun says the file changed")
+    func editedStartWeights() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("start.json", #"{"Wi": [[1, 2], [3, 4]], "bi": [0, 0], "Wo": [1, 1], "bo": 0}"#)
+        let spec = try sandbox.spec("from-file", #"{"data": {"points": 40}, "model": {"start_weights": "start.json"}, "training": {"epochs": 3}}"#)
+        try sandbox.succeed("run", spec, "--quiet")
+        let first = try sandbox.sqlite("SELECT short_id FROM runs")[0][0]
+        #expect(try sandbox.succeed("run", spec).stderr.contains("skipped 1 run already in runner.db"))
+
+        try sandbox.write("start.json", #"{"Wi": [[-5, 5], [5, -5]], "bi": [1, 1], "Wo": [-1, 1], "bo": 2}"#)
+        let edited = try sandbox.succeed("run", spec)
+        #expect(edited.stdout.contains("from-file  completed") && !edited.stderr.contains("skipped"), "\(edited)")
+        #expect(try sandbox.count("SELECT count(DISTINCT spec_hash) FROM runs") == 2)
+        let rerun = try sandbox.runner("rerun", first)
+        #expect(rerun.status == 1 && rerun.stderr.contains("the start weights \(sandbox.url.path)/start.json have changed"), "\(rerun)")
+        #expect(try sandbox.count("SELECT count(*) FROM runs") == 2, "the refused rerun recorded nothing")
+    }
+
     @Test("two processes on one sweep and one database share the work: each run trained once")
     func processesShareTheWork() throws {
         let sandbox = try Sandbox()

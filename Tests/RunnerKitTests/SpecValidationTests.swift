@@ -1,4 +1,5 @@
 import Foundation
+import RunnerStore
 import Testing
 @testable import RunnerKit
 
@@ -204,10 +205,34 @@ import Testing
         #expect(shape.map(\.jsonPath) == ["$.model.start_weights"])
         #expect(shape.first?.message.contains("Wi row 0 has 2 values but bi has 1") == true)
 
-        // Matching weights give h from the file.
+        // Matching weights give h from the file, and the file's SHA-256 (as sha256sum prints it).
         let run = try #require(try parseSpec(#"{"model": {"start_weights": "w3.json"}}"#, folder: folder.path).first)
-        #expect(run.model == ModelSettings(hiddenUnits: 3, start: .file(path: "\(folder.path)/w3.json")))
+        let sha256 = sha256Hex(bytes: Data(weightsJSON(d: 2, h: 3).utf8))
+        #expect(run.model == ModelSettings(hiddenUnits: 3, start: .file(path: "\(folder.path)/w3.json", sha256: sha256)))
+        #expect(run.canonicalJSON.contains(#""start_weights_sha256":"\#(sha256)""#), "\(run.canonicalJSON)")
         #expect(run.hyperparameters.initialization == "explicit")
+    }
+
+    @Test("a spec's start_weights_sha256 must be that of its one start weights file")
+    func startWeightsDigest() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try folder.write("w3.json", weightsJSON(d: 2, h: 3))
+        let sha256 = sha256Hex(bytes: Data(weightsJSON(d: 2, h: 3).utf8))
+        #expect(try parseSpec(#"{"model": {"start_weights": "w3.json", "start_weights_sha256": "\#(sha256)"}}"#, folder: folder.path).count == 1)
+
+        let other = String(repeating: "0", count: 64)
+        let changed = specErrors(#"{"model": {"start_weights": "w3.json", "start_weights_sha256": "\#(other)"}}"#, folder: folder.path)
+        #expect(changed.map(\.jsonPath) == ["$.model.start_weights_sha256"])
+        #expect(changed.first?.message == "the start weights \(folder.path)/w3.json have changed: the file's SHA-256 is \(sha256), this spec records \(other); "
+            + "put the file back as it was, or remove 'start_weights_sha256' to start from the file as it is now")
+        let malformed = specErrors(#"{"model": {"start_weights": "w3.json", "start_weights_sha256": "ABC"}}"#, folder: folder.path)
+        #expect(malformed.first?.message.hasPrefix("expected the SHA-256 of the start weights file, 64 lowercase hex digits") == true)
+        let alone = specErrors(#"{"model": {"start_weights_sha256": "\#(sha256)"}}"#, folder: folder.path)
+        #expect(alone.first?.message == "'start_weights_sha256' goes with 'start_weights'; remove it, or name the file")
+        try folder.write("copy.json", weightsJSON(d: 2, h: 3))
+        let listed = specErrors(#"{"model": {"start_weights": ["w3.json", "copy.json"], "start_weights_sha256": "\#(sha256)"}}"#, folder: folder.path)
+        #expect(listed.map(\.message) == ["'start_weights_sha256' names one file, but 'start_weights' is a list; remove one of them"])
     }
 
     @Test func aSweepOverTooManyRunsIsRefused() {
