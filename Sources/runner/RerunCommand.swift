@@ -10,8 +10,8 @@ struct RerunCommand: ParsableCommand {
         discussion: """
             Each new run has the original's spec, name, group and spec source, trains on the \
             points stored with it, and is tagged rerun_of=<original id>. Afterwards runner says \
-            whether its final weights equal the original's bit for bit: run it after an upgrade \
-            to check that results still reproduce.
+            whether its final weights equal the original's bit for bit, and exits with status 1 \
+            when any differ: run it after an upgrade to check that results still reproduce.
 
             Example:
               runner rerun 1a2b3c4d
@@ -50,14 +50,20 @@ struct RerunCommand: ParsableCommand {
         let recorder = RunRecorder(store: store)
         let executor = RunExecutor(recorder: recorder, progress: progress, interruption: interruption)
         progress.planStarted(total: jobs.count)
-        var trained = 0
+        var (trained, differing) = (0, 0)
         let outcome = Result {
             for (original, job) in zip(originals, jobs) where interruption.signalReceived == nil {
                 guard let result = try executor.execute(job) else { continue }
                 trained += 1
                 progress.runFinished(result.identity.shortID) { write(RunCommand.summaryLine(result)) }
                 try store.setTags([RunTag(key: "rerun_of", value: original.shortID)], on: [result.identity.id])
-                let same = try store.weights(of: result.identity.id).map(\.values.bitPatterns) == store.weights(of: original.id).map(\.values.bitPatterns)
+                let originalWeights = try store.weights(of: original.id).map(\.values.bitPatterns)
+                guard !originalWeights.isEmpty else {
+                    write("  \(original.shortID) has no final weights to compare with (it is \(original.status.rawValue))\n")
+                    continue
+                }
+                let same = try store.weights(of: result.identity.id).map(\.values.bitPatterns) == originalWeights
+                if !same { differing += 1 }
                 write("  \(same ? "same final weights as" : "final weights differ from") \(original.shortID), bit for bit\n")
             }
         }
@@ -69,7 +75,11 @@ struct RerunCommand: ParsableCommand {
         try outcome.get()
         if let reason = interruption.reason {
             note("runner: \(reason); \(jobs.count - trained) run(s) not started.")
-            throw ExitCode(130)
+            throw ExitCode(interruption.exitStatus)
+        }
+        if differing > 0 {
+            note("runner: \(differing) of \(trained) rerun\(trained == 1 ? "" : "s") ended with other final weights than the original: those results did not reproduce")
+            throw ExitCode.failure
         }
     }
 }

@@ -107,7 +107,7 @@ struct RunCommand: ParsableCommand {
         report(summary.0, plan: plan, interrupted: summary.1.reason != nil)
         if let reason = summary.1.reason {
             note("runner: \(reason); \(Self.leftUndone(summary.0)).")
-            throw ExitCode(summary.1.signalReceived == SIGPIPE ? 141 : 130)
+            throw ExitCode(summary.1.exitStatus)
         }
     }
 

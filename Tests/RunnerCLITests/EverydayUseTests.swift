@@ -84,6 +84,11 @@ struct RecipeTests {
         #expect(try sandbox.weightBits(rerun) == sandbox.weightBits(original))
         #expect(try sandbox.scalar("SELECT value FROM run_tags WHERE run_id = '\(rerun)' AND key = 'rerun_of'") == String(original.prefix(8)))
         #expect(try sandbox.count("SELECT count(DISTINCT spec_source_id) FROM runs") == 1, "the rerun keeps the original's spec source")
+        // Weights that no longer reproduce (here the original's, edited) fail the rerun: exit 1.
+        try sandbox.sqlite("UPDATE weights SET bits = bits + 1 WHERE run_id = '\(original)' AND tensor = 'bo'")
+        let differs = try sandbox.runner("rerun", String(original.prefix(8)), "--quiet")
+        #expect(differs.status == 1 && differs.stdout.contains("final weights differ from \(original.prefix(8)), bit for bit"), "\(differs)")
+        #expect(differs.stderr.contains("runner: 1 of 1 rerun ended with other final weights than the original: those results did not reproduce"), "\(differs)")
         let none = try sandbox.runner("rerun")
         #expect(none.status != 0 && none.stderr.contains("Name the runs to train again"), "\(none)")
         let unknown = try sandbox.runner("rerun", "ffffffff")

@@ -58,6 +58,12 @@ public final class InterruptionMonitor: @unchecked Sendable {
         lock.withLock { received }
     }
 
+    /// The exit status after an interruption: 141 (128 + SIGPIPE) when the output went
+    /// away, like any tool in a pipe, otherwise 130, the shell's status for Ctrl-C.
+    public var exitStatus: Int32 {
+        signalReceived == SIGPIPE ? 141 : 130
+    }
+
     /// A reason to store with an interrupted run, e.g. "interrupted by SIGINT".
     public var reason: String? {
         signalReceived.map { number in
