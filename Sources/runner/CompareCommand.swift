@@ -37,8 +37,7 @@ struct CompareCommand: ParsableCommand {
         let forMachines = output.format == .csv || output.format == .json
         var table = aggregate ? comparison.aggregatedTable(separateColumns: forMachines) : comparison.table(separateColumns: forMachines)
         if let sort {
-            // An aggregate's "val_acc" is "val_acc_mean" where means and deviations have columns of their own.
-            let column = !table.headers.contains(sort) && table.headers.contains(sort + "_mean") ? sort + "_mean" : sort
+            let column = table.column(named: sort)
             // Ties in settings order (an aggregate's rows are in it already), not in the order the runs were made.
             table = try table.sorted(by: column, descending: descending, tieRanks: aggregate ? nil : comparison.settingsRanks)
         }

@@ -73,7 +73,12 @@ struct FormatOption: ParsableArguments {
 
 extension OutputFormat: ExpressibleByArgument {}
 extension ExportContent: ExpressibleByArgument {}
-extension SweepAxis: ExpressibleByArgument {}
+extension SweepAxis: ExpressibleByArgument {
+    /// `learning_rate` or `hidden`, or `lr`, the learning rate's column in tables.
+    public init?(argument: String) {
+        self.init(rawValue: argument == "lr" ? Self.learningRate.rawValue : argument)
+    }
+}
 
 /// Which runs a command works on: ids, groups, tags, statuses, the most recent ones,
 /// or several of these at once (their union).

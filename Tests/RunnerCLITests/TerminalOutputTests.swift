@@ -63,7 +63,12 @@ struct TerminalOutputTests {
         let sandbox = try Fixture.sandbox()
         let result = try sandbox.runner("plot", "--group", "grid", "--kind", "sweep", "--x", "learning_rate", "--out", "s.svg")
         #expect(result.status != 0)
-        #expect(result.stderr.contains("share one learning rate") && result.stderr.contains("they differ in hidden; try --x"))
+        #expect(result.stderr.contains("share one learning rate") && result.stderr.contains("they differ in hidden; try --x hidden"))
         #expect(sandbox.contents("s.svg") == nil)
+        // The table's name for the learning rate works too; --sort takes the spec's names.
+        let lr = try sandbox.runner("plot", "--group", "grid", "--kind", "sweep", "--x", "lr", "--out", "s.svg")
+        #expect(lr.stderr.contains("share one learning rate"), "\(lr)")
+        let byPath = try sandbox.succeed("compare", "--group", "grid", "--sort", "model.hidden", "--descending", "--format", "csv").stdout
+        #expect(byPath == (try sandbox.succeed("compare", "--group", "grid", "--sort", "hidden", "--descending", "--format", "csv").stdout))
     }
 }

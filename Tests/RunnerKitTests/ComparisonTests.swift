@@ -58,6 +58,13 @@ struct ComparisonTests {
         #expect(!RunSettings.precedes(["2"], ["2"]))
     }
 
+    @Test("a column is found by its name, an aggregate's mean, or the spec's name of its setting")
+    func columnNames() {
+        let table = Table(headers: ["id", "lr", "seed", "val_acc_mean"], rows: [])
+        #expect(["lr", "learning_rate", "training.learning_rate", "val_acc", "seed", "data.seed", "zzz"].map(table.column(named:))
+            == ["lr", "lr", "lr", "val_acc_mean", "seed", "data.seed", "zzz"], "data.seed's column is data_seed, which this table lacks")
+    }
+
     @Test("a completed run stands for its experiment rather than a later interrupted one")
     func completedWins() throws {
         let folder = try TemporaryFolder()

@@ -29,7 +29,8 @@ public enum FigureError: Error, Equatable, CustomStringConvertible {
             "no final accuracy to plot: run\(runs.count == 1 ? "" : "s") \(runs.joined(separator: ", ")) \(runs.count == 1 ? "has" : "have") no epochs yet"
         case .notSwept(let setting, let swept):
             "these runs all share one \(setting), so a sweep summary over it would be a single point; "
-                + (swept.isEmpty ? "they differ in no setting but their seed" : "they differ in \(swept.joined(separator: ", ")); try --x with one of them")
+                + (swept.isEmpty ? "they differ in no setting but their seed" : "they differ in \(swept.joined(separator: ", "))")
+                + (SweepAxis.allCases.first { swept.contains(RunSettings.name(of: $0.settingPath)) }.map { "; try --x \($0.rawValue)" } ?? "")
         }
     }
 }

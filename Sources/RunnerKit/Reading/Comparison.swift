@@ -234,6 +234,16 @@ public enum Statistics {
 }
 
 extension Table {
+    /// The column a user means by `name`: that column; an aggregate's `name_mean`, where CSV
+    /// and JSON give means and deviations columns of their own; or the column of the setting
+    /// a spec calls `name` (`learning_rate` is `lr`, `training.seed` is `seed`). Else `name`.
+    public func column(named name: String) -> String {
+        if headers.contains(name) { return name }
+        if headers.contains(name + "_mean") { return name + "_mean" }
+        let setting = RunSettings.columns.first { ($0.path == name || $0.path.hasSuffix("." + name)) && headers.contains($0.name) }
+        return setting.map(\.name) ?? name
+    }
+
     /// The rows ordered by the column named `column` (numbers numerically,
     /// empty cells last), ascending unless `descending`; rows alike in it keep the
     /// order of `tieRanks` (each row's place), or else their own.
