@@ -58,6 +58,23 @@ struct TerminalOutputTests {
         #expect(lines.allSatisfy { $0.count <= 120 }, "\(lines.map(\.count).max()!)")
     }
 
+    @Test("a run whose rows were edited by hand is named in the error, and a report leaves it out")
+    func handEditedRun() throws {
+        let sandbox = try Fixture.sandbox()
+        let id = try sandbox.sqlite("SELECT short_id FROM runs WHERE group_name = 'grid' ORDER BY created_at LIMIT 1")[0][0]
+        try sandbox.sqlite("DELETE FROM weights WHERE tensor = 'Wo' AND run_id = (SELECT id FROM runs WHERE short_id = '\(id)')")
+        let boundary = try sandbox.runner("plot", id, "--kind", "boundary", "--out", "b.svg")
+        #expect(boundary.status == 1 && boundary.stderr.hasPrefix("Error: the stored weights of run \(id) do not make a network (inconsistent weight shapes"), "\(boundary)")
+        #expect(boundary.stderr.contains("`runner rerun \(id)` trains the run again"), "\(boundary)")
+        try sandbox.succeed("report", "--group", "grid", "--out", "grid.html")
+        let html = String(decoding: sandbox.contents("grid.html") ?? Data(), as: UTF8.self)
+        #expect(html.contains("<figure class=\"thumb\">") && !html.contains(" · \(id)"), "the other runs' boundaries, not this one's")
+
+        try sandbox.sqlite("DELETE FROM epochs WHERE run_id = (SELECT id FROM runs WHERE short_id = '\(id)')")
+        let export = try sandbox.runner("export", id, "--what", "epochs")
+        #expect(export.status == 1 && export.stderr == "Error: run \(id) has no epochs (status completed)\n", "\(export)")
+    }
+
     @Test("a sweep summary over a setting the runs share is refused, naming what they differ in")
     func sweepRefusal() throws {
         let sandbox = try Fixture.sandbox()

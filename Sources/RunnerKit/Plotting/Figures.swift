@@ -10,13 +10,14 @@ public enum FigureError: Error, Equatable, CustomStringConvertible {
     case notTwoDimensional(run: String, dimension: Int)
     case needsOneRun(count: Int)
     case unreadableSpec(run: String, reason: String)
+    case damagedWeights(run: String, reason: String)
     case noFinalMetrics(runs: [String])
     case notSwept(setting: String, swept: [String])
 
     public var description: String {
         switch self {
         case .noEpochs(let runs):
-            runs.count == 1 ? "run \(runs[0]) has no epochs to plot yet" : "none of the runs \(runs.joined(separator: ", ")) has epochs to plot yet"
+            runs.count == 1 ? "run \(runs[0]) has no epochs to plot" : "none of the runs \(runs.joined(separator: ", ")) has epochs to plot"
         case .noWeights(let run, let status):
             "run \(run) has no final weights (status \(status)), so there is no decision boundary to draw"
         case .notTwoDimensional(let run, let dimension):
@@ -25,8 +26,10 @@ public enum FigureError: Error, Equatable, CustomStringConvertible {
             "a decision boundary is drawn for exactly one run, but \(count) were given"
         case .unreadableSpec(let run, let reason):
             "cannot rebuild the data of run \(run) from its stored spec: \(reason)"
+        case .damagedWeights(let run, let reason):
+            "the stored weights of run \(run) do not make a network (\(reason)); they were edited outside runner: `runner rerun \(run)` trains the run again"
         case .noFinalMetrics(let runs):
-            "no final accuracy to plot: run\(runs.count == 1 ? "" : "s") \(runs.joined(separator: ", ")) \(runs.count == 1 ? "has" : "have") no epochs yet"
+            "no final accuracy to plot: run\(runs.count == 1 ? "" : "s") \(runs.joined(separator: ", ")) \(runs.count == 1 ? "has" : "have") no epochs"
         case .notSwept(let setting, let swept):
             "these runs all share one \(setting), so a sweep summary over it would be a single point; "
                 + (swept.isEmpty ? "they differ in no setting but their seed" : "they differ in \(swept.joined(separator: ", "))")
@@ -232,7 +235,12 @@ public struct Figures {
         guard run.hyperparameters.inputDimension == 2 else {
             throw FigureError.notTwoDimensional(run: run.shortID, dimension: run.hyperparameters.inputDimension)
         }
-        let parameters = try Parameters(storedTensors: tensors)
+        let parameters: Parameters
+        do {
+            parameters = try Parameters(storedTensors: tensors)
+        } catch {
+            throw FigureError.damagedWeights(run: run.shortID, reason: "\(error)")
+        }
         let stored = try store.run(run.id)
         if let id = stored.trainingDataID, let points = try datasets.dataset(id, from: store) {
             let validation = try stored.validationDataID.flatMap { try datasets.dataset($0, from: store) }

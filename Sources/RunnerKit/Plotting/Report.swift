@@ -141,7 +141,7 @@ extension Figures {
             }
             let median = members[members.count / 2].summary
             let chart: DecisionBoundaryChart
-            do { chart = try decisionBoundary(median, resolution: 48, pointLimit: 200) } catch FigureError.noWeights, FigureError.unreadableSpec { continue }
+            do { chart = try decisionBoundary(median, resolution: 48, pointLimit: 200) } catch FigureError.noWeights, FigureError.unreadableSpec, FigureError.damagedWeights { continue }
             let setting = settings.map { "\(RunSettings.shortName(of: $0))=\(drawable[index].setting[$0] ?? "")" }.joined(separator: " ")
             let seeds = members.count > 1 ? " (median of \(members.count) runs)" : ""
             chartOfGroup[index] = charts.count

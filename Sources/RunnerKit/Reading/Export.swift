@@ -15,7 +15,7 @@ public enum ExportContent: String, CaseIterable, Sendable {
 public enum ExportError: Error, Equatable, CustomStringConvertible {
     case specIsJSON(OutputFormat)
     case specNotJSON(run: String, id: String)
-    case noEpochs(run: String)
+    case noEpochs(run: String, status: String)
     case noWeights(run: String, status: String)
 
     public var description: String {
@@ -24,8 +24,8 @@ public enum ExportError: Error, Equatable, CustomStringConvertible {
             "the spec is a JSON document and cannot be exported as \(format.rawValue); use --format json"
         case let .specNotJSON(run, id):
             "run \(run): column spec_json does not hold a JSON object; correct it with sqlite3 (UPDATE runs SET spec_json = '…' WHERE id = '\(id)')"
-        case .noEpochs(let run):
-            "run \(run) has no epochs yet"
+        case let .noEpochs(run, status):
+            "run \(run) has no epochs (status \(status)\(status == "running" ? ": none has ended yet" : ""))"
         case .noWeights(let run, let status):
             "run \(run) has no final weights (status \(status)); weights are written when a run ends"
         }
@@ -50,7 +50,7 @@ public enum Export {
             return String(decoding: data, as: UTF8.self) + "\n"
         case .epochs:
             let epochs = try store.epochs(of: run.id)
-            guard !epochs.isEmpty else { throw ExportError.noEpochs(run: run.shortID) }
+            guard !epochs.isEmpty else { throw ExportError.noEpochs(run: run.shortID, status: run.status.rawValue) }
             return Table(
                 headers: ["epoch", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "elapsed_seconds"],
                 rows: epochs.map { epoch in
