@@ -263,8 +263,39 @@ extension ExperimentSpec {
     }
 
     /// Reads a run back from its `canonicalJSON` (or any JSON `Codable` wrote).
-    public init(canonicalJSON text: String) throws {
-        self = try JSONDecoder().decode(ExperimentSpec.self, from: Data(text.utf8))
+    ///
+    /// - Throws: `ExperimentError` saying what is missing or wrong, and where (`model.hidden`).
+    public init(canonicalJSON text: String) throws(ExperimentError) {
+        do {
+            self = try JSONDecoder().decode(ExperimentSpec.self, from: Data(text.utf8))
+        } catch let error as DecodingError {
+            throw ExperimentError(Self.describe(error))
+        } catch {
+            throw ExperimentError("\(error)")
+        }
+    }
+
+    /// A decoding error in words, with the place in the spec it is about.
+    private static func describe(_ error: DecodingError) -> String {
+        func place(_ context: DecodingError.Context, _ key: (any CodingKey)? = nil) -> String {
+            let keys = (context.codingPath + [key].compactMap { $0 }).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "the top level" : "'" + keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[") + "'"
+        }
+        switch error {
+        case let .keyNotFound(key, context): return "\(place(context, key)) is missing"
+        case let .typeMismatch(type, context):
+            let expected = switch "\(type)" {
+            case let name where name.hasPrefix("Dictionary"): "a JSON object"
+            case let name where name.hasPrefix("Array"): "a list"
+            case "String": "text"
+            default: "a number"
+            }
+            return "\(place(context)) is not \(expected)"
+        case let .valueNotFound(_, context): return "\(place(context)) is null"
+        case let .dataCorrupted(context):
+            return context.codingPath.isEmpty ? "it is not a JSON object" : "\(place(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
     }
 }
 

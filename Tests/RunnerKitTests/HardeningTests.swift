@@ -23,6 +23,25 @@ struct KitHardeningTests {
         #expect(error?.message.hasPrefix(folder.path + "/" + message) == true, "\(String(describing: error))")
     }
 
+    @Test("a stored spec edited past reading says what is wrong and where, not how Swift decodes", arguments: [
+        ("{}", "'name' is missing"),
+        ("[1, 2]", "the top level is not a JSON object"),
+        ("not json", "it is not a JSON object"),
+    ])
+    func unreadableStoredSpec(json: String, message: String) {
+        let error = #expect(throws: ExperimentError.self) { try ExperimentSpec(canonicalJSON: json) }
+        #expect(error?.message == message)
+    }
+
+    @Test("a stored spec with a wrong value names its place")
+    func wrongStoredValue() throws {
+        let spec = try #require(try parseSpec(#"{"model": {"hidden": 3}}"#).first)
+        let edited = spec.canonicalJSON.replacingOccurrences(of: #""hidden":3"#, with: #""hidden":"seven""#)
+        #expect(edited != spec.canonicalJSON)
+        let error = #expect(throws: ExperimentError.self) { try ExperimentSpec(canonicalJSON: edited) }
+        #expect(error?.message == "'model.hidden' is not a number")
+    }
+
     @Test("a spec string with invalid UTF-8 is refused at its byte")
     func invalidUTF8() {
         var bytes = Array(#"{"name": "ab"#.utf8)
