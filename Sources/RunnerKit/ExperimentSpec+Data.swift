@@ -116,6 +116,7 @@ extension ExperimentSpec {
         if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
         if isDirectory.boolValue { return "it is a directory, not a file" }
         if let kind = FileKind.special(atPath: path) { return "it is \(kind), not a regular file; save it to a file first" }
+        if !FileManager.default.isReadableFile(atPath: path) { return "permission denied; make it readable (chmod u+r) or run as a user who may read it" }
         return "the file is unreadable or not UTF-8 text"
     }
 }

@@ -204,6 +204,11 @@ public final class ExperimentStore: Sendable {
                 throw .readOnlyFile(path: path)
             case .SQLITE_FULL:
                 throw .diskFull(path: path)
+            case .SQLITE_IOERR:
+                // Often a full disk too: SQLite says so only when the database file itself cannot grow,
+                // not when its -wal or -shm file cannot be made.
+                throw .database(path: path, message: "disk I/O error: the file or its -wal/-shm companions could not be read or written; "
+                    + "check that its disk has space left (df) and is not read-only, then try again")
             default:
                 throw .database(path: path, message: error.message ?? "\(error)")
             }

@@ -34,7 +34,8 @@ public enum OutputFile {
             try handle.close()
         } catch {
             unlink(temporary)
-            throw OutputFileError(path: path, reason: "\((error as NSError).localizedDescription); is the disk full?")
+            let reason = (error as NSError).localizedDescription.trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            throw OutputFileError(path: path, reason: "\(reason); is the disk full?")
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
