@@ -173,7 +173,8 @@ func write(_ text: String) {
 
 /// Writes `text` and a newline to standard error: notes and hints, not data.
 func note(_ text: String) {
-    Console.write(text + "\n", to: .error)
+    // Messages may quote what a user gave or stored (a tag, a note, a path): never control codes.
+    Console.write(Table.visibleControlCharacters(text) + "\n", to: .error)
 }
 
 /// Refuses a value given on the command line in one line, "Error: …", with exit status 64:

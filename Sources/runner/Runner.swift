@@ -46,7 +46,12 @@ struct Runner: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
-            guard exitCode(for: error) == .success else { exit(withError: error) }
+            guard exitCode(for: error) == .success else {
+                // As `exit(withError:)` does, through `note`, which shows control characters as pictures.
+                let message = fullMessage(for: error)
+                if !message.isEmpty { note(message) }
+                Foundation.exit(exitCode(for: error).rawValue)
+            }
             // --help and --version, printed here rather than by the argument parser, which
             // would exit 0 before their text is known to have reached the output.
             Console.write(fullMessage(for: error) + "\n")

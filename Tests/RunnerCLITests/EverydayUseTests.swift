@@ -200,6 +200,12 @@ struct TagTests {
         try sandbox.succeed("note", a, "lr too high")
         #expect(try sandbox.succeed("show", a).stdout.contains("  note        lr too high"))
         #expect(try sandbox.succeed("show", a).stdout.contains("  tags        data=v2"))
+        // A note's control characters are stored as given and shown as pictures, never sent to the terminal.
+        try sandbox.succeed("note", a, "red \u{1B}[31mnote\u{7}")
+        #expect(try sandbox.succeed("show", a).stdout.contains("  note        red \u{241B}[31mnote\u{2407}\n"))
+        let cell = try sandbox.succeed("query", "SELECT note FROM runs WHERE short_id = '\(a)'").stdout
+        #expect(cell.contains("red \u{241B}[31mnote\u{2407}") && !cell.contains("\u{1B}"), "\(cell)")
+        #expect(try sandbox.succeed("query", "SELECT note FROM runs WHERE short_id = '\(a)'", "--format", "csv").stdout == "note\nred \u{1B}[31mnote\u{7}\n", "CSV keeps the text")
         try sandbox.succeed("note", a, "")
         #expect(try sandbox.scalar("SELECT note IS NULL FROM runs WHERE short_id = '\(a)'") == "1")
     }

@@ -171,6 +171,25 @@ public struct Table: Equatable, Sendable {
     }
 }
 
+extension Table {
+    /// Whether `character` is a control character other than a line break or a tab.
+    static func isControl(_ character: Character) -> Bool {
+        guard let ascii = character.asciiValue else { return false }
+        return (ascii < 0x20 || ascii == 0x7F) && !character.isNewline && character != "\t"
+    }
+
+    /// `text` with its control characters other than line breaks and tabs shown as their
+    /// pictures (ESC as ␛, NUL as ␀), so that text stored by anyone (a note, a cell written with
+    /// sqlite3) cannot move the cursor, recolour or clear a terminal it is printed on.
+    public static func visibleControlCharacters(_ text: String) -> String {
+        guard text.contains(where: isControl) else { return text }
+        return String(text.map { character -> Character in
+            guard isControl(character), let ascii = character.asciiValue else { return character }
+            return Character(Unicode.Scalar(ascii == 0x7F ? 0x2421 : 0x2400 + UInt32(ascii))!)
+        })
+    }
+}
+
 extension [UInt8] {
     /// Appends the UTF-8 bytes of `text`.
     mutating func append(_ text: String) {
@@ -227,12 +246,16 @@ struct TextLayout {
         text.utf8.contains { $0 < 0x20 || $0 >= 0x80 || (markdown && $0 == UInt8(ascii: "|")) }
     }
 
-    /// `text` as one line of a table cell: line breaks and tabs as spaces, and in Markdown `|` as `\|`.
+    /// `text` as one line of a table cell: line breaks and tabs as spaces, other control
+    /// characters as their pictures (see `visibleControlCharacters`), and in Markdown `|` as `\|`.
     private static func escaped(_ text: String, markdown: Bool) -> String {
-        func isSpecial(_ character: Character) -> Bool { character.isNewline || character == "\t" || (markdown && character == "|") }
+        func isSpecial(_ character: Character) -> Bool {
+            character.isNewline || character == "\t" || (markdown && character == "|") || Table.isControl(character)
+        }
         guard mayNeedEscaping(text, markdown: markdown), text.contains(where: isSpecial) else { return text }
-        return String(text.flatMap { isSpecial($0) ? ($0 == "|" ? "\\|" : " ") : String($0) })
+        return Table.visibleControlCharacters(String(text.flatMap { isSpecial($0) && !Table.isControl($0) ? ($0 == "|" ? "\\|" : " ") : String($0) }))
     }
+
 
     /// Appends the header line and the rule under it.
     func appendHeader(to output: inout [UInt8]) {

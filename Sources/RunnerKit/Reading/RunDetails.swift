@@ -66,7 +66,7 @@ public struct RunDetails {
                 lines.append(contentsOf: describe(tensor))
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return Table.visibleControlCharacters(lines.joined(separator: "\n")) + "\n"
     }
 
     private var statusLine: String {
