@@ -98,7 +98,12 @@ private struct CSVReader {
             fields.append(trimmed(fieldStart..<end))
             if isFirstLine {
                 isFirstLine = false
-                if fields.allSatisfy({ if case .text = value(of: $0) { true } else { false } }) { continue }  // a header
+                if fields.allSatisfy({ if case .text = value(of: $0) { true } else { false } }) {
+                    // A header, unless it is numbers in quotes: a point that would be lost without a word.
+                    guard fields.allSatisfy(isQuotedNumber) else { continue }
+                    throw DataFileError(path: path, line: lineNumber, message: "the fields are numbers in quotes, \"\(text(start..<end))\"; "
+                        + "runner reads numbers without quotes (and takes a first line of text for a header): remove the quotes")
+                }
             }
             guard fields.count >= 2 else {
                 let content = text(start..<end)
@@ -158,6 +163,13 @@ private struct CSVReader {
     /// The field as a decimal number, `[+-]digits[.digits][(e|E)[+-]digits]` (digits on at
     /// least one side of the point); `nan`, `inf` and `infinity` in any case are numbers
     /// that are not finite.
+    /// Whether the field is a number in double quotes (`"1.5"`).
+    private func isQuotedNumber(_ range: Range<Int>) -> Bool {
+        guard range.count >= 3, bytes[range.lowerBound] == UInt8(ascii: "\""), bytes[range.upperBound - 1] == UInt8(ascii: "\"") else { return false }
+        if case .number = value(of: (range.lowerBound + 1)..<(range.upperBound - 1)) { return true }
+        return false
+    }
+
     private func value(of range: Range<Int>) -> Field {
         var index = range.lowerBound
         func digits() -> Int {
