@@ -23,11 +23,17 @@ struct TagCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    /// The run ids: the arguments before the first key=value.
-    private var ids: [String] { Array(arguments.prefix { !$0.contains("=") }) }
+    /// The run ids: the arguments before the first key=value, each once.
+    private var ids: [String] {
+        var seen = Set<String>()
+        return arguments.prefix { !$0.contains("=") }.filter { seen.insert($0).inserted }
+    }
+
+    /// How many arguments the ids take, repeated ones included.
+    private var idCount: Int { arguments.prefix { !$0.contains("=") }.count }
 
     func validate() throws {
-        let tagArguments = arguments.dropFirst(ids.count)
+        let tagArguments = arguments.dropFirst(idCount)
         if let stray = tagArguments.first(where: { !$0.contains("=") }) {
             throw ValidationError("'\(stray)' follows a tag but is not key=value; give the run ids first, then the tags.")
         }
@@ -37,16 +43,21 @@ struct TagCommand: ParsableCommand {
         if tagArguments.isEmpty && remove.isEmpty {
             throw ValidationError("Give at least one tag as key=value after the run ids, e.g. baseline=yes (or --remove KEY).")
         }
+        let tags: [RunTag]
         do {
-            _ = try tagArguments.map(RunTag.init(parsing:))
+            tags = try tagArguments.map(RunTag.init(parsing:))
             try remove.forEach { key throws(TagError) in try RunTag.check(key: key) }
         } catch {
             throw ValidationError("\(error)")
         }
+        if let key = Dictionary(grouping: tags, by: \.key).first(where: { $0.value.count > 1 })?.key {
+            let given = tags.filter { $0.key == key }.map(\.description).joined(separator: ", ")
+            throw refusedValue("the key '\(key)' is given twice (\(given)); a run has one value per key, so give one of them.")
+        }
     }
 
     func run() throws {
-        let tags = try arguments.dropFirst(ids.count).map(RunTag.init(parsing:))
+        let tags = try arguments.dropFirst(idCount).map(RunTag.init(parsing:))
         let store = try database.openForChanging()
         defer { store.close() }
         if !tags.isEmpty {

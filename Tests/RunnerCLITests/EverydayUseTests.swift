@@ -220,6 +220,7 @@ struct TagTests {
             (["tag", id, "a=1", "b"], "'b' follows a tag but is not key=value"),
             (["tag", id, "=1"], "'' cannot be a tag key"),
             (["tag", id, "a="], "'a=' has no value after '='"),
+            (["tag", id, "a=b", "a=c"], "the key 'a' is given twice (a=b, a=c); a run has one value per key"),
             (["tag", "ffffffff", "a=1"], "no run matches \"ffffffff\""),
             (["tag", id, "ffffffff", "a=1"], "no run matches \"ffffffff\""),
             (["note", "ffffffff", "x"], "no run matches \"ffffffff\""),
@@ -231,6 +232,8 @@ struct TagTests {
             #expect(!result.stderr.contains("Fatal"), "no crash")
         }
         #expect(sandbox.databaseSnapshot() == before)
+        // A run named twice is tagged once.
+        #expect(try sandbox.succeed("tag", id, id, "a=1").stderr == "tagged 1 run a=1\n")
     }
 }
 
