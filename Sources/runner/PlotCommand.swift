@@ -27,8 +27,8 @@ struct PlotCommand: ParsableCommand {
     @Option(name: .long, help: "What to draw.")
     var kind: Kind = .curves
 
-    @Option(name: .long, help: "The hyperparameter on the x axis of a sweep summary.")
-    var x: SweepAxis = .learningRate
+    @Option(name: .long, help: "The hyperparameter on the x axis of a sweep summary (default: learning_rate).")
+    var x: SweepAxis?
 
     @Option(name: .long, help: ArgumentHelp("The SVG file to write.", valueName: "file.svg"))
     var out: String
@@ -36,6 +36,9 @@ struct PlotCommand: ParsableCommand {
     func validate() throws {
         if !out.lowercased().hasSuffix(".svg") {
             throw refusedValue("--out must name an .svg file (plots are SVG), got '\(out)'.")
+        }
+        if x != nil && kind != .sweep {
+            throw refusedValue("--x sets the x axis of --kind sweep; --kind \(kind.rawValue) \(kind == .curves ? "plots against epochs" : "draws the input plane"), so leave --x out.")
         }
     }
 
@@ -51,7 +54,7 @@ struct PlotCommand: ParsableCommand {
             guard runs.count == 1 else { throw FigureError.needsOneRun(count: runs.count) }
             svg = try figures.decisionBoundary(runs[0]).svg()
         case .sweep:
-            svg = try figures.sweepSummary(runs, axis: x).svg()
+            svg = try figures.sweepSummary(runs, axis: x ?? .learningRate).svg()
         }
         try writeFile(svg, to: out, database: store.path)
     }

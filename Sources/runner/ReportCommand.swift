@@ -26,6 +26,9 @@ struct ReportCommand: ParsableCommand {
         if !(out.lowercased().hasSuffix(".html") || out.lowercased().hasSuffix(".htm")) {
             throw refusedValue("--out must name an .html file, got '\(out)'.")
         }
+        if title?.trimmingCharacters(in: .whitespaces).isEmpty == true {
+            throw refusedValue("--title is empty; give the report a title, or leave --title out for the group's name.")
+        }
     }
 
     func run() throws {

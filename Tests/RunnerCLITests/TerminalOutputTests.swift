@@ -85,6 +85,12 @@ struct TerminalOutputTests {
         // The table's name for the learning rate works too; --sort takes the spec's names.
         let lr = try sandbox.runner("plot", "--group", "grid", "--kind", "sweep", "--x", "lr", "--out", "s.svg")
         #expect(lr.stderr.contains("share one learning rate"), "\(lr)")
+        // --x with another kind, and an empty --title, are one-line refusals.
+        let curves = try sandbox.runner("plot", "--group", "grid", "--x", "hidden", "--out", "c.svg")
+        #expect(curves.status == 64 && curves.stderr == "Error: --x sets the x axis of --kind sweep; --kind curves plots against epochs, so leave --x out.\n", "\(curves)")
+        let untitled = try sandbox.runner("report", "--group", "grid", "--title", " ", "--out", "r.html")
+        #expect(untitled.status == 64 && untitled.stderr.hasPrefix("Error: --title is empty"), "\(untitled)")
+        #expect(sandbox.contents("c.svg") == nil && sandbox.contents("r.html") == nil)
         let byPath = try sandbox.succeed("compare", "--group", "grid", "--sort", "model.hidden", "--descending", "--format", "csv").stdout
         #expect(byPath == (try sandbox.succeed("compare", "--group", "grid", "--sort", "hidden", "--descending", "--format", "csv").stdout))
     }
