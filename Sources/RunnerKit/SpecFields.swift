@@ -141,7 +141,12 @@ extension SpecField {
                 return .failure(SpecFieldProblem("expected an integer \(integerExpectation(range)), found \(value.found)"))
             }
             guard let integer = wholeNumber(literal) else {
-                let why = Double(literal).map { $0.isFinite ? " (not a whole number)" : " (too large)" } ?? ""
+                // A whole number beyond Int (or beyond Double) is out of range, not fractional.
+                if let number = Double(literal), !number.isFinite || number == number.rounded(.towardZero) {
+                    return .failure(SpecFieldProblem(number < 0
+                        ? "expected an integer >= \(range.lowerBound), found \(literal)" : "expected an integer <= \(range.upperBound), found \(literal)"))
+                }
+                let why = Double(literal) == nil ? "" : " (not a whole number)"
                 return .failure(SpecFieldProblem("expected an integer \(integerExpectation(range)), found \(literal)\(why)"))
             }
             if integer < range.lowerBound {
