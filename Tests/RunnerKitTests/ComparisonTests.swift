@@ -104,6 +104,26 @@ struct ComparisonTests {
         #expect(comparison.replicateGroups().count == 2)
     }
 
+    @Test("start weights are a setting by file; their digest only tells apart runs of one edited file")
+    func startWeightsDigest() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try ExperimentStore(path: folder.path + "/runner.db")
+        try folder.write("a.json", weightsJSON(d: 2, h: 3))
+        try folder.write("b.json", weightsJSON(d: 2, h: 3).replacingOccurrences(of: "0.5}", with: "0.25}"))
+        let sweep = #"{"group": "g", "data": {"points": 40}, "model": {"start_weights": ["a.json", "b.json"]}, "training": {"epochs": 1}}"#
+        for spec in try parseSpec(sweep, folder: folder.path) { try record(spec, in: store) }
+        #expect(try Comparison(store: store, runs: store.runs(inGroup: "g")).differingSettings == ["model.start_weights"])
+
+        // a.json edited, the spec run again: the same file name, other weights.
+        try folder.write("a.json", weightsJSON(d: 2, h: 3).replacingOccurrences(of: "0.5}", with: "0.75}"))
+        try record(try #require(try parseSpec(sweep, folder: folder.path).first), in: store)
+        let comparison = try Comparison(store: store, runs: store.runs(inGroup: "g"))
+        #expect(comparison.differingSettings == ["model.start_weights", RunSettings.startWeightsDigestPath])
+        #expect(comparison.table().headers.contains("weights_id"))
+        #expect(comparison.entries.indices.allSatisfy { comparison.displayed(RunSettings.startWeightsDigestPath, at: $0).count == 8 }, "the first 8 hex digits")
+    }
+
     @Test("a setting's mean and deviation have the same bits whatever order its runs come in")
     func statisticsIgnoreOrder() {
         // Summed left to right, these give a different last digit in different orders.

@@ -13,7 +13,7 @@ public struct RunSettings: Equatable, Sendable {
         ("data.generator", "data"), ("data.train_csv", "train_csv"), ("data.validation_csv", "validation_csv"),
         ("data.points", "points"), ("data.noise", "noise"), ("data.seed", "data_seed"),
         ("data.validation_fraction", "val_fraction"), ("data.validation_points", "val_points"), ("model.hidden", "hidden"), ("model.init", "init"),
-        ("model.start_weights", "start_weights"), ("training.learning_rate", "lr"), ("training.epochs", "epochs"),
+        ("model.start_weights", "start_weights"), (startWeightsDigestPath, "weights_id"), ("training.learning_rate", "lr"), ("training.epochs", "epochs"),
         ("training.order", "order"), ("training.batch_size", "batch"), ("training.weight_decay", "decay"),
         ("training.seed", "seed"), (storedPointsPath, "data_id"),
     ]
@@ -21,6 +21,10 @@ public struct RunSettings: Equatable, Sendable {
     /// The pseudo-setting that holds the ids of the training and validation points stored
     /// with a run, so that runs of one spec on different data (an edited CSV) are told apart.
     static let storedPointsPath = "stored.points"
+
+    /// The SHA-256 of the start weights file, which tells runs of one edited file apart;
+    /// shown, like the stored points, by its first 8 hex digits.
+    static let startWeightsDigestPath = "model.start_weights_sha256"
 
     /// Spec keys that name or describe a run rather than set it up.
     private static let descriptive: Set<String> = ["name", "run_name", "group", "description", "swept"]
@@ -36,6 +40,9 @@ public struct RunSettings: Equatable, Sendable {
         // matters when a comparison reads the specs of 10,000 runs.
         if let root = try? SpecJSONReader.parse(Array(specJSON.utf8)), case .object(let members) = root.value {
             Self.flatten(members.filter { !Self.descriptive.contains($0.key) }, prefix: "", into: &values)
+        }
+        if let digest = values[Self.startWeightsDigestPath] {
+            values[Self.startWeightsDigestPath] = String(digest.prefix(8))
         }
         if let trainingDataID {
             values[Self.storedPointsPath] = [trainingDataID, validationDataID ?? "-"].map { String($0.prefix(8)) }.joined(separator: "/")
@@ -98,10 +105,17 @@ public struct RunSettings: Equatable, Sendable {
     /// (settings unknown to this version last, alphabetically).
     ///
     /// The stored training points count only where the spec alone does not explain them:
-    /// runs of one spec whose points differ (its CSV was edited between runs).
+    /// runs of one spec whose points differ (its CSV was edited between runs); the start
+    /// weights' digest only where their path does not (one file, edited between runs).
     public static func differing(_ settings: [RunSettings]) -> [String] {
         var paths = Set(settings.flatMap(\.values.keys)).filter { path in
-            path != storedPointsPath && Set(settings.map { $0.values[path] ?? "" }).count > 1
+            path != storedPointsPath && path != startWeightsDigestPath && Set(settings.map { $0.values[path] ?? "" }).count > 1
+        }
+        if settings.contains(where: { $0.values[startWeightsDigestPath] != nil }) {
+            let byFile = Dictionary(grouping: settings) { $0.values["model.start_weights"] }
+            if byFile.values.contains(where: { Set($0.map { $0.values[startWeightsDigestPath] }).count > 1 }) {
+                paths.insert(startWeightsDigestPath)
+            }
         }
         // Grouping by whole specs is costly: only needed when the stored points differ at all.
         if Set(settings.map { $0.values[storedPointsPath] }).count > 1 {
