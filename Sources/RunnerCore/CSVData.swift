@@ -101,7 +101,7 @@ private struct CSVReader {
                 if fields.allSatisfy({ if case .text = value(of: $0) { true } else { false } }) {
                     // A header, unless it is numbers in quotes: a point that would be lost without a word.
                     guard fields.allSatisfy(isQuotedNumber) else { continue }
-                    throw DataFileError(path: path, line: lineNumber, message: "the fields are numbers in quotes, \"\(text(start..<end))\"; "
+                    throw DataFileError(path: path, line: lineNumber, message: "the fields are numbers in quotes (\(text(start..<end))); "
                         + "runner reads numbers without quotes (and takes a first line of text for a header): remove the quotes")
                 }
             }
@@ -160,9 +160,6 @@ private struct CSVReader {
         (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F
     }
 
-    /// The field as a decimal number, `[+-]digits[.digits][(e|E)[+-]digits]` (digits on at
-    /// least one side of the point); `nan`, `inf` and `infinity` in any case are numbers
-    /// that are not finite.
     /// Whether the field is a number in double quotes (`"1.5"`).
     private func isQuotedNumber(_ range: Range<Int>) -> Bool {
         guard range.count >= 3, bytes[range.lowerBound] == UInt8(ascii: "\""), bytes[range.upperBound - 1] == UInt8(ascii: "\"") else { return false }
@@ -170,6 +167,9 @@ private struct CSVReader {
         return false
     }
 
+    /// The field as a decimal number, `[+-]digits[.digits][(e|E)[+-]digits]` (digits on at
+    /// least one side of the point); `nan`, `inf` and `infinity` in any case are numbers
+    /// that are not finite.
     private func value(of range: Range<Int>) -> Field {
         var index = range.lowerBound
         func digits() -> Int {

@@ -142,7 +142,7 @@ extension SpecField {
             }
             guard let integer = wholeNumber(literal) else {
                 // A whole number beyond Int (or beyond Double) is out of range, not fractional.
-                if let number = Double(literal), !number.isFinite || number == number.rounded(.towardZero) {
+                if let number = Double(literal), number != 0, !number.isFinite || number == number.rounded(.towardZero) {
                     return .failure(SpecFieldProblem(number < 0
                         ? "expected an integer >= \(range.lowerBound), found \(literal)" : "expected an integer <= \(range.upperBound), found \(literal)"))
                 }
@@ -207,6 +207,8 @@ func wholeNumber(_ literal: String) -> Int? {
     if let exact = Int(literal) { return exact }
     guard let value = Double(literal), value.isFinite, value == value.rounded(),
           abs(value) < 0x1p62 else { return nil }
+    // 1e-400 reads as 0: a fraction too small for a double, not the integer 0.
+    if value == 0, literal.prefix(while: { $0 != "e" && $0 != "E" }).contains(where: { ("1"..."9").contains($0) }) { return nil }
     return Int(value)
 }
 

@@ -214,7 +214,7 @@ struct SpecValidator {
         guard let model = top[SpecSection.model.rawValue], case .object(let members) = model.value,
               let node = members.first(where: { $0.key == SpecField.startWeightsSHA256 })?.node else { return }
         let path = "$.model.\(SpecField.startWeightsSHA256)"
-        guard case .string(let digest) = node.value, digest.count == 64, digest.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+        guard case .string(let digest) = node.value, digest.count == 64, digest.allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) }) else {
             report(path, "expected the SHA-256 of the start weights file, 64 lowercase hex digits as sha256sum prints them, found \(node.value.found)", node: node)
             return
         }
@@ -433,9 +433,9 @@ struct SpecValidator {
         var hidden = integer(.hidden) ?? 7
         if let path = text(.startWeights) {
             // The file was read when the spec was checked: its h and SHA-256 are known.
-            guard case .weights(_, let h, let sha256)?? = fileFacts[path] else { preconditionFailure("unchecked start weights \(path)") }
-            start = .file(path: path, sha256: sha256)
-            hidden = h
+            let facts = fileFacts[path]
+            if case .weights(_, let h, _)?? = facts { hidden = h }
+            start = if case .weights(_, _, let sha256)?? = facts { .file(path: path, sha256: sha256) } else { .file(path: path, sha256: nil) }
         } else {
             start = .random(text(.initialization).flatMap(Initialization.init(rawValue:)) ?? .he)
         }

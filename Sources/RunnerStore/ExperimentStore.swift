@@ -207,8 +207,8 @@ public final class ExperimentStore: Sendable {
             case .SQLITE_IOERR:
                 // Often a full disk too: SQLite says so only when the database file itself cannot grow,
                 // not when its -wal or -shm file cannot be made.
-                throw .database(path: path, message: "disk I/O error: the file or its -wal/-shm companions could not be read or written; "
-                    + "check that its disk has space left (df) and is not read-only, then try again")
+                throw .database(path: path, message: "\(error.message ?? "disk I/O error") (\(error.extendedResultCode)): the file or its -wal/-shm "
+                    + "companions could not be read or written; check that its disk has space left (df) and is not read-only, then try again")
             default:
                 throw .database(path: path, message: error.message ?? "\(error)")
             }

@@ -59,15 +59,20 @@ public enum TagError: Error, Equatable, CustomStringConvertible {
 extension ExperimentStore {
     /// Sets `tags` on every referenced run in one transaction, replacing the values of keys
     /// they already have. Every reference must name a run, or nothing changes.
-    public func setTags(_ tags: [RunTag], on references: [String]) throws(StoreError) {
+    ///
+    /// - Returns: How many runs were tagged (references to one run count once).
+    @discardableResult
+    public func setTags(_ tags: [RunTag], on references: [String]) throws(StoreError) -> Int {
         try write { db in
-            for id in try references.map({ try resolve($0, db) }) {
+            let ids = Set(try references.map { try resolve($0, db) })
+            for id in ids {
                 for tag in tags {
                     try db.execute(
                         sql: "INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value",
                         arguments: [id, tag.key, tag.value])
                 }
             }
+            return ids.count
         }
     }
 

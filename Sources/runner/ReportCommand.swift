@@ -26,7 +26,7 @@ struct ReportCommand: ParsableCommand {
         if !(out.lowercased().hasSuffix(".html") || out.lowercased().hasSuffix(".htm")) {
             throw refusedValue("--out must name an .html file, got '\(out)'.")
         }
-        if title?.trimmingCharacters(in: .whitespaces).isEmpty == true {
+        if title?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true {
             throw refusedValue("--title is empty; give the report a title, or leave --title out for the group's name.")
         }
     }

@@ -23,17 +23,11 @@ struct TagCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    /// The run ids: the arguments before the first key=value, each once.
-    private var ids: [String] {
-        var seen = Set<String>()
-        return arguments.prefix { !$0.contains("=") }.filter { seen.insert($0).inserted }
-    }
-
-    /// How many arguments the ids take, repeated ones included.
-    private var idCount: Int { arguments.prefix { !$0.contains("=") }.count }
+    /// The run ids: the arguments before the first key=value.
+    private var ids: [String] { Array(arguments.prefix { !$0.contains("=") }) }
 
     func validate() throws {
-        let tagArguments = arguments.dropFirst(idCount)
+        let tagArguments = arguments.dropFirst(ids.count)
         if let stray = tagArguments.first(where: { !$0.contains("=") }) {
             throw ValidationError("'\(stray)' follows a tag but is not key=value; give the run ids first, then the tags.")
         }
@@ -57,12 +51,12 @@ struct TagCommand: ParsableCommand {
     }
 
     func run() throws {
-        let tags = try arguments.dropFirst(idCount).map(RunTag.init(parsing:))
+        let tags = try arguments.dropFirst(ids.count).map(RunTag.init(parsing:))
         let store = try database.openForChanging()
         defer { store.close() }
         if !tags.isEmpty {
-            try store.setTags(tags, on: ids)
-            note("tagged \(plural(ids.count, "run")) \(tags.map(\.description).joined(separator: " "))")
+            let tagged = try store.setTags(tags, on: ids)
+            note("tagged \(plural(tagged, "run")) \(tags.map(\.description).joined(separator: " "))")
         }
         if !remove.isEmpty {
             let removed = try store.removeTags(remove, from: ids)

@@ -100,7 +100,7 @@ struct StrictCSVTests {
         ("1,2,1\n1,-Infinity,1\n", "data.csv:2: field 2 is -Infinity; values must be finite numbers"),
         ("1,2,1\n1,1_000,1\n", "data.csv:2: field 2 is \"1_000\", not a number"),
         // A first line of text is a header; of quoted numbers, it would have been a point lost.
-        ("\"1\",\"2\",\"1\"\n3,4,-1\n", "data.csv:1: the fields are numbers in quotes, \"\"1\",\"2\",\"1\"\"; runner reads numbers without quotes (and takes a first line of text for a header): remove the quotes"),
+        ("\"1\",\"2\",\"1\"\n3,4,-1\n", "data.csv:1: the fields are numbers in quotes (\"1\",\"2\",\"1\"); runner reads numbers without quotes (and takes a first line of text for a header): remove the quotes"),
         ("\"x\",\"y\",\"label\"\n\"1\",2,1\n", "data.csv:2: field 1 is \"\"1\"\", not a number"),
     ])
     func refused(text: String, message: String) {

@@ -42,6 +42,20 @@ struct KitHardeningTests {
         #expect(error?.message == "'model.hidden' is not a number")
     }
 
+    @Test("control characters are shown as pictures; line feeds, CRLF, tabs and other text stay", arguments: [
+        ("a\rb", "a\u{240D}b"), ("a\u{0B}b\u{0C}c", "a\u{240B}b\u{240C}c"), ("x\u{7F}", "x\u{2421}"), ("\u{9B}31m", "\u{FFFD}31m"),
+        ("\u{1B}[2J", "\u{241B}[2J"), ("a\r\nb\tc\n", "a\r\nb\tc\n"), ("é e\u{301} ✓", "é e\u{301} ✓"),
+    ])
+    func controlPictures(text: String, shown: String) {
+        #expect(Table.visibleControlCharacters(text) == shown)
+    }
+
+    @Test("a table cell's DEL and lone CR cannot reach the terminal")
+    func tableControls() {
+        let table = Table(headers: ["x"], rows: [[Cell("a\u{7F}b")], [Cell("c\rd")]]).rendered(as: .table)
+        #expect(table.contains("a\u{2421}b\nc\u{240D}d\n") && !table.contains("\r") && !table.contains("\u{7F}"), "\(table.debugDescription)")
+    }
+
     @Test("a spec string with invalid UTF-8 is refused at its byte")
     func invalidUTF8() {
         var bytes = Array(#"{"name": "ab"#.utf8)

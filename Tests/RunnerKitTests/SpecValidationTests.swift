@@ -35,6 +35,7 @@ import Testing
         Case(json: #"{"data": {"points": 1}}"#, path: "$.data.points", message: "expected an integer >= 2, found 1"),
         Case(json: #"{"data": {"seed": 0.5}}"#, path: "$.data.seed", message: "expected an integer >= 0, found 0.5 (not a whole number)"),
         Case(json: #"{"data": {"seed": 18446744073709551615}}"#, path: "$.data.seed", message: "expected an integer <= 9007199254740992, found 18446744073709551615"),
+        Case(json: #"{"training": {"seed": 1e-400}}"#, path: "$.training.seed", message: "expected an integer >= 0, found 1e-400 (not a whole number)"),
         Case(json: #"{"training": {"epochs": 1e400}}"#, path: "$.training.epochs", message: "expected an integer <= 1000000, found 1e400"),
         Case(json: #"{"training": {"seed": -99999999999999999999999}}"#, path: "$.training.seed", message: "expected an integer >= 0, found -99999999999999999999999"),
         Case(json: #"{"data": {"generator": "moon"}}"#, path: "$.data.generator", message: "did you mean 'moons'?"),

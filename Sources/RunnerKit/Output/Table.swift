@@ -172,21 +172,30 @@ public struct Table: Equatable, Sendable {
 }
 
 extension Table {
-    /// Whether `character` is a control character other than a line break or a tab.
+    /// Whether `character` is a control character (C0, DEL or C1) other than a line feed,
+    /// CRLF or a tab: a lone CR, a vertical tab or a form feed counts, as they move the cursor.
     static func isControl(_ character: Character) -> Bool {
-        guard let ascii = character.asciiValue else { return false }
-        return (ascii < 0x20 || ascii == 0x7F) && !character.isNewline && character != "\t"
+        guard character != "\n", character != "\r\n", character != "\t" else { return false }
+        return character.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
     }
 
-    /// `text` with its control characters other than line breaks and tabs shown as their
-    /// pictures (ESC as ␛, NUL as ␀), so that text stored by anyone (a note, a cell written with
-    /// sqlite3) cannot move the cursor, recolour or clear a terminal it is printed on.
+    /// `text` with its control characters other than line feeds and tabs shown as their
+    /// pictures (ESC as ␛, NUL as ␀, CR as ␍; C1 codes as �), so that text stored by anyone (a
+    /// note, a cell written with sqlite3) cannot move the cursor, recolour or clear a terminal.
     public static func visibleControlCharacters(_ text: String) -> String {
-        guard text.contains(where: isControl) else { return text }
-        return String(text.map { character -> Character in
-            guard isControl(character), let ascii = character.asciiValue else { return character }
-            return Character(Unicode.Scalar(ascii == 0x7F ? 0x2421 : 0x2400 + UInt32(ascii))!)
-        })
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }),
+              text.contains(where: isControl) else { return text }
+        return text.map { character -> String in
+            guard isControl(character) else { return String(character) }
+            return character.unicodeScalars.map { scalar -> String in
+                switch scalar.value {
+                case 0x00..<0x20: String(Unicode.Scalar(0x2400 + scalar.value)!)
+                case 0x7F: "\u{2421}"
+                case 0x80...0x9F: "\u{FFFD}"
+                default: String(scalar)
+                }
+            }.joined()
+        }.joined()
     }
 }
 
@@ -243,7 +252,7 @@ struct TextLayout {
     /// Whether `text` may hold what `escaped` changes, by a quick look at its bytes: a control
     /// character, a `|` in Markdown, or text beyond ASCII (which may hold a line separator).
     private static func mayNeedEscaping(_ text: String, markdown: Bool) -> Bool {
-        text.utf8.contains { $0 < 0x20 || $0 >= 0x80 || (markdown && $0 == UInt8(ascii: "|")) }
+        text.utf8.contains { $0 < 0x20 || $0 >= 0x7F || (markdown && $0 == UInt8(ascii: "|")) }
     }
 
     /// `text` as one line of a table cell: line breaks and tabs as spaces, other control
@@ -255,7 +264,6 @@ struct TextLayout {
         guard mayNeedEscaping(text, markdown: markdown), text.contains(where: isSpecial) else { return text }
         return Table.visibleControlCharacters(String(text.flatMap { isSpecial($0) && !Table.isControl($0) ? ($0 == "|" ? "\\|" : " ") : String($0) }))
     }
-
 
     /// Appends the header line and the rule under it.
     func appendHeader(to output: inout [UInt8]) {

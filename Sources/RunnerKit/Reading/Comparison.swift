@@ -240,7 +240,8 @@ extension Table {
     public func column(named name: String) -> String {
         if headers.contains(name) { return name }
         if headers.contains(name + "_mean") { return name + "_mean" }
-        let setting = RunSettings.columns.first { ($0.path == name || $0.path.hasSuffix("." + name)) && headers.contains($0.name) }
+        // Last first, so that `seed` is the training seed before the data seed.
+        let setting = RunSettings.columns.last { ($0.path == name || $0.path.hasSuffix("." + name)) && headers.contains($0.name) }
         return setting.map(\.name) ?? name
     }
 

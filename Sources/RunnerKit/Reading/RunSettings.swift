@@ -70,7 +70,8 @@ public struct RunSettings: Equatable, Sendable {
     /// (so 10 after 2), before text, and text in code-point order. The order that tables
     /// and figures list settings in, whatever order the runs were made in.
     public static func precedes(_ a: String, _ b: String) -> Bool {
-        switch (Double(a), Double(b)) {
+        // NaN (a value "nan") is no number here: it would compare as neither before nor after.
+        switch (Double(a).flatMap { $0.isNaN ? nil : $0 }, Double(b).flatMap { $0.isNaN ? nil : $0 }) {
         case let (x?, y?) where x != y: x < y
         case (.some, nil): true
         case (nil, .some): false
