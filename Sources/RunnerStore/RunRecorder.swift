@@ -6,7 +6,7 @@ import GRDB
 /// training never waits on the database.
 ///
 /// Epochs and finished runs are queued in memory and committed together by a background
-/// thread: at least every `commitInterval` seconds (sooner when many epochs are queued) one
+/// thread: `commitInterval` seconds after the last group was taken (sooner when many epochs are queued) one
 /// transaction inserts the queued epochs of every run, writes the weights, status and final
 /// metrics of every run that finished meanwhile after its epochs, and refreshes the heartbeat
 /// of every run in flight. `close()` commits the rest. A run's end waits for the next commit
@@ -20,7 +20,7 @@ import GRDB
 /// queue, up to `maximumQueued`, then training waits.
 ///
 /// What a crash can lose is therefore bounded: a `kill -9` or a power cut loses at most what
-/// was queued in the last `commitInterval` seconds (and, while another process holds the
+/// was queued in the last `commitInterval` seconds and the time of one commit (and, while another process holds the
 /// write lock or training outpaces the writes, what is still queued). Ctrl-C, which lets every run finish its
 /// epoch and be recorded before `close()`, loses nothing.
 ///
@@ -72,7 +72,8 @@ public final class RunRecorder: @unchecked Sendable {
     private var queued = EpochQueue()
     private var endings: [Ending] = []
     private var inFlight: Set<String> = []
-    private var lastCommit = Date()
+    /// When the last commit took its epochs from the queue, and when it ended.
+    private var lastCommit = (began: Date(), ended: Date())
     /// When a commit last succeeded, if one did.
     private var lastSuccess: Date?
     private var reportedFallingBehind = false
@@ -255,6 +256,7 @@ public final class RunRecorder: @unchecked Sendable {
         defer { committing.unlock() }
         let (batch, ended, running) = condition.withLock {
             defer { condition.broadcast() }
+            lastCommit.began = Date()
             let batch = queued.take(upTo: maximumBatch)
             // A run's end waits for its last epochs (and those queued before them).
             let ended = endings.filter { $0.after <= queued.taken }
@@ -279,8 +281,8 @@ public final class RunRecorder: @unchecked Sendable {
                 }
             }
             condition.withLock {
-                lastCommit = Date()
-                lastSuccess = lastCommit
+                lastCommit.ended = Date()
+                lastSuccess = lastCommit.ended
                 commitFailure = nil
                 inFlight.subtract(ended.map(\.id))
             }
@@ -302,9 +304,14 @@ public final class RunRecorder: @unchecked Sendable {
                 while true {
                     let idle = queued.isEmpty && endings.isEmpty
                     if closing && (idle || commitFailure != nil) { return false }
-                    if idle && inFlight.isEmpty { lastCommit = Date() }
+                    if idle && inFlight.isEmpty { lastCommit = (Date(), Date()) }
                     let wait = idle ? heartbeatInterval : prompt ? promptCommitInterval : commitInterval
-                    var due = lastCommit.addingTimeInterval(commitFailure == nil ? wait : max(wait, 1))
+                    // A group is due an interval after the last one was taken, so that what a crash
+                    // can lose is one interval and one commit's time; prompt commits (a few ms
+                    // apart) count from the last one's end, so that the writer does not run
+                    // back to back.
+                    let since = prompt ? lastCommit.ended : lastCommit.began
+                    var due = since.addingTimeInterval(commitFailure == nil ? wait : max(wait, 1))
                     if commitFailure == nil && (closing || queued.count >= eagerCommitSize) { due = .distantPast }
                     if Date() >= due { return true }
                     _ = condition.wait(until: due)
