@@ -56,6 +56,9 @@ struct ComparisonTests {
         #expect(RunSettings.precedes(["2", "b"], ["10", "a"]))
         #expect(!RunSettings.precedes(["2", "b"], ["2", "a"]))
         #expect(!RunSettings.precedes(["2"], ["2"]))
+        // "nan" reads as a Double but sorts as text, after the numbers, so the order stays total.
+        #expect(["nan", "10", "moons", "2"].sorted(by: RunSettings.precedes) == ["2", "10", "moons", "nan"])
+        #expect(RunSettings.precedes("1", "nan") && !RunSettings.precedes("nan", "1"))
     }
 
     @Test("a column is found by its name, an aggregate's mean, or the spec's name of its setting")
