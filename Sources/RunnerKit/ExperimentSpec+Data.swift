@@ -105,10 +105,14 @@ extension ExperimentSpec {
         }
         let sha256 = sha256Hex(bytes: data)
         if let expected, sha256 != expected {
-            throw ExperimentError("the start weights \(path) have changed: the file's SHA-256 is \(sha256), the run's spec records \(expected); "
-                + "put the file back as it was to train this run again")
+            throw ExperimentError(startWeightsChanged(path, sha256: sha256, recorded: expected, by: "the run's spec", fix: "put the file back as it was to train this run again"))
         }
         return (try StartWeightsFile.parse(Array(data), path: path), sha256)
+    }
+
+    /// That the start weights at `path` no longer have the SHA-256 a spec records, and `fix`.
+    static func startWeightsChanged(_ path: String, sha256: String, recorded: String, by holder: String, fix: String) -> String {
+        "the start weights \(path) have changed: the file's SHA-256 is \(sha256), \(holder) records \(recorded); \(fix)"
     }
 
     static func readFailure(_ path: String) -> String {

@@ -227,8 +227,8 @@ struct SpecValidator {
             return
         }
         if case .weights(_, _, let sha256)?? = fileFacts[file], sha256 != digest {
-            report(path, "the start weights \(file) have changed: the file's SHA-256 is \(sha256), this spec records \(digest); "
-                + "put the file back as it was, or remove '\(SpecField.startWeightsSHA256)' to start from the file as it is now", node: node)
+            report(path, ExperimentSpec.startWeightsChanged(file, sha256: sha256, recorded: digest, by: "this spec",
+                fix: "put the file back as it was, or remove '\(SpecField.startWeightsSHA256)' to start from the file as it is now"), node: node)
         }
     }
 

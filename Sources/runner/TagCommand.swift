@@ -44,7 +44,8 @@ struct TagCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        if let key = Dictionary(grouping: tags, by: \.key).first(where: { $0.value.count > 1 })?.key {
+        // The first key given twice, in the order given.
+        if let key = tags.map(\.key).first(where: { key in tags.count { $0.key == key } > 1 }) {
             let given = tags.filter { $0.key == key }.map(\.description).joined(separator: ", ")
             throw refusedValue("the key '\(key)' is given twice (\(given)); a run has one value per key, so give one of them.")
         }

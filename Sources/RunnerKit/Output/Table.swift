@@ -176,15 +176,20 @@ extension Table {
     /// CRLF or a tab: a lone CR, a vertical tab or a form feed counts, as they move the cursor.
     static func isControl(_ character: Character) -> Bool {
         guard character != "\n", character != "\r\n", character != "\t" else { return false }
-        return character.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+        return character.unicodeScalars.contains(where: isControl)
+    }
+
+    /// Whether `scalar` is a C0 or C1 control code or DEL.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// `text` with its control characters other than line feeds and tabs shown as their
     /// pictures (ESC as ␛, NUL as ␀, CR as ␍; C1 codes as �), so that text stored by anyone (a
     /// note, a cell written with sqlite3) cannot move the cursor, recolour or clear a terminal.
     public static func visibleControlCharacters(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }),
-              text.contains(where: isControl) else { return text }
+        // Scalars first: much quicker than characters, and most text has no control code at all.
+        guard text.unicodeScalars.contains(where: isControl), text.contains(where: isControl) else { return text }
         return text.map { character -> String in
             guard isControl(character) else { return String(character) }
             return character.unicodeScalars.map { scalar -> String in

@@ -76,7 +76,7 @@ extension Figures {
             if Dictionary(grouping: chart.points, by: \.series).values.contains(where: { $0.count > 1 }) { summary = chart }
         }
 
-        let (boundaries, layout, boundaryNote) = try boundaryThumbnails(comparison, replicates: replicates, limit: limits.boundaries)
+        let (boundaries, layout, boundaryNote) = try boundaryThumbnails(comparison, ranks: ranks, replicates: replicates, limit: limits.boundaries)
         return try HTMLReport(
             title: title, generatedAt: generatedAt, table: runsTable, tableNote: tableNote, aggregate: aggregate,
             learningCurves: curves,
@@ -114,9 +114,10 @@ extension Figures {
     }
 
     /// One thumbnail per replicate group (its median run), at most `limit` (the best and
-    /// worst groups by mean score), as the swept grid when two settings were swept.
+    /// worst groups by mean score), as the swept grid when two settings were swept; seeds
+    /// with equal scores in the order of `ranks` (`Comparison.settingsRanks`).
     private func boundaryThumbnails(
-        _ comparison: Comparison, replicates: [(setting: [String: String], entries: [Comparison.Entry])], limit: Int
+        _ comparison: Comparison, ranks: [Int], replicates: [(setting: [String: String], entries: [Comparison.Entry])], limit: Int
     ) throws -> ([DecisionBoundaryChart], HTMLReport.BoundaryLayout?, String?) {
         let drawable = replicates.map { group in
             (setting: group.setting, members: group.entries.filter { $0.summary.hyperparameters.inputDimension == 2 && $0.summary.epochsCompleted > 0 })
@@ -131,7 +132,7 @@ extension Figures {
             note = "The \(limit / 2) best and \(limit / 2) worst of \(drawable.count) settings by mean final accuracy."
         }
         let settings = comparison.differingSettings.filter { $0 != "training.seed" }
-        let rank = Dictionary(zip(comparison.entries.map(\.summary.id), comparison.settingsRanks), uniquingKeysWith: min)
+        let rank = Dictionary(zip(comparison.entries.map(\.summary.id), ranks), uniquingKeysWith: min)
         var charts: [DecisionBoundaryChart] = []
         var chartOfGroup: [Int: Int] = [:]
         for index in chosen {

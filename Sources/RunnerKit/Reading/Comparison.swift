@@ -75,13 +75,17 @@ public struct Comparison: Sendable {
     /// by their given order where those are alike: what ties between equal scores are
     /// broken by, so that the choice does not depend on when runs were made.
     public var settingsRanks: [Int] {
-        let keys = entries.indices.map { index in
-            (spansGroups ? [entries[index].summary.groupName ?? ""] : []) + differingSettings.map { displayed($0, at: index) }
-        }
+        let keys = entries.indices.map { index in orderKey(of: index, settings: differingSettings.map { displayed($0, at: index) }) }
         let order = entries.indices.sorted { a, b in keys[a] != keys[b] ? RunSettings.precedes(keys[a], keys[b]) : a < b }
         var ranks = Array(repeating: 0, count: entries.count)
         for (rank, index) in order.enumerated() { ranks[index] = rank }
         return ranks
+    }
+
+    /// What the `index`-th entry is ordered by: its group, when the runs span several, then
+    /// `settings`, its displayed values of the settings in question.
+    private func orderKey(of index: Int, settings: [String]) -> [String] {
+        (spansGroups ? [entries[index].summary.groupName ?? ""] : []) + settings
     }
 
     /// The value of the differing setting `path` in the `index`-th entry, as a table shows it.
@@ -155,14 +159,12 @@ public struct Comparison: Sendable {
                 groups[key]!.members.append(entry)
             }
         }
-        let shownKeys = order.map { key in
-            let first = groups[key]!.first
-            return (key, (spansGroups ? [entries[first].summary.groupName ?? ""] : []) + settings.map { displayed($0, at: first) })
-        }
-        return shownKeys.sorted { RunSettings.precedes($0.1, $1.1) }.map { key, _ in
+        let shown = order.map { key in
             let group = groups[key]!
-            return (Dictionary(uniqueKeysWithValues: settings.map { ($0, displayed($0, at: group.first)) }), group.members)
+            let values = settings.map { displayed($0, at: group.first) }
+            return (orderKey: orderKey(of: group.first, settings: values), setting: Dictionary(uniqueKeysWithValues: zip(settings, values)), entries: group.members)
         }
+        return shown.sorted { RunSettings.precedes($0.orderKey, $1.orderKey) }.map { ($0.setting, $0.entries) }
     }
 
     /// Whether `entry` should stand for its experiment rather than `other`: a completed run
