@@ -4,7 +4,7 @@ public enum Initialization: String, CaseIterable, Sendable {
     case he
     /// Glorot and Bengio (2010): weights ~ U(−a, a), a = √(6/(fan-in + fan-out)), biases 0.
     case xavier
-    /// The practical's `np.random.rand`: every weight and bias ~ U[0, 1).
+    /// The practical's `rand` (MATLAB; `np.random.rand` in numpy): every weight and bias ~ U[0, 1).
     case uniform
 }
 

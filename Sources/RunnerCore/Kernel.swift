@@ -76,7 +76,8 @@ struct Kernel {
 
     /// `forward` for inputs of `width` features; inlined with a constant width.
     ///
-    /// Sums in numpy's order, (x·Wi) + bi.
+    /// Each pre-activation sums in numpy's order, (x·Wi) + bi; Wo·H sums four lanes at a
+    /// time, then the lanes and the tail in order (numpy's `dot` sums as its BLAS does).
     @inline(__always)
     private func forward(_ x: UnsafePointer<Double>, width: Int) -> Double {
         let features = Features(x, width: width)

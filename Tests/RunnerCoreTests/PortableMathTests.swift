@@ -4,11 +4,6 @@ import Testing
 
 @Suite("PortableMath against the platform's libm")
 struct PortableMathTests {
-    /// The distance between two doubles in units in the last place.
-    func ulps(_ a: Double, _ b: Double) -> Double {
-        a == b ? 0 : abs(a - b) / b.ulp
-    }
-
     @Test("exp, log, sin and cos are within one ulp of libm")
     func accuracy() {
         var random = RandomSource(seed: 5)
