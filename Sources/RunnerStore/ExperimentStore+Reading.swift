@@ -29,10 +29,10 @@ extension ExperimentStore {
             request = request.filter(filter.groups.contains(Column("group_name")))
         }
         if !filter.tags.isEmpty {
+            // The tagged runs looked up by tag (index `run_tags_by_key`), not every run checked for them.
             request = request.filter(sql: """
-                EXISTS (SELECT 1 FROM run_tags t JOIN json_each(?) w
-                        ON t.key = json_extract(w.value, '$[0]') AND t.value = json_extract(w.value, '$[1]')
-                        WHERE t.run_id = \(table).id)
+                \(table).id IN (SELECT t.run_id FROM json_each(?) w JOIN run_tags t
+                                 ON t.key = json_extract(w.value, '$[0]') AND t.value = json_extract(w.value, '$[1]'))
                 """, arguments: [filter.tagsJSON])
         }
         if let text = filter.text {

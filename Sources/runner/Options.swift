@@ -80,35 +80,17 @@ extension SweepAxis: ExpressibleByArgument {
     }
 }
 
-/// Which runs a command works on: ids, groups, tags, statuses, the most recent ones,
-/// or several of these at once (their union).
+/// Which runs a command works on: the ids given, and the runs that pass the filters
+/// (see `RunChoice`: filters of different kinds narrow each other, as in `runner list`).
 struct RunSelection: ParsableArguments {
     @Argument(help: "Run ids, full or any unique prefix of 4 or more characters.")
     var runs: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("All runs of this group (a sweep). Repeatable.", valueName: "name"))
-    var group: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("All runs with this tag. Repeatable.", valueName: "key=value"))
-    var tag: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("All runs with this status. Repeatable.", valueName: "status"))
-    var status: [RunStatus] = []
-
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The N most recent runs.", valueName: "N"))
-    var last: Int?
-
-    func validate() throws {
-        if let last, last < 1 {
-            throw refusedValue("--last needs a positive number of runs, got \(last).")
-        }
-        _ = try parsedTags(tag)
-    }
+    @OptionGroup var selectors: RunSelectors
 
     /// What the arguments choose; runs of every selector given, each once.
     var choice: RunChoice {
-        // validate() has checked the tags.
-        RunChoice(ids: runs, groups: group, tags: (try? parsedTags(tag)) ?? [], statuses: status, last: last)
+        selectors.choice(ids: runs)
     }
 
     /// For commands that change runs, which never default to the latest group.
@@ -121,6 +103,36 @@ struct RunSelection: ParsableArguments {
     /// The selected runs; see `RunChoice`.
     func summaries(in store: ExperimentStore) throws -> [RunSummary] {
         try choice.summaries(in: store)
+    }
+}
+
+/// Runs chosen by what they are rather than by id: groups, tags, statuses, the most recent
+/// runs (`runner tag --group G`, with no list of ids to pass). Different filters narrow
+/// each other; a repeated one takes any of its values.
+struct RunSelectors: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Runs of this group (a sweep). Repeatable: runs of any of them.", valueName: "name"))
+    var group: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Runs with this tag. Repeatable: runs with any of them.", valueName: "key=value"))
+    var tag: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Runs with this status. Repeatable: runs with any of them.", valueName: "status"))
+    var status: [RunStatus] = []
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The N most recent runs (of those the other filters choose).", valueName: "N"))
+    var last: Int?
+
+    func validate() throws {
+        if let last, last < 1 {
+            throw refusedValue("--last needs a positive number of runs, got \(last).")
+        }
+        _ = try parsedTags(tag)
+    }
+
+    /// The runs with these `ids` and the ones these selectors choose.
+    func choice(ids: [String]) -> RunChoice {
+        // validate() has checked the tags.
+        RunChoice(ids: ids, groups: group, tags: (try? parsedTags(tag)) ?? [], statuses: status, last: last)
     }
 }
 

@@ -31,7 +31,7 @@ struct QueryCommand: ParsableCommand {
     /// The one SQL argument.
     private var sql: String { sqlArguments[0] }
 
-    @Option(name: .customLong("param"), help: ArgumentHelp("A named parameter for :name in the SQL.", valueName: "name=value"))
+    @Option(name: .customLong("param"), help: ArgumentHelp("A named parameter for :name (or $name, @name) in the SQL. Repeatable.", valueName: "name=value"))
     var parameters: [String] = []
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop the query after this many seconds.", valueName: "seconds"))

@@ -112,6 +112,13 @@ struct SlurmCommand: ParsableCommand {
         } catch {
             throw CLIError("--db: \(error)\nNothing was written or submitted.")
         }
+        if let conflict = job.conflict() {
+            throw CLIError("""
+                \(conflict); this job would mix their runs with its own. Merge them where they belong \
+                and remove the folder, or give this study a folder of its own with --dir.
+                Nothing was written or submitted.
+                """)
+        }
         do {
             try job.write()
         } catch {

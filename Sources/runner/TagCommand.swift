@@ -8,15 +8,19 @@ struct TagCommand: ParsableCommand {
         abstract: "Put tags (key=value) on runs, or remove them.",
         discussion: """
             A run has at most one value per key: tagging it again replaces the value. \
-            list, compare, report and delete choose runs by tag with --tag key=value.
+            list, compare, plot, report, rerun and delete choose runs by tag with --tag key=value. \
+            The runs are the ids given and those --group, --tag, --status and --last choose.
 
             Example:
               runner tag 1a2b3c4d 5e6f7a8b baseline=yes dataset=v2
+              runner tag --group practical-sweep study=practical
               runner tag 1a2b3c4d --remove baseline
             """)
 
     @Argument(help: ArgumentHelp("Run ids (full or a unique prefix of 4 or more characters), then tags.", valueName: "id|key=value"))
-    var arguments: [String]
+    var arguments: [String] = []
+
+    @OptionGroup var selectors: RunSelectors
 
     @Option(name: .long, help: ArgumentHelp("Remove the tag with this key. Repeatable.", valueName: "key"))
     var remove: [String] = []
@@ -31,8 +35,8 @@ struct TagCommand: ParsableCommand {
         if let stray = tagArguments.first(where: { !$0.contains("=") }) {
             throw ValidationError("'\(stray)' follows a tag but is not key=value; give the run ids first, then the tags.")
         }
-        if ids.isEmpty {
-            throw ValidationError("Give at least one run id before the tags (`runner list` shows the ids).")
+        if choice.isEmpty {
+            throw ValidationError("Give the runs to tag: their ids before the tags (`runner list` shows them), or --group, --tag, --status or --last.")
         }
         if tagArguments.isEmpty && remove.isEmpty {
             throw ValidationError("Give at least one tag as key=value after the run ids, e.g. baseline=yes (or --remove KEY).")
@@ -51,17 +55,22 @@ struct TagCommand: ParsableCommand {
         }
     }
 
+    /// The ids given and the runs the selectors choose.
+    private var choice: RunChoice { selectors.choice(ids: ids) }
+
     func run() throws {
         let tags = try arguments.dropFirst(ids.count).map(RunTag.init(parsing:))
         let store = try database.openForChanging()
         defer { store.close() }
+        // Ids alone are resolved in the write (a prefix that matches no run changes nothing).
+        let runs = choice == RunChoice(ids: ids) ? ids : try choice.summaries(in: store).map(\.id)
         if !tags.isEmpty {
-            let tagged = try store.setTags(tags, on: ids)
+            let tagged = try store.setTags(tags, on: runs)
             note("tagged \(plural(tagged, "run")) \(tags.map(\.description).joined(separator: " "))")
         }
         if !remove.isEmpty {
-            let removed = try store.removeTags(remove, from: ids)
-            note("removed \(plural(removed, "tag")) (\(remove.joined(separator: ", "))) from \(plural(ids.count, "run"))")
+            let removed = try store.removeTags(remove, from: runs)
+            note("removed \(plural(removed, "tag")) (\(remove.joined(separator: ", "))) from \(plural(Set(runs).count, "run"))")
         }
     }
 }

@@ -210,6 +210,35 @@ struct TagTests {
         #expect(try sandbox.scalar("SELECT note IS NULL FROM runs WHERE short_id = '\(a)'") == "1")
     }
 
+    @Test("tag chooses runs as the other commands do: --group, --tag, --status, --last, with ids")
+    func selectors() throws {
+        let sandbox = try Fixture.sandbox()
+        let runs = try FixtureRuns(sandbox)
+        let grid = Set(runs.grid.map { $0[1] })
+        func tagged(_ tag: String) throws -> Set<String> {
+            Set(try sandbox.sqlite("SELECT r.short_id FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE t.key || '=' || t.value = '\(tag)'").map { $0[0] })
+        }
+        #expect(try sandbox.succeed("tag", "--group", "grid", "study=grid").stderr == "tagged \(grid.count) runs study=grid\n")
+        #expect(try tagged("study=grid") == grid && grid.count == 4)
+        // runs chosen by a tag, with an id besides
+        try sandbox.succeed("tag", runs.solo[1], "--tag", "study=grid", "reviewed=yes")
+        #expect(try tagged("reviewed=yes") == grid.union([runs.solo[1]]))
+        try sandbox.succeed("tag", "--last", "1", "newest=yes")
+        #expect(try tagged("newest=yes") == [runs.shortIDs[0]])
+        try sandbox.succeed("tag", "--status", "completed", "done=yes")
+        #expect(try tagged("done=yes") == Set(runs.shortIDs))
+        // and removing needs no tag to put
+        #expect(try sandbox.succeed("tag", "--group", "grid", "--remove", "study").stderr == "removed 4 tags (study) from 4 runs\n")
+        #expect(try tagged("study=grid").isEmpty)
+
+        let before = sandbox.databaseSnapshot()
+        let none = try sandbox.runner("tag", "x=1")
+        #expect(none.status == 64 && none.stderr.contains("Give the runs to tag: their ids before the tags"), "\(none)")
+        let missing = try sandbox.runner("tag", "--group", "gird", "x=1")
+        #expect(missing.status == 1 && missing.stderr.contains("no runs in group 'gird'; did you mean 'grid'?"), "\(missing)")
+        #expect(sandbox.databaseSnapshot() == before)
+    }
+
     @Test("bad tags and unknown ids: one line, database unchanged")
     func badInput() throws {
         let sandbox = try Fixture.sandbox()
@@ -261,6 +290,34 @@ struct DeleteTests {
         let last = try sandbox.succeed("delete", runs.solo[1], "--yes")
         #expect(last.stderr.contains("deleted 1 run, 5 epochs, 17 weights, 0 tags, 2 data sets, 1 spec source"), "\(last.stderr)")
         #expect(try sandbox.tableCounts().values.allSatisfy { $0 == 0 })
+    }
+
+    @Test("filters of different kinds narrow each other in every command, as in list: delete takes what list shows")
+    func filtersNarrow() throws {
+        let sandbox = try Fixture.sandbox()
+        let runs = try FixtureRuns(sandbox)
+        try sandbox.succeed("tag", runs.grid[0][1], runs.solo[1], "doomed=yes")
+        let listed = try sandbox.succeed("list", "--group", "grid", "--tag", "doomed=yes", "-q").stdout
+        #expect(listed == runs.grid[0][1] + "\n")
+        let compared = try parseCSVRecords(try sandbox.succeed("compare", "--group", "grid", "--tag", "doomed=yes", "--format", "csv").stdout).records
+        #expect(compared.map { $0["id"] } == [runs.grid[0][1]])
+        // --last counts the runs that pass the other filters
+        let newest = try parseCSVRecords(try sandbox.succeed("compare", "--group", "grid", "--last", "2", "--format", "csv").stdout).records
+        #expect(newest.map { $0["id"] } == [runs.grid[1][1], runs.grid[0][1]], "the two newest of grid, oldest first")
+        // a repeated filter takes any of its values; ids come besides, first
+        try sandbox.succeed("tag", runs.grid[1][1], "doomed=no")
+        let either = try parseCSVRecords(try sandbox.succeed("compare", runs.solo[1], "--tag", "doomed=yes", "--tag", "doomed=no", "--format", "csv").stdout).records
+        #expect(either.map { $0["id"] } == [runs.solo[1], runs.grid[1][1], runs.grid[0][1]])
+        let none = try sandbox.runner("delete", "--group", "solo", "--status", "diverged", "--yes")
+        #expect(none.status == 1 && none.stderr.contains("no runs are diverged"), "\(none)")
+        let apart = try sandbox.runner("compare", "--group", "solo", "--tag", "doomed=maybe")
+        #expect(apart.status == 1 && apart.stderr.contains("no runs are tagged doomed=maybe"), "\(apart)")
+        let together = try sandbox.runner("compare", "--group", "solo", "--tag", "doomed=no")
+        #expect(together.status == 1 && together.stderr.contains("no run passes all of --group solo --tag doomed=no (each matches runs of its own)"), "\(together)")
+
+        let deleted = try sandbox.succeed("delete", "--group", "grid", "--tag", "doomed=yes", "--yes")
+        #expect(deleted.stderr.contains("deleted 1 run,"), "\(deleted.stderr)")
+        #expect(try sandbox.count("SELECT count(*) FROM runs") == 4)
     }
 
     @Test("a running run is never deleted, and nothing else is then")

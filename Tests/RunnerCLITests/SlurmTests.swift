@@ -66,6 +66,19 @@ struct SlurmTests {
         #expect(array.contains(#"--shard "${SLURM_ARRAY_TASK_ID}/2""#) && array.contains("--db \(sandbox.url.path)/jobs/shards/"), "\(array)")
         let merge = String(decoding: sandbox.contents("jobs/merge.sbatch") ?? Data(), as: UTF8.self)
         #expect(merge.contains("merge \"${shards[@]}\" --db \(sandbox.url.path)/runner.db"), "\(merge)")
+        #expect(merge.contains("for ((task = 0; task < 2; task++)); do\n    shard=\(sandbox.url.path)/jobs/shards/\"$task.db\""), "only this job's shards: \(merge)")
+
+        // Once the folder holds shard files, the same submission may be written again (a longer
+        // --time, say), but not another one: its merge would take in the earlier runs.
+        try sandbox.write("jobs/shards/0.db", "")
+        try sandbox.succeed("slurm", spec, "--tasks", "2", "--cpus-per-task", "2", "--time", "20:00", "--dir", "jobs")
+        let scripts = [sandbox.contents("jobs/array.sbatch"), sandbox.contents("jobs/merge.sbatch"), sandbox.contents("jobs/submission.json")]
+        for other in [[spec, "--tasks", "3"], [spec, "--tasks", "2", "--db", "other.db"], [spec, try sandbox.spec("more", Spec.small(name: "more")), "--tasks", "2"]] {
+            let refused = try RunnerProcess.run(["slurm"] + other + ["--dir", "jobs"], in: sandbox.url)
+            #expect(refused.status == 1 && refused.stderr.hasPrefix("Error: \(sandbox.url.path)/jobs/shards holds 1 shard file of another submission (grid.json in 2 tasks, into \(sandbox.url.path)/runner.db); this job would mix their runs with its own."), "\(other): \(refused)")
+            #expect(refused.stderr.contains("Nothing was written or submitted."))
+            #expect([sandbox.contents("jobs/array.sbatch"), sandbox.contents("jobs/merge.sbatch"), sandbox.contents("jobs/submission.json")] == scripts)
+        }
 
         let noSbatch = try sandbox.runner("slurm", spec, "--tasks", "2", "--dir", "other", "--submit", environment: ["PATH": "/nonexistent"])
         #expect(noSbatch.status != 0 && noSbatch.stderr.contains("sbatch is not on the PATH"), "\(noSbatch)")

@@ -80,11 +80,11 @@ struct TerminalOutputTests {
         let sandbox = try Fixture.sandbox()
         let result = try sandbox.runner("plot", "--group", "grid", "--kind", "sweep", "--x", "learning_rate", "--out", "s.svg")
         #expect(result.status != 0)
-        #expect(result.stderr.contains("share one learning rate") && result.stderr.contains("they differ in hidden; try --x hidden"))
+        #expect(result.stderr.contains("have the same learning rate") && result.stderr.contains("they differ in hidden; try --x hidden"))
         #expect(sandbox.contents("s.svg") == nil)
         // The table's name for the learning rate works too; --sort takes the spec's names.
         let lr = try sandbox.runner("plot", "--group", "grid", "--kind", "sweep", "--x", "lr", "--out", "s.svg")
-        #expect(lr.stderr.contains("share one learning rate"), "\(lr)")
+        #expect(lr.stderr.contains("have the same learning rate"), "\(lr)")
         // --x with another kind, and an empty --title, are one-line refusals.
         let curves = try sandbox.runner("plot", "--group", "grid", "--x", "hidden", "--out", "c.svg")
         #expect(curves.status == 64 && curves.stderr == "Error: --x sets the x axis of --kind sweep; --kind curves plots against epochs, so leave --x out.\n", "\(curves)")

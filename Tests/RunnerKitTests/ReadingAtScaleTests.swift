@@ -189,11 +189,11 @@ struct ReadingManyRunsTests {
         let (folder, store) = try recorded(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": [2, 3]}, "training": {"epochs": 2}}"#)
         defer { folder.remove() }
         let error = #expect(throws: FigureError.self) { try Figures(store: store).sweepSummary(store.runs(), axis: .learningRate) }
-        #expect(error?.description == "these runs all share one learning rate, so a sweep summary over it would be a single point; they differ in hidden; try --x hidden")
+        #expect(error?.description == "these runs all have the same learning rate, so a sweep summary over it would be a single point; they differ in hidden; try --x hidden")
         // Over a setting that is no axis, no --x to suggest.
         let (otherFolder, other) = try recorded(#"{"group": "g", "data": {"points": 40, "noise": [0.1, 0.2]}, "model": {"hidden": 2}, "training": {"epochs": 2}}"#)
         defer { otherFolder.remove() }
         let noise = #expect(throws: FigureError.self) { try Figures(store: other).sweepSummary(other.runs(), axis: .hidden) }
-        #expect(noise?.description == "these runs all share one hidden units, so a sweep summary over it would be a single point; they differ in noise")
+        #expect(noise?.description == "these runs all have the same hidden units, so a sweep summary over it would be a single point; they differ in noise")
     }
 }

@@ -31,7 +31,7 @@ public enum FigureError: Error, Equatable, CustomStringConvertible {
         case .noFinalMetrics(let runs):
             "no final accuracy to plot: run\(runs.count == 1 ? "" : "s") \(runs.joined(separator: ", ")) \(runs.count == 1 ? "has" : "have") no epochs"
         case .notSwept(let setting, let swept):
-            "these runs all share one \(setting), so a sweep summary over it would be a single point; "
+            "these runs all have the same \(setting), so a sweep summary over it would be a single point; "
                 + (swept.isEmpty ? "they differ in no setting but their seed" : "they differ in \(swept.joined(separator: ", "))")
                 + (SweepAxis.allCases.first { swept.contains(RunSettings.name(of: $0.settingPath)) }.map { "; try --x \($0.rawValue)" } ?? "")
         }

@@ -1,7 +1,9 @@
 import RunnerStore
 
-/// Which runs a command works on: named ones, whole groups, runs with a tag or a
-/// status, the most recent ones, or all of these together (their union). With
+/// Which runs a command works on: named ones, and the runs that pass the filters
+/// (groups, tags, statuses, the most recent ones). As in `runner list`, filters of
+/// different kinds narrow each other (`--group g --status completed`: the completed
+/// runs of g) and a repeated one takes any of its values (`--group a --group b`). With
 /// nothing chosen, reading commands take the group of the most recent run.
 public struct RunChoice: Sendable, Equatable {
     /// Runs by full id or unique prefix.
@@ -28,11 +30,12 @@ public struct RunChoice: Sendable, Equatable {
         ids.isEmpty && groups.isEmpty && tags.isEmpty && statuses.isEmpty && last == nil
     }
 
-    /// The chosen runs, each once: the ids in the order given, then the other runs oldest first.
+    /// The chosen runs, each once: the ids in the order given, then the runs that pass the
+    /// filters, oldest first; with `last`, the `last` most recent of these.
     /// With nothing chosen, the group of the most recent run (or that run alone, if it has none).
     ///
-    /// - Throws: `RunChoiceError` naming a selector that matches no run, or a
-    ///   `StoreError` for an unknown or ambiguous id.
+    /// - Throws: `RunChoiceError` naming a filter value that matches no run, or filters
+    ///   that match none together; a `StoreError` for an unknown or ambiguous id.
     public func summaries(in store: ExperimentStore) throws -> [RunSummary] {
         if isEmpty {
             guard let latest = try store.runs(matching: RunFilter(limit: 1)).first else {
@@ -41,29 +44,32 @@ public struct RunChoice: Sendable, Equatable {
             guard let group = latest.groupName else { return [latest] }
             return try store.runs(inGroup: group).reversed()
         }
-        var named = try store.summaries(of: ids)
-        var others: [RunSummary] = []
-        func add(_ runs: [RunSummary], orElse error: RunChoiceError) throws {
-            guard !runs.isEmpty else { throw error }
-            others += runs
+        var chosen = try store.summaries(of: ids)
+        if !groups.isEmpty || !tags.isEmpty || !statuses.isEmpty || last != nil {
+            // Each value matches runs on its own, or it is named: a typo never goes unnoticed.
+            for group in groups where try store.countRuns(matching: RunFilter(groups: [group])) == 0 {
+                throw RunChoiceError.emptyGroup(group, existing: try store.groupNames())
+            }
+            for tag in tags where try store.countRuns(matching: RunFilter(tags: [tag])) == 0 {
+                throw RunChoiceError.noTaggedRuns(tag)
+            }
+            for status in statuses where try store.countRuns(matching: RunFilter(statuses: [status])) == 0 {
+                throw RunChoiceError.noRunsWithStatus(status)
+            }
+            let filtered = try store.runs(matching: RunFilter(statuses: statuses, groups: groups, tags: tags, limit: last))
+            guard !filtered.isEmpty else {
+                throw last == nil || !(groups.isEmpty && tags.isEmpty && statuses.isEmpty)
+                    ? RunChoiceError.noRunsMatchingAll(filters) : RunChoiceError.noRuns(path: store.path)
+            }
+            chosen += filtered.sorted { ($0.createdAt ?? .distantPast, $0.id) < ($1.createdAt ?? .distantPast, $1.id) }
         }
-        for group in groups {
-            let runs = try store.runs(inGroup: group)
-            guard !runs.isEmpty else { throw RunChoiceError.emptyGroup(group, existing: try store.groupNames()) }
-            others += runs
-        }
-        for tag in tags {
-            try add(store.runs(matching: RunFilter(tags: [tag])), orElse: .noTaggedRuns(tag))
-        }
-        for status in statuses {
-            try add(store.runs(matching: RunFilter(statuses: [status])), orElse: .noRunsWithStatus(status))
-        }
-        if let last {
-            try add(store.runs(matching: RunFilter(limit: last)), orElse: .noRuns(path: store.path))
-        }
-        named += others.sorted { ($0.createdAt ?? .distantPast, $0.id) < ($1.createdAt ?? .distantPast, $1.id) }
         var seen = Set<String>()
-        return named.filter { seen.insert($0.id).inserted }
+        return chosen.filter { seen.insert($0.id).inserted }
+    }
+
+    /// The filters as given on the command line, for messages.
+    private var filters: String {
+        (groups.map { "--group \($0)" } + tags.map { "--tag \($0)" } + statuses.map { "--status \($0.rawValue)" }).joined(separator: " ")
     }
 }
 
@@ -73,6 +79,8 @@ public enum RunChoiceError: Error, Equatable, CustomStringConvertible {
     case emptyGroup(String, existing: [String])
     case noTaggedRuns(RunTag)
     case noRunsWithStatus(RunStatus)
+    /// Each filter matches runs, but no run passes all of them.
+    case noRunsMatchingAll(String)
     case noRuns(path: String)
 
     public var description: String {
@@ -89,6 +97,8 @@ public enum RunChoiceError: Error, Equatable, CustomStringConvertible {
             "no runs are tagged \(tag); `runner list` shows each run's tags"
         case .noRunsWithStatus(let status):
             "no runs are \(status.rawValue); `runner list` shows each run's status"
+        case .noRunsMatchingAll(let filters):
+            "no run passes all of \(filters) (each matches runs of its own); `runner list \(filters)` shows the same choice"
         case .noRuns(let path):
             "the database \(path) has no runs yet; start one with `runner run SPEC`"
         }

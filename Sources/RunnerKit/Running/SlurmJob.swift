@@ -62,13 +62,17 @@ public struct SlurmJob: Sendable {
             """
     }
 
-    /// The merge job, run after every task of the array has ended, whatever its state.
+    /// The merge job, run after every task of the array has ended, whatever its state: it
+    /// merges the shard files of this job's tasks, those that exist, and no other file.
     public var mergeScript: String {
         header(jobName: name + "-merge", output: "\(logFolder)/merge.out", extra: []) + """
-            # Merges every shard file into the target; running it again later changes nothing
-            # but what the shards gained since.
-            shopt -s nullglob
-            shards=(\(Self.quoted(shardFolder))/*.db)
+            # Merges the shard file of every task into the target; running it again later changes
+            # nothing but what the shards gained since.
+            shards=()
+            for ((task = 0; task < \(tasks); task++)); do
+                shard=\(Self.quoted(shardFolder))/"$task.db"
+                if [ -e "$shard" ]; then shards+=("$shard"); fi
+            done
             if [ ${#shards[@]} -eq 0 ]; then
                 echo "no shard files in \(shardFolder): did every task fail? See \(logFolder)/task-*.out" >&2
                 exit 1
@@ -76,6 +80,32 @@ public struct SlurmJob: Sendable {
             exec \(Self.quoted(runner)) merge "${shards[@]}" --db \(Self.quoted(target))
 
             """
+    }
+
+    /// What the shard files of a folder are the shards of: the specs, split into `tasks`
+    /// shards, for `target`. It is written next to the scripts (`submission.json`).
+    public struct Submission: Codable, Equatable, Sendable {
+        public var specs: [String]
+        public var tasks: Int
+        public var target: String
+    }
+
+    public var submission: Submission { Submission(specs: specs, tasks: tasks, target: target) }
+    public var submissionPath: String { directory + "/submission.json" }
+
+    /// Why this job must not use its folder: shard files of another submission are there
+    /// (other specs, another number of tasks or another target), whose runs this job's merge
+    /// would put into its target, or whose shards would not match this job's; nil when the
+    /// folder has no shard files or they are this submission's (a resubmission).
+    public func conflict() -> String? {
+        let shards = ((try? FileManager.default.contentsOfDirectory(atPath: shardFolder)) ?? []).filter { $0.hasSuffix(".db") }
+        guard !shards.isEmpty else { return nil }
+        let earlier = (try? Data(contentsOf: URL(fileURLWithPath: submissionPath))).flatMap { try? JSONDecoder().decode(Submission.self, from: $0) }
+        guard earlier != submission else { return nil }
+        let files = "\(shards.count) shard file\(shards.count == 1 ? "" : "s")"
+        guard let earlier else { return "\(shardFolder) holds \(files) that runner slurm did not record" }
+        let specs = earlier.specs.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")
+        return "\(shardFolder) holds \(files) of another submission (\(specs) in \(earlier.tasks) task\(earlier.tasks == 1 ? "" : "s"), into \(earlier.target))"
     }
 
     private func header(jobName: String, output: String, extra: [String]) -> String {
@@ -87,13 +117,16 @@ public struct SlurmJob: Sendable {
             + options.map { "#SBATCH \($0)\n" }.joined() + "set -euo pipefail\n"
     }
 
-    /// Writes both scripts and creates the shard and log folders.
+    /// Writes both scripts and the submission, and creates the shard and log folders.
     public func write() throws {
         for folder in [directory, shardFolder, logFolder] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         try arrayScript.write(toFile: arrayScriptPath, atomically: true, encoding: .utf8)
         try mergeScript.write(toFile: mergeScriptPath, atomically: true, encoding: .utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(submission).write(to: URL(fileURLWithPath: submissionPath), options: .atomic)
     }
 
     /// `text` as one shell word.
