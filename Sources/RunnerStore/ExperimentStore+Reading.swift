@@ -35,14 +35,16 @@ extension ExperimentStore {
                                  ON t.key = json_extract(w.value, '$[0]') AND t.value = json_extract(w.value, '$[1]'))
                 """, arguments: [filter.tagsJSON])
         }
-        if let text = filter.text {
-            // Escape LIKE's wildcards so "lr_0.1" or "50%" match literally.
-            let literal = text.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_")
-            let pattern = "%\(literal)%"
-            request = request.filter(
-                Column("name").like(pattern, escape: "\\") || Column("group_name").like(pattern, escape: "\\"))
+        if !filter.texts.isEmpty {
+            let matches = filter.texts.map { text in
+                // Escape LIKE's wildcards so "lr_0.1" or "50%" match literally.
+                let literal = text.replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_")
+                let pattern = "%\(literal)%"
+                return Column("name").like(pattern, escape: "\\") || Column("group_name").like(pattern, escape: "\\")
+            }
+            request = request.filter(matches.joined(operator: .or))
         }
         return request
     }

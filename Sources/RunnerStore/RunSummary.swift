@@ -93,8 +93,8 @@ extension RunSummary: FetchableRecord, TableRecord {
 public struct RunFilter: Sendable, Equatable {
     /// Only runs in one of these states.
     public var statuses: [RunStatus]
-    /// Only runs whose name or group contains this text (case-insensitive).
-    public var text: String?
+    /// Only runs whose name or group contains one of these texts (case-insensitive).
+    public var texts: [String]
     /// Only runs of exactly one of these groups.
     public var groups: [String]
     /// Only runs with one of these tags.
@@ -102,9 +102,9 @@ public struct RunFilter: Sendable, Equatable {
     /// At most this many runs, newest first.
     public var limit: Int?
 
-    public init(statuses: [RunStatus] = [], text: String? = nil, groups: [String] = [], tags: [RunTag] = [], limit: Int? = nil) {
+    public init(statuses: [RunStatus] = [], texts: [String] = [], groups: [String] = [], tags: [RunTag] = [], limit: Int? = nil) {
         self.statuses = statuses
-        self.text = text
+        self.texts = texts
         self.groups = groups
         self.tags = tags
         self.limit = limit

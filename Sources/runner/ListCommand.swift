@@ -22,8 +22,8 @@ struct ListCommand: ParsableCommand {
     @Option(name: .long, help: "Only runs with this status. Repeatable: any of them.")
     var status: [RunStatus] = []
 
-    @Option(name: .long, help: ArgumentHelp("Only runs whose name or group contains this text.", valueName: "text"))
-    var name: String?
+    @Option(name: .long, help: ArgumentHelp("Only runs whose name or group contains this text. Repeatable: any of them.", valueName: "text"))
+    var name: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Only runs of exactly this group. Repeatable: any of them.", valueName: "name"))
     var group: [String] = []
@@ -53,7 +53,7 @@ struct ListCommand: ParsableCommand {
             throw RunChoiceError.noTaggedRuns(tag)
         }
         let limit = self.limit ?? 20
-        let filter = RunFilter(statuses: status, text: name, groups: group, tags: tags, limit: limit)
+        let filter = RunFilter(statuses: status, texts: name, groups: group, tags: tags, limit: limit)
         let runs = try store.runs(matching: filter)
         if runs.isEmpty {
             note("no runs match in \(store.path)")

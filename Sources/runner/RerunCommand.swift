@@ -11,7 +11,9 @@ struct RerunCommand: ParsableCommand {
             Each new run has the original's spec, name, group and spec source, trains on the \
             points stored with it, and is tagged rerun_of=<original id>. Afterwards runner says \
             whether its final weights equal the original's bit for bit, and exits with status 1 \
-            when any differ: run it after an upgrade to check that results still reproduce.
+            when any differ: run it after an upgrade to check that results still reproduce. \
+            (An interrupted or failed original has no final weights to compare with; its rerun \
+            trains to the end.)
 
             Example:
               runner rerun 1a2b3c4d
@@ -57,9 +59,15 @@ struct RerunCommand: ParsableCommand {
                 trained += 1
                 progress.runFinished(result.identity.shortID) { write(RunCommand.summaryLine(result)) }
                 try store.setTags([RunTag(key: "rerun_of", value: original.shortID)], on: [result.identity.id])
+                // An interrupted or failed original stopped before its last epoch: its weights are
+                // not what the rerun, trained to the end, must reproduce.
+                guard [.completed, .diverged].contains(original.status) else {
+                    write("  \(original.shortID) was \(original.status.rawValue) after \(plural(original.epochsCompleted, "epoch")): no final weights to compare with\n")
+                    continue
+                }
                 let originalWeights = try store.weights(of: original.id).map(\.values.bitPatterns)
                 guard !originalWeights.isEmpty else {
-                    write("  \(original.shortID) has no final weights to compare with (it is \(original.status.rawValue))\n")
+                    write("  \(original.shortID) has no final weights to compare with\n")
                     continue
                 }
                 let same = try store.weights(of: result.identity.id).map(\.values.bitPatterns) == originalWeights

@@ -89,6 +89,11 @@ struct RecipeTests {
         let differs = try sandbox.runner("rerun", String(original.prefix(8)), "--quiet")
         #expect(differs.status == 1 && differs.stdout.contains("final weights differ from \(original.prefix(8)), bit for bit"), "\(differs)")
         #expect(differs.stderr.contains("runner: 1 of 1 rerun ended with other final weights than the original: those results did not reproduce"), "\(differs)")
+        // An interrupted original stopped early: its weights are no verdict on the rerun's.
+        try sandbox.sqlite("UPDATE runs SET status = 'interrupted' WHERE id = '\(original)'; DELETE FROM epochs WHERE run_id = '\(original)' AND epoch > 2")
+        let interrupted = try sandbox.succeed("rerun", String(original.prefix(8)), "--quiet")
+        #expect(interrupted.stdout.contains("  \(original.prefix(8)) was interrupted after 2 epochs: no final weights to compare with\n"), "\(interrupted)")
+        #expect(try sandbox.weightBits(try #require(try sandbox.existingRunIDs().last)) == sandbox.weightBits(rerun), "trained to the end")
         let none = try sandbox.runner("rerun")
         #expect(none.status != 0 && none.stderr.contains("Name the runs to train again"), "\(none)")
         let unknown = try sandbox.runner("rerun", "ffffffff")

@@ -31,7 +31,7 @@ struct BulkReadingTests {
 
         #expect(try store.countRuns() == 2)
         #expect(try store.countRuns(matching: RunFilter(groups: ["other"], limit: 1)) == 1)
-        #expect(try store.countRuns(matching: RunFilter(text: "zzz")) == 0)
+        #expect(try store.countRuns(matching: RunFilter(texts: ["zzz"])) == 0)
     }
 
     @Test("an epoch's mean over runs has the same bits whatever order the runs were made in")
