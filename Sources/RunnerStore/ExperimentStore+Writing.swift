@@ -353,18 +353,23 @@ extension ExperimentStore {
     /// Throws `runNotRunning` if the run already ended (unless it was marked interrupted by
     /// a reader while this very process was still training it), and `invalidWeights` if a tensor's
     /// shape does not fit; nothing is written then.
+    ///
+    /// `trainingBegan`, when training began before the run was claimed (runs train while
+    /// their claim is made), becomes its `started_at`, so that its duration is its training's.
     public func finishRun(
         id: String, outcome: RunOutcome, metrics: FinalMetrics?, weights: [WeightTensor],
-        at date: Date = Date()
+        at date: Date = Date(), trainingBegan: Date? = nil
     ) throws(StoreError) {
         for tensor in weights {
             try tensor.validate()
         }
-        try write { db in try finish(id: id, outcome: outcome, metrics: metrics, weights: weights, at: date, db) }
+        try write { db in try finish(id: id, outcome: outcome, metrics: metrics, weights: weights, at: date, trainingBegan: trainingBegan, db) }
     }
 
     /// `finishRun` inside the caller's transaction; `weights` must be valid.
-    func finish(id: String, outcome: RunOutcome, metrics: FinalMetrics?, weights: [WeightTensor], at date: Date, _ db: Database) throws {
+    func finish(
+        id: String, outcome: RunOutcome, metrics: FinalMetrics?, weights: [WeightTensor], at date: Date, trainingBegan: Date?, _ db: Database
+    ) throws {
         guard let run = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT status, error_message, host, pid, pid_namespace FROM runs WHERE id = ?"), arguments: [id])
         else {
@@ -392,14 +397,17 @@ extension ExperimentStore {
         }
         let stamp = Timestamp.string(from: date)
         // Only the columns that change: rewriting every column would rewrite the entries of
-        // every index on `runs`. A run that trained while it was claimed can end before its
-        // claim stamped `started_at`: it then ends at that instant, never before it.
+        // every index on `runs`. A run trains while it is claimed: `started_at`, stamped by
+        // the claim, moves back to when training began (SET reads the row as it was), and
+        // the run never ends before it starts.
         try db.cachedStatement(sql: """
-            UPDATE runs SET status = ?, error_message = ?, finished_at = max(?, started_at), heartbeat_at = max(?, started_at), diverged_at_epoch = ?,
+            UPDATE runs SET status = ?, error_message = ?, started_at = min(started_at, coalesce(?, started_at)),
+                finished_at = max(?, min(started_at, coalesce(?, started_at))), heartbeat_at = max(?, started_at), diverged_at_epoch = ?,
                 final_train_loss = ?, final_train_accuracy = ?, final_validation_loss = ?, final_validation_accuracy = ?
             WHERE id = ?
             """).execute(arguments: [
-                outcome.status.rawValue, message, stamp, stamp, divergedAt,
+                outcome.status.rawValue, message, trainingBegan.map(Timestamp.string(from:)),
+                stamp, trainingBegan.map(Timestamp.string(from:)), stamp, divergedAt,
                 metrics?.trainLoss, metrics?.trainAccuracy, metrics?.validationLoss, metrics?.validationAccuracy, id,
             ])
         try insert(weights, runID: id, db)

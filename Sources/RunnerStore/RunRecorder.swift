@@ -62,6 +62,7 @@ public final class RunRecorder: @unchecked Sendable {
         var metrics: FinalMetrics?
         var weights: [WeightTensor]
         var date: Date
+        var trainingBegan: Date?
         /// `EpochQueue.appended` when it was queued: it is written once all those epochs are.
         var after: Int
     }
@@ -169,17 +170,19 @@ public final class RunRecorder: @unchecked Sendable {
 
     /// Queues the end of a running run — its weights, status and final metrics — to be committed
     /// with the next commit, after its epochs, without waiting for it. See `ExperimentStore.finishRun`;
-    /// a run that can no longer be finished is reported by `close()`.
+    /// a run that can no longer be finished is reported by `close()`. `trainingBegan` as for
+    /// `ExperimentStore.finishRun`.
     ///
     /// - Throws: `invalidWeights` when a tensor's shape does not fit; nothing is queued then.
     public func finish(
-        id: String, outcome: RunOutcome, metrics: FinalMetrics?, weights: [WeightTensor], at date: Date = Date()
+        id: String, outcome: RunOutcome, metrics: FinalMetrics?, weights: [WeightTensor], at date: Date = Date(), trainingBegan: Date? = nil
     ) throws(StoreError) {
         for tensor in weights {
             try tensor.validate()
         }
         condition.withLock {
-            endings.append(Ending(id: id, outcome: outcome, metrics: metrics, weights: weights, date: date, after: queued.appended))
+            endings.append(Ending(
+                id: id, outcome: outcome, metrics: metrics, weights: weights, date: date, trainingBegan: trainingBegan, after: queued.appended))
             condition.broadcast()
         }
     }
@@ -272,7 +275,7 @@ public final class RunRecorder: @unchecked Sendable {
                 for ending in ended {
                     do {
                         try db.inSavepoint {
-                            try store.finish(id: ending.id, outcome: ending.outcome, metrics: ending.metrics, weights: ending.weights, at: ending.date, db)
+                            try store.finish(id: ending.id, outcome: ending.outcome, metrics: ending.metrics, weights: ending.weights, at: ending.date, trainingBegan: ending.trainingBegan, db)
                             return .commit
                         }
                     } catch let error as StoreError {

@@ -38,6 +38,15 @@ struct ScalingTests {
         #expect(try sandbox.fingerprints(file: "three.db") == one)
         #expect(parallel.stdout.split(separator: "\n").count == 12, "a summary line per run: \(parallel.stdout)")
         #expect(try sandbox.sqlite("SELECT count(DISTINCT created_at), count(*) FROM runs", file: "three.db") == [["12", "12"]])
+        // Runs train while they are claimed: a run's duration is still its training's, never
+        // shorter than the time its last epoch ended at (timestamps keep whole milliseconds).
+        for file in ["one.db", "three.db"] {
+            let short = try sandbox.sqlite("""
+                SELECT s.name, s.duration_seconds, max(e.elapsed_seconds) FROM run_summary s JOIN epochs e ON e.run_id = s.id
+                GROUP BY s.id HAVING s.duration_seconds + 0.002 < max(e.elapsed_seconds)
+                """, file: file)
+            #expect(short.isEmpty, "\(file): \(short)")
+        }
     }
 
     @Test("a finished experiment is skipped, --rerun trains it again, an interrupted one is trained again")

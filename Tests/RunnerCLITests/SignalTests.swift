@@ -232,9 +232,11 @@ extension SignalTests {
         let spec = Spec.small(name: "brief", points: "200", epochs: "300", hidden: "16", seed: "[1, 2, 3, 4]")
         let (result, _) = try sandbox.runWhileLockIsHeld(seconds: 2, "run", try sandbox.spec("brief", spec), "--jobs", "1", "--quiet")
         #expect(result.status == 0, "\(result)")
-        // Then the other runs ended before their claims were made too, so they are stored ending
-        // when they started (`started_at` is when a claim begins: the first run's began at once)
-        #expect(try sandbox.sqlite("SELECT finished_at = started_at FROM runs WHERE name LIKE 'brief%' ORDER BY created_at") == [["0"], ["1"], ["1"], ["1"]])
+        // Then the other runs ended before their claims were made too: they finished before they
+        // were created (stamped by the claim; the first run's claim began at once), and each
+        // started (when its training began) before it finished
+        #expect(try sandbox.sqlite("SELECT finished_at < created_at, started_at < finished_at FROM runs WHERE name LIKE 'brief%' ORDER BY created_at")
+            == [["0", "1"], ["1", "1"], ["1", "1"], ["1", "1"]])
         #expect(try sandbox.count("SELECT count(*) FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.name LIKE 'brief%'") == 1_200)
     }
 }

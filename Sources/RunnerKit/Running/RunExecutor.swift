@@ -357,6 +357,7 @@ public final class RunExecutor: @unchecked Sendable {
         var outcome: RunOutcome
         var metrics: FinalMetrics?
         var weights: [WeightTensor]
+        var began: Date
         var ended: Date
     }
 
@@ -375,7 +376,7 @@ public final class RunExecutor: @unchecked Sendable {
     ) throws -> TrainedRun? {
         let spec = job.spec
         let clock = ContinuousClock()
-        let began = clock.now
+        let (began, beganDate) = (clock.now, Date())
         func elapsed() -> Double {
             let duration = clock.now - began
             return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -452,7 +453,7 @@ public final class RunExecutor: @unchecked Sendable {
                                  validationLoss: $0.validation?.loss, validationAccuracy: $0.validation?.accuracy)
                 },
                 weights: result.parameters.tensors.map(WeightTensor.init),
-                ended: ended)
+                began: beganDate, ended: ended)
         }
         if identity == nil && !unclaimed {
             let bytes = Self.bytesWaiting(job, epochs: early.count, weights: result.parameters)
@@ -513,7 +514,7 @@ public final class RunExecutor: @unchecked Sendable {
     /// Queues the end of a trained run (weights, status, final metrics) for the store.
     private func record(_ trained: TrainedRun) throws {
         try recorder.finish(
-            id: trained.result.identity.id, outcome: trained.outcome, metrics: trained.metrics, weights: trained.weights, at: trained.ended)
+            id: trained.result.identity.id, outcome: trained.outcome, metrics: trained.metrics, weights: trained.weights, at: trained.ended, trainingBegan: trained.began)
     }
 
     /// Whether runs in flight should stop after their epoch, and no further run start: a
