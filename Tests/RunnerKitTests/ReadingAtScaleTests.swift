@@ -140,6 +140,24 @@ struct ReadingManyRunsTests {
         #expect(html.components(separatedBy: "<figure class=\"thumb\">").count - 1 == 2)
     }
 
+    @Test("learning curves stay readable: seeds alone make one mean curve, and too many runs to tell apart are refused")
+    func boundedCurves() throws {
+        let (folder, store) = try recorded(
+            #"{"group": "seeds", "data": {"points": 20}, "model": {"hidden": 2}, "training": {"epochs": 2, "seed": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]}}"#,
+            #"{"group": "wide", "data": {"points": 20}, "model": {"hidden": [2, 3, 4]}, "training": {"epochs": [1, 2], "learning_rate": [0.1, 0.2, 0.3], "seed": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]}}"#)
+        defer { folder.remove() }
+        let figures = Figures(store: store)
+        let seeds = try figures.learningCurves(store.runs(inGroup: "seeds"))
+        #expect(seeds.title == "Learning curves, mean over seeds" && seeds.runs.map(\.label) == ["12 seeds"])
+        #expect(seeds.runs[0].bands.count == 4 && seeds.encoding == nil)
+        let wide = try store.runs(inGroup: "wide")
+        #expect(wide.count == 216)
+        #expect(throws: FigureError.tooManyCurves(count: 216, why: "they differ in 3 settings besides the seed (hidden, lr, epochs)")) {
+            try figures.learningCurves(wide)
+        }
+        #expect(try figures.learningCurves(Array(wide.prefix(Figures.curveLimit))).runs.count == Figures.curveLimit)
+    }
+
     @Test("a report of a two-setting sweep lays boundaries out as the swept grid")
     func sweepGrid() throws {
         let (folder, store) = try recorded(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": [2, 3]}, "training": {"epochs": 2, "learning_rate": [0.5, 0.05], "seed": [1, 2]}}"#)

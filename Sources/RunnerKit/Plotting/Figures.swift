@@ -13,6 +13,8 @@ public enum FigureError: Error, Equatable, CustomStringConvertible {
     case damagedWeights(run: String, reason: String)
     case noFinalMetrics(runs: [String])
     case notSwept(setting: String, swept: [String])
+    /// More runs than `Figures.curveLimit` that cannot be drawn by setting.
+    case tooManyCurves(count: Int, why: String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,9 @@ public enum FigureError: Error, Equatable, CustomStringConvertible {
             "the stored weights of run \(run) do not make a network (\(reason)); they were edited outside runner: `runner rerun \(run)` trains the run again"
         case .noFinalMetrics(let runs):
             "no final accuracy to plot: run\(runs.count == 1 ? "" : "s") \(runs.joined(separator: ", ")) \(runs.count == 1 ? "has" : "have") no epochs"
+        case let .tooManyCurves(count, why):
+            "\(count) runs are too many to draw one by one (at most \(Figures.curveLimit)), and \(why); "
+                + "choose fewer with --group, --tag, --status or --last, or runs that differ in at most two settings besides the seed"
         case .notSwept(let setting, let swept):
             "these runs all have the same \(setting), so a sweep summary over it would be a single point; "
                 + (swept.isEmpty ? "they differ in no setting but their seed" : "they differ in \(swept.joined(separator: ", "))")
@@ -67,13 +72,23 @@ public struct Figures {
     /// More runs than there are colours are drawn by setting instead, when at most
     /// two settings besides the seed differ: the mean over seeds with a band from
     /// the lowest to the highest run, coloured by the first setting and marked by
-    /// the second (see `CurveEncoding`).
+    /// the second (see `CurveEncoding`); runs that differ only in their seed make one
+    /// mean curve. Other choices of more than `curveLimit` runs are refused
+    /// (`tooManyCurves`): drawn one by one, they would make a file of many megabytes
+    /// that no one can read.
     ///
     /// Runs without epochs (diverged in their first epoch, or just started)
     /// are left out, and the title says so; it is an error only when no run has any.
     public func learningCurves(_ runs: [RunSummary], title: String = "Learning curves") throws -> LearningCurveChart {
         let comparison = try Comparison(store: store, runs: runs)
         if runs.count > CurveEncoding.colorLimit, let chart = try curvesBySetting(comparison, title: title) { return chart }
+        if runs.count > Self.curveLimit {
+            let swept = comparison.differingSettings.filter { $0 != "training.seed" }.map(RunSettings.name(of:))
+            let why = comparison.spansGroups ? "they span groups"
+                : swept.count > 2 ? "they differ in \(swept.count) settings besides the seed (\(swept.joined(separator: ", ")))"
+                : "their settings take too many values to tell apart by colour and marker"
+            throw FigureError.tooManyCurves(count: runs.count, why: why)
+        }
         let curves = try zip(runs, comparison.labels()).compactMap { run, label -> LearningCurveRun? in
             let epochs = try store.epochs(of: run.id)
             guard !epochs.isEmpty else { return nil }
@@ -90,21 +105,25 @@ public struct Figures {
         return LearningCurveChart(title: title + Self.omissionNote(runs.count - curves.count), runs: curves)
     }
 
+    /// The most runs `learningCurves` draws one by one.
+    public static let curveLimit = 200
+
     /// " (3 runs without epochs left out)", or nothing.
     static func omissionNote(_ omitted: Int) -> String {
         omitted == 0 ? "" : " (\(omitted) run\(omitted == 1 ? "" : "s") without epochs left out)"
     }
 
     /// The mean curves of each setting over its seeds, coloured by one setting and
-    /// marked by another; nil when more settings differ, or too many values to tell apart.
+    /// marked by another (one curve when only seeds differ); nil when more settings
+    /// differ, or too many values to tell apart.
     func curvesBySetting(_ comparison: Comparison, title: String) throws -> LearningCurveChart? {
         let swept = comparison.differingSettings.filter { $0 != "training.seed" }
-        guard (1...2).contains(swept.count), !comparison.spansGroups else { return nil }
+        guard swept.count <= 2, !comparison.spansGroups else { return nil }
         let groups = comparison.replicateGroups()
         func values(_ path: String) -> [String] {
             Array(Set(groups.map { $0.setting[path] ?? "" })).sorted(by: RunSettings.precedes)
         }
-        let colors = values(swept[0]), markers = swept.count == 2 ? values(swept[1]) : []
+        let colors = swept.isEmpty ? [] : values(swept[0]), markers = swept.count == 2 ? values(swept[1]) : []
         guard colors.count <= CurveEncoding.colorLimit, markers.count <= CurveEncoding.markerLimit else { return nil }
         var omitted = 0
         var curves: [LearningCurveRun] = []
@@ -120,14 +139,18 @@ public struct Figures {
             }
             let metrics = [series(\.trainLoss), series(\.validationLoss), series(\.trainAccuracy), series(\.validationAccuracy)]
             curves.append(LearningCurveRun(
-                label: swept.map { "\(RunSettings.shortName(of: $0))=\(group.setting[$0] ?? "")" }.joined(separator: " "),
+                label: swept.isEmpty ? "\(members.count) seeds"
+                    : swept.map { "\(RunSettings.shortName(of: $0))=\(group.setting[$0] ?? "")" }.joined(separator: " "),
                 trainLoss: metrics[0].mean, validationLoss: metrics[1].mean, trainAccuracy: metrics[2].mean,
                 validationAccuracy: metrics[3].mean, bands: metrics.map(\.band),
-                colorIndex: colors.firstIndex(of: group.setting[swept[0]] ?? ""),
+                colorIndex: swept.isEmpty ? nil : colors.firstIndex(of: group.setting[swept[0]] ?? ""),
                 markerIndex: swept.count == 2 ? markers.firstIndex(of: group.setting[swept[1]] ?? "") : nil))
         }
         guard !curves.isEmpty else { return nil }
         let seeds = groups.contains { $0.entries.count > 1 } ? ", mean over seeds" : ""
+        guard !swept.isEmpty else {
+            return LearningCurveChart(title: title + seeds + Self.omissionNote(omitted), runs: curves)
+        }
         return LearningCurveChart(
             title: title + " by setting\(seeds)" + Self.omissionNote(omitted), runs: curves,
             encoding: CurveEncoding(
