@@ -165,10 +165,27 @@ extension ExperimentStore {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT && timeout != nil {
             throw .queryTimedOut(seconds: timeout!)
         } catch let error as DatabaseError {
-            throw .invalidQuery(message: error.message ?? "\(error.resultCode)")
+            let message = error.message ?? "\(error.resultCode)"
+            throw .invalidQuery(message: message + columnHint(message))
         } catch {
             throw .invalidQuery(message: "\(error)")
         }
+    }
+
+    /// The columns that `list` and `compare` show under shorter names, by those names.
+    private static let columnsByShownName = [
+        "hidden": "hidden_units", "lr": "learning_rate", "data": "dataset", "val_fraction": "validation_fraction",
+        "train_acc": "final_train_accuracy", "val_acc": "final_validation_accuracy",
+        "val_loss": "final_validation_loss", "group": "group_name", "seconds": "duration_seconds", "converged": "converged_at_epoch",
+    ]
+
+    /// For "no such column: hidden", where the column is named as the tables show it,
+    /// its name in SQL: "; the runs table calls it hidden_units".
+    private static func columnHint(_ message: String) -> String {
+        guard message.hasPrefix("no such column: "),
+              let column = message.split(separator: " ").last.map({ String($0.split(separator: ".").last ?? $0) }),
+              let name = columnsByShownName[column] else { return "" }
+        return " (tables show \(name) as \(column); docs/schema.md lists every column)"
     }
 }
 

@@ -91,10 +91,13 @@ extension ExperimentStore {
         }
     }
 
-    /// Sets (or with nil, removes) the note of the referenced run.
-    public func setNote(_ note: String?, on reference: String) throws(StoreError) {
+    /// Sets (or with nil, removes) the note of the referenced run; returns the run's short id.
+    @discardableResult
+    public func setNote(_ note: String?, on reference: String) throws(StoreError) -> String {
         try write { db in
-            try db.execute(sql: "UPDATE runs SET note = ? WHERE id = ?", arguments: [note, resolve(reference, db)])
+            let id = try resolve(reference, db)
+            try db.execute(sql: "UPDATE runs SET note = ? WHERE id = ?", arguments: [note, id])
+            return try String.fetchOne(db, sql: "SELECT short_id FROM runs WHERE id = ?", arguments: [id])!
         }
     }
 

@@ -29,6 +29,9 @@ struct ReportCommand: ParsableCommand {
         if title?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true {
             throw refusedValue("--title is empty; give the report a title, or leave --title out for the group's name.")
         }
+        if let title, title.contains(where: Table.isControl) {
+            throw refusedValue("--title has a control character (\(Table.visibleControlCharacters(title))); give plain text.")
+        }
     }
 
     func run() throws {

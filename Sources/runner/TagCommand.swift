@@ -97,8 +97,8 @@ struct NoteCommand: ParsableCommand {
     func run() throws {
         let store = try database.openForChanging()
         defer { store.close() }
-        try store.setNote(text.isEmpty ? nil : text, on: reference)
-        note(text.isEmpty ? "removed the note of \(reference)" : "noted \(reference)")
+        let run = try store.setNote(text.isEmpty ? nil : text, on: reference)
+        note(text.isEmpty ? "removed the note of \(run)" : "noted \(run)")
     }
 }
 

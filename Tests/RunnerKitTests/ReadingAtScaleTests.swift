@@ -60,18 +60,19 @@ struct TableRenderingTests {
 
 @Suite("Settings read from a stored spec")
 struct RunSettingsReadingTests {
-    @Test("every leaf by its path, as tables show it; names and arrays as the old reader had them")
+    @Test("every leaf by its path, as tables show it: integers with all their digits, null as in names")
     func leaves() {
         let json = #"""
             {"name": "x", "group": "g", "swept": ["training.seed"], "description": {"a": 1},
              "data": {"train_csv": "/tmp/a \"b\"\u00e9\ud83d\ude00.csv", "points": 400, "noise": 0.15, "shuffle": true, "none": null},
              "model": {"hidden": 1e2, "sizes": [1, [2, {"c": 3}]], "init": "he"},
-             "training": {"learning_rate": -0.002, "seed": -0, "flag": false, "empty": {}}}
+             "training": {"learning_rate": -0.002, "seed": -0, "flag": false, "empty": {}, "big": 18446744073709551615, "huge": 1e300}}
             """#
         #expect(RunSettings(specJSON: json).values == [
-            "data.train_csv": "/tmp/a \"b\"é😀.csv", "data.points": "400", "data.noise": "0.15", "data.shuffle": "1", "data.none": "null",
+            "data.train_csv": "/tmp/a \"b\"é😀.csv", "data.points": "400", "data.noise": "0.15", "data.shuffle": "1", "data.none": "none",
             "model.hidden": "100", "model.sizes": "null", "model.init": "he",
             "training.learning_rate": "-0.002", "training.seed": "0", "training.flag": "0",
+            "training.big": "18446744073709551615", "training.huge": "1e+300",
         ])
         for malformed in ["", "[1]", "{\"a\": }", "{\"a\": 1", "{\"a\": \"b}", "{\"a\": tru}"] {
             #expect(RunSettings(specJSON: malformed).values.isEmpty, "\(malformed)")

@@ -174,7 +174,7 @@ public struct Table: Equatable, Sendable {
 extension Table {
     /// Whether `character` is a control character (C0, DEL or C1) other than a line feed,
     /// CRLF or a tab: a lone CR, a vertical tab or a form feed counts, as they move the cursor.
-    static func isControl(_ character: Character) -> Bool {
+    public static func isControl(_ character: Character) -> Bool {
         guard character != "\n", character != "\r\n", character != "\t" else { return false }
         return character.unicodeScalars.contains(where: isControl)
     }

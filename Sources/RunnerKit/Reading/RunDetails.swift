@@ -38,7 +38,7 @@ public struct RunDetails {
         lines.append("  started     \(Format.timestamp(run.startedAt)) UTC on \(run.host) (pid \(run.pid)), runner \(run.programVersion)")
         lines.append("  data        \(key.dataset): \(key.trainSize) training and \(key.validationSize) validation points, d = \(key.inputDimension)")
         lines.append("  network     h = \(key.hiddenUnits), init \(key.initialization)")
-        lines.append("  training    lr \(Format.parameter(key.learningRate)), \(key.epochs) epochs, seed \(key.seed), order \(key.visitOrder), batch \(key.batchSize), weight decay \(Format.parameter(key.weightDecay))")
+        lines.append("  training    lr \(Format.parameter(key.learningRate)), \(key.epochs) epoch\(key.epochs == 1 ? "" : "s"), seed \(key.seed), order \(key.visitOrder), batch \(key.batchSize), weight decay \(Format.parameter(key.weightDecay))")
         if !epochs.isEmpty { lines.append("  converged   \(convergenceLine)") }
         if let message = run.errorMessage { lines.append("  message     \(message)") }
         if !tags.isEmpty { lines.append("  tags        \(RunListing.tagsCell(tags).text)") }

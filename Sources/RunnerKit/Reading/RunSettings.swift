@@ -129,17 +129,22 @@ public struct RunSettings: Equatable, Sendable {
         return known + paths.subtracting(known).sorted()
     }
 
-    /// Every leaf below `members` by its dotted path: numbers in `Format.parameter`
-    /// form (true and false as 1 and 0), strings as they are, null and arrays as "null".
+    /// Every leaf below `members` by its dotted path: integers as written, other numbers in
+    /// `Format.parameter` form (true and false as 1 and 0), strings as they are, null as
+    /// "none" (as in run names) and arrays as "null".
     private static func flatten(_ members: [SpecJSONMember], prefix: String, into values: inout [String: String]) {
         for member in members {
             let path = prefix.isEmpty ? member.key : "\(prefix).\(member.key)"
             switch member.node.value {
             case .object(let nested): flatten(nested, prefix: path, into: &values)
+            // An integer keeps its digits: a seed of 2^53 or more is no double's description.
+            case .number(let text) where Int64(text) != nil || UInt64(text) != nil:
+                values[path] = Int64(text).map(String.init) ?? text
             case .number(let text): values[path] = Double(text).map(Format.parameter) ?? text
             case .bool(let value): values[path] = value ? "1" : "0"
             case .string(let text): values[path] = text
-            case .null, .array: values[path] = "null"
+            case .null: values[path] = "none"
+            case .array: values[path] = "null"
             }
         }
     }
