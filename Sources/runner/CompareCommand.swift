@@ -31,6 +31,12 @@ struct CompareCommand: ParsableCommand {
     @Flag(name: .long, help: "Sort in descending order.")
     var descending = false
 
+    func validate() throws {
+        if descending && sort == nil {
+            throw refusedValue("--descending orders by the --sort column; give one too, e.g. --sort val_acc --descending.")
+        }
+    }
+
     func run() throws {
         let store = try database.openForReading()
         let comparison = try Comparison(store: store, runs: selection.summaries(in: store))

@@ -60,7 +60,11 @@ struct QueryCommand: ParsableCommand {
             guard let equals = parameter.firstIndex(of: "="), equals != parameter.startIndex else {
                 throw ValidationError("--param needs the form name=value, got '\(parameter)'.")
             }
-            bindings[String(parameter[..<equals])] = String(parameter[parameter.index(after: equals)...])
+            let name = String(parameter[..<equals])
+            if let earlier = bindings[name] {
+                throw refusedValue("--param \(name) is given twice (\(name)=\(earlier), \(parameter)); give it once.")
+            }
+            bindings[name] = String(parameter[parameter.index(after: equals)...])
         }
         return bindings
     }

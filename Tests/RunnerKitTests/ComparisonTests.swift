@@ -88,6 +88,34 @@ struct ComparisonTests {
         #expect(comparison.replicateGroups().map { $0.entries.map(\.summary.id) } == [[completed.identity.id]])
     }
 
+    @Test("an aggregate counts as converged only completed runs: an interrupted one's zero error may not have lasted")
+    func convergedOnlyWhenCompleted() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try ExperimentStore(path: folder.path + "/runner.db")
+        let spec = try #require(try specs(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": 3}, "training": {"epochs": 3}}"#).first)
+        let job = try TrainingJob(spec: spec)
+        let hyperparameters = try store.run(record(spec, in: store).identity.id).hyperparameters
+        var ids: [String] = []
+        for outcome in [RunOutcome.completed, .interrupted(reason: "SIGTERM")] {
+            let run = try store.startRun(NewRun(
+                name: spec.runName, groupName: spec.group, specJSON: spec.canonicalJSON, hyperparameters: hyperparameters,
+                programVersion: RunnerVersion.current, trainingData: StoredDataset(job.training)))
+            for epoch in 1...2 {
+                try store.recordEpoch(EpochRecord(runID: run.id, epoch: epoch, trainLoss: 0.1, trainAccuracy: 1, elapsedSeconds: 0.01))
+            }
+            try store.finishRun(id: run.id, outcome: outcome, metrics: nil, weights: [])
+            ids.append(run.id)
+        }
+        for (id, converged) in zip(ids, ["1", "0"]) {
+            let table = try Comparison(store: store, runs: [store.summaries(of: [id])[0]]).aggregatedTable(separateColumns: true)
+            #expect(try store.summaries(of: [id])[0].convergedAtEpoch == 1, "each run's own column says where its error reached 0")
+            let cells = Dictionary(uniqueKeysWithValues: zip(table.headers, table.rows.first?.map(\.text) ?? []))
+            #expect(cells["converged"] == converged)
+            #expect(cells["converged_epoch_mean"] == (converged == "1" ? "1" : ""))
+        }
+    }
+
     @Test("runs of one spec on an edited CSV are not replicates: a data_id column tells them apart")
     func editedData() throws {
         let folder = try TemporaryFolder()

@@ -20,6 +20,11 @@ public struct Comparison: Sendable {
         var experimentKey: [String?]
         /// The lowest training loss of any epoch.
         public var bestTrainLoss: Double?
+        /// The epoch it converged at, once it completed: a run still running, interrupted or
+        /// failed has not shown that its zero training error lasts to the end.
+        var finalConvergedEpoch: Int? {
+            summary.status == .completed ? summary.convergedAtEpoch : nil
+        }
         /// The highest training accuracy of any epoch.
         public var bestTrainAccuracy: Double?
         /// The lowest validation loss of any epoch.
@@ -176,7 +181,7 @@ public struct Comparison: Sendable {
     }
 
     /// One row per setting (see `replicateGroups`): the number of runs, how many
-    /// of them converged (zero training error to the end), and the mean ± sample
+    /// of them converged (completed with zero training error to the end), and the mean ± sample
     /// standard deviation of each final metric over them (of the convergence
     /// epoch, over the runs that converged). This is how a sweep over several
     /// seeds is read.
@@ -192,14 +197,14 @@ public struct Comparison: Sendable {
             ("val_loss", { $0.summary.finalValidationLoss }, Format.metric),
             ("val_acc", { $0.summary.finalValidationAccuracy }, Format.accuracy),
             ("best_val_acc", { $0.bestValidationAccuracy }, Format.accuracy),
-            ("converged_epoch", { $0.summary.convergedAtEpoch.map(Double.init) }, Format.metric),
+            ("converged_epoch", { $0.finalConvergedEpoch.map(Double.init) }, Format.metric),
         ]
         let metricHeaders = metrics.flatMap { name, _, _ in separateColumns ? ["\(name)_mean", "\(name)_std"] : [name] }
         let headers = (spansGroups ? ["group"] : []) + settings.map(RunSettings.name(of:)) + ["runs", "converged"] + metricHeaders
         let rows = replicateGroups().map { setting, members -> [Cell] in
             (spansGroups ? [Cell(members[0].summary.groupName ?? "")] : [])
                 + settings.map { settingCell(setting[$0] ?? "") }
-                + [members.count, members.filter { $0.summary.convergedAtEpoch != nil }.count].map { Cell(String($0), isNumber: true) }
+                + [members.count, members.filter { $0.finalConvergedEpoch != nil }.count].map { Cell(String($0), isNumber: true) }
                 + metrics.flatMap { _, value, format -> [Cell] in
                     let values = members.compactMap(value)
                     let statistics = values.isEmpty ? nil : Statistics.meanAndStandardDeviation(values)
