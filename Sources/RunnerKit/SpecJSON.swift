@@ -109,6 +109,12 @@ struct SpecJSONReader {
         return byte < 0x20 ? "control character 0x\(String(byte, radix: 16))" : "non-ASCII character"
     }
 
+    /// The error for the current byte where `expectation` was not met; a comment is named as such.
+    private func unexpected(_ expectation: String) -> SpecJSONSyntaxError {
+        index < bytes.count && bytes[index] == UInt8(ascii: "/")
+            ? error("comments are not allowed in JSON") : error("unexpected \(describeCurrent()); \(expectation)")
+    }
+
     private mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
@@ -158,7 +164,7 @@ struct SpecJSONReader {
                 if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
                     throw error("unexpected '}' after a comma; JSON does not allow trailing commas")
                 }
-                throw error("unexpected \(describeCurrent()); expected a key in double quotes")
+                throw unexpected("expected a key in double quotes")
             }
             let (keyLine, keyColumn) = (line, columnHere())
             let key = try string()
@@ -174,7 +180,7 @@ struct SpecJSONReader {
             guard index < bytes.count else { throw error("unexpected end of file; expected ',' or '}' to continue the object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            throw error("unexpected \(describeCurrent()); expected ',' or '}' after the value of \(quoted(key)) (is a comma missing?)")
+            throw unexpected("expected ',' or '}' after the value of \(quoted(key)) (is a comma missing?)")
         }
     }
 
@@ -193,7 +199,7 @@ struct SpecJSONReader {
             guard index < bytes.count else { throw error("unexpected end of file; expected ',' or ']' to continue the array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
-            throw error("unexpected \(describeCurrent()); expected ',' or ']' in the array (is a comma missing?)")
+            throw unexpected("expected ',' or ']' in the array (is a comma missing?)")
         }
     }
 

@@ -142,7 +142,8 @@ struct SpecValidator {
     mutating func text(_ node: SpecJSONNode?, path: String, singleLine: Bool) -> String? {
         guard let node else { return nil }
         guard case .string(let value) = node.value else {
-            report(path, "expected a string, found \(node.value.found)", node: node)
+            let swept = if case .array = node.value { " (only settings are swept, not names)" } else { "" }
+            report(path, "expected a string, found \(node.value.found)\(swept)", node: node)
             return nil
         }
         if singleLine {
