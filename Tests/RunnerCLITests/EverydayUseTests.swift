@@ -191,6 +191,12 @@ struct TagTests {
             == [[a, "baseline", "yes"], [a, "data", "v2"], [b, "baseline", "no"], [b, "data", "v2"]])
         let listed = try parseCSVRecords(try sandbox.succeed("list", "--tag", "baseline=yes", "--format", "csv").stdout).records
         #expect(listed.map { $0["id"] } == [a] && listed.first?["tags"] == "baseline=yes, data=v2")
+        // In JSON the tags are an object: a value holding ", " is not two tags
+        try sandbox.succeed("tag", b, "note=x=1, y=2")
+        let json = try parseJSONRecords(try sandbox.succeed("list", "--format", "json").stdout)
+        #expect(json.first { $0["id"] as? String == b }?["tags"] as? [String: String] == ["baseline": "no", "data": "v2", "note": "x=1, y=2"])
+        #expect(json.first { $0["id"] as? String == runs.shortIDs[2] }?["tags"] as? [String: String] == [:], "a run without tags has an empty object")
+        try sandbox.succeed("tag", b, "--remove", "note")
         let union = try parseCSVRecords(try sandbox.succeed("list", "--tag", "baseline=yes", "--tag", "baseline=no", "--format", "csv").stdout).records
         #expect(union.map { $0["id"] } == [a, b])
         let compared = try parseCSVRecords(try sandbox.succeed("compare", "--tag", "data=v2", "--format", "csv").stdout)

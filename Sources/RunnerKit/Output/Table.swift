@@ -19,13 +19,17 @@ public struct Cell: Equatable, Sendable, ExpressibleByStringLiteral {
     public var isNumber: Bool
     /// The text CSV and JSON carry: for numbers, every digit of the value.
     public var machineText: String
+    /// The value as JSON text when it is neither a string nor a number (the tags of a run, an
+    /// object), for JSON output only.
+    public var json: String?
     /// True for a missing value: printed empty, `null` in JSON.
     public var isEmpty: Bool { text.isEmpty }
 
-    public init(_ text: String, isNumber: Bool = false, machineText: String? = nil) {
+    public init(_ text: String, isNumber: Bool = false, machineText: String? = nil, json: String? = nil) {
         self.text = text
         self.isNumber = isNumber
         self.machineText = machineText ?? text
+        self.json = json
     }
 
     public init(stringLiteral value: String) {
@@ -159,7 +163,7 @@ public struct Table: Equatable, Sendable {
             if index > 0 { output.append(", ") }
             output.append(keys[index])
             output.append(": ")
-            output.append(cell.isEmpty ? "null" : cell.isNumber && isJSONNumber(cell.machineText) ? cell.machineText : jsonString(cell.machineText))
+            output.append(cell.json ?? (cell.isEmpty ? "null" : cell.isNumber && isJSONNumber(cell.machineText) ? cell.machineText : jsonString(cell.machineText)))
         }
         output.append(UInt8(ascii: "}"))
     }

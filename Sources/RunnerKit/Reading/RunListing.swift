@@ -40,8 +40,10 @@ public enum RunListing {
         run.divergedAtEpoch.map { "\(run.status.rawValue)@\($0)" } ?? run.status.rawValue
     }
 
-    /// Tags as `key=value`, sorted by key and separated by ", ".
+    /// Tags as `key=value`, sorted by key and separated by ", "; in JSON an object, which
+    /// tells a tag whose value holds ", " from two tags.
     static func tagsCell(_ tags: [RunTag]) -> Cell {
-        Cell(tags.map(\.description).joined(separator: ", "))
+        let members = tags.map { Table.jsonString($0.key) + ": " + Table.jsonString($0.value) }
+        return Cell(tags.map(\.description).joined(separator: ", "), json: "{" + members.joined(separator: ", ") + "}")
     }
 }
