@@ -70,7 +70,7 @@ struct SpecJSONReader {
         let node = try reader.value(depth: 0)
         reader.skipWhitespace()
         guard reader.index == bytes.count else {
-            throw reader.error("unexpected \(reader.describeCurrent()) after the end of the JSON value")
+            throw reader.unexpected("expected nothing after the end of the JSON value")
         }
         return node
     }
@@ -110,7 +110,7 @@ struct SpecJSONReader {
     }
 
     /// The error for the current byte where `expectation` was not met; a comment is named as such.
-    private func unexpected(_ expectation: String) -> SpecJSONSyntaxError {
+    func unexpected(_ expectation: String) -> SpecJSONSyntaxError {
         index < bytes.count && bytes[index] == UInt8(ascii: "/")
             ? error("comments are not allowed in JSON") : error("unexpected \(describeCurrent()); \(expectation)")
     }

@@ -142,7 +142,7 @@ struct SpecValidator {
     mutating func text(_ node: SpecJSONNode?, path: String, singleLine: Bool) -> String? {
         guard let node else { return nil }
         guard case .string(let value) = node.value else {
-            let swept = if case .array = node.value { " (only settings are swept, not names)" } else { "" }
+            let swept = if case .array = node.value { " (only settings are swept)" } else { "" }
             report(path, "expected a string, found \(node.value.found)\(swept)", node: node)
             return nil
         }

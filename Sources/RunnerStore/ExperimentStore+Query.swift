@@ -176,7 +176,8 @@ extension ExperimentStore {
     private static let columnsByShownName = [
         "hidden": "hidden_units", "lr": "learning_rate", "data": "dataset", "val_fraction": "validation_fraction",
         "train_acc": "final_train_accuracy", "val_acc": "final_validation_accuracy",
-        "val_loss": "final_validation_loss", "group": "group_name", "seconds": "duration_seconds", "converged": "converged_at_epoch",
+        "val_loss": "final_validation_loss", "group": "group_name", "seconds": "run_summary.duration_seconds", "converged": "converged_at_epoch",
+        "best_val_acc": "run_summary.best_validation_accuracy", "best_epoch": "run_summary.best_validation_epoch",
     ]
 
     /// For "no such column: hidden", where the column is named as the tables show it,

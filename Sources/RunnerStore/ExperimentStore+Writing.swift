@@ -402,12 +402,13 @@ extension ExperimentStore {
         // the run never ends before it starts.
         try db.cachedStatement(sql: """
             UPDATE runs SET status = ?, error_message = ?, started_at = min(started_at, coalesce(?, started_at)),
-                finished_at = max(?, min(started_at, coalesce(?, started_at))), heartbeat_at = max(?, started_at), diverged_at_epoch = ?,
+                finished_at = max(?, min(started_at, coalesce(?, started_at))), heartbeat_at = max(?, min(started_at, coalesce(?, started_at))),
+                diverged_at_epoch = ?,
                 final_train_loss = ?, final_train_accuracy = ?, final_validation_loss = ?, final_validation_accuracy = ?
             WHERE id = ?
             """).execute(arguments: [
                 outcome.status.rawValue, message, trainingBegan.map(Timestamp.string(from:)),
-                stamp, trainingBegan.map(Timestamp.string(from:)), stamp, divergedAt,
+                stamp, trainingBegan.map(Timestamp.string(from:)), stamp, trainingBegan.map(Timestamp.string(from:)), divergedAt,
                 metrics?.trainLoss, metrics?.trainAccuracy, metrics?.validationLoss, metrics?.validationAccuracy, id,
             ])
         try insert(weights, runID: id, db)

@@ -88,7 +88,7 @@ struct RunSelection: ParsableArguments {
 
     @OptionGroup var selectors: RunSelectors
 
-    /// What the arguments choose; runs of every selector given, each once.
+    /// What the arguments choose: the ids, and the runs that pass the filters, each once.
     var choice: RunChoice {
         selectors.choice(ids: runs)
     }
@@ -110,7 +110,7 @@ struct RunSelection: ParsableArguments {
 /// runs (`runner tag --group G`, with no list of ids to pass). Different filters narrow
 /// each other; a repeated one takes any of its values.
 struct RunSelectors: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Runs of this group (a sweep). Repeatable: runs of any of them.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Runs of this group (a sweep). Repeatable: runs of any of them. Different filters narrow each other; ids add runs.", valueName: "name"))
     var group: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Runs with this tag. Repeatable: runs with any of them.", valueName: "key=value"))

@@ -102,8 +102,15 @@ struct SlurmCommand: ParsableCommand {
             throw CLIError("cannot tell where this runner binary is; run it by its full path")
         }
         let group = Self.word(plan.sweeps.first?.first?.group ?? "runs")
+        let specDigests = try specs.map { path in
+            do {
+                return sha256Hex(bytes: try Data(contentsOf: URL(fileURLWithPath: path)))
+            } catch {
+                throw CLIError("cannot read \(path) again: \(error.localizedDescription)\nNothing was written or submitted.")
+            }
+        }
         let job = SlurmJob(
-            runner: runner, specs: specs.map(Self.absolute), tasks: tasks, cpusPerTask: cpusPerTask,
+            runner: runner, specs: specs.map(Self.absolute), specDigests: specDigests, tasks: tasks, cpusPerTask: cpusPerTask,
             partition: partition, timeLimit: time, account: account,
             directory: Self.absolute(dir ?? "slurm/\(group)"),
             target: Self.absolute(database.path), name: "runner-\(group)")
@@ -113,11 +120,7 @@ struct SlurmCommand: ParsableCommand {
             throw CLIError("--db: \(error)\nNothing was written or submitted.")
         }
         if let conflict = job.conflict() {
-            throw CLIError("""
-                \(conflict); this job would mix their runs with its own. Merge them where they belong \
-                and remove the folder, or give this study a folder of its own with --dir.
-                Nothing was written or submitted.
-                """)
+            throw CLIError("\(conflict)\nNothing was written or submitted.")
         }
         do {
             try job.write()

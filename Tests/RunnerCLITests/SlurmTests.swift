@@ -68,17 +68,25 @@ struct SlurmTests {
         #expect(merge.contains("merge \"${shards[@]}\" --db \(sandbox.url.path)/runner.db"), "\(merge)")
         #expect(merge.contains("for ((task = 0; task < 2; task++)); do\n    shard=\(sandbox.url.path)/jobs/shards/\"$task.db\""), "only this job's shards: \(merge)")
 
-        // Once the folder holds shard files, the same submission may be written again (a longer
-        // --time, say), but not another one: its merge would take in the earlier runs.
+        // The same submission may be written again (a longer --time, say), but not another one
+        // into its folder: while it has no shard files its jobs may be queued, ...
+        let other = try sandbox.spec("more", Spec.small(name: "more"))
+        let queued = try RunnerProcess.run(["slurm", spec, "--tasks", "3", "--dir", "jobs"], in: sandbox.url)
+        #expect(queued.status == 1 && queued.stderr.hasPrefix("Error: \(sandbox.url.path)/jobs holds the scripts of another submission (\(sandbox.url.path)/grid.json in 2 tasks, into \(sandbox.url.path)/runner.db): if its jobs are queued"), "\(queued)")
+        // ... and once it has, their runs would be merged with this job's.
         try sandbox.write("jobs/shards/0.db", "")
         try sandbox.succeed("slurm", spec, "--tasks", "2", "--cpus-per-task", "2", "--time", "20:00", "--dir", "jobs")
         let scripts = [sandbox.contents("jobs/array.sbatch"), sandbox.contents("jobs/merge.sbatch"), sandbox.contents("jobs/submission.json")]
-        for other in [[spec, "--tasks", "3"], [spec, "--tasks", "2", "--db", "other.db"], [spec, try sandbox.spec("more", Spec.small(name: "more")), "--tasks", "2"]] {
-            let refused = try RunnerProcess.run(["slurm"] + other + ["--dir", "jobs"], in: sandbox.url)
-            #expect(refused.status == 1 && refused.stderr.hasPrefix("Error: \(sandbox.url.path)/jobs/shards holds 1 shard file of another submission (grid.json in 2 tasks, into \(sandbox.url.path)/runner.db); this job would mix their runs with its own."), "\(other): \(refused)")
+        for arguments in [[spec, "--tasks", "3"], [spec, "--tasks", "2", "--db", "other.db"], [spec, other, "--tasks", "2"]] {
+            let refused = try RunnerProcess.run(["slurm"] + arguments + ["--dir", "jobs"], in: sandbox.url)
+            #expect(refused.status == 1 && refused.stderr.hasPrefix("Error: \(sandbox.url.path)/jobs/shards holds 1 shard file of another submission (\(sandbox.url.path)/grid.json in 2 tasks, into \(sandbox.url.path)/runner.db); this job would mix their runs with its own."), "\(arguments): \(refused)")
             #expect(refused.stderr.contains("Nothing was written or submitted."))
             #expect([sandbox.contents("jobs/array.sbatch"), sandbox.contents("jobs/merge.sbatch"), sandbox.contents("jobs/submission.json")] == scripts)
         }
+        // A spec edited in place is another study too.
+        let edited = try sandbox.spec("grid", Spec.small(name: "grid", seed: "[1, 2, 3, 4]"))
+        let changed = try RunnerProcess.run(["slurm", edited, "--tasks", "2", "--dir", "jobs"], in: sandbox.url)
+        #expect(changed.status == 1 && changed.stderr.contains("into \(sandbox.url.path)/runner.db, whose spec files have changed since); this job would mix"), "\(changed)")
 
         let noSbatch = try sandbox.runner("slurm", spec, "--tasks", "2", "--dir", "other", "--submit", environment: ["PATH": "/nonexistent"])
         #expect(noSbatch.status != 0 && noSbatch.stderr.contains("sbatch is not on the PATH"), "\(noSbatch)")

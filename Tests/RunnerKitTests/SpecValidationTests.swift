@@ -42,7 +42,7 @@ import Testing
         Case(json: #"{"data": {"generator": 3}}"#, path: "$.data.generator", message: "expected one of double_moon, moons, circles, xor, gaussians, spiral, practical_moon (a string), found 3"),
         Case(json: #"{"data": {"train_csv": ""}}"#, path: "$.data.train_csv", message: "expected the path of a CSV file, found an empty string"),
         Case(json: #"{"name": 3}"#, path: "$.name", message: "expected a string, found 3"),
-        Case(json: #"{"group": ["a", "b"]}"#, path: "$.group", message: "expected a string, found an array (only settings are swept, not names)"),
+        Case(json: #"{"group": ["a", "b"]}"#, path: "$.group", message: "expected a string, found an array (only settings are swept)"),
         Case(json: #"{"name": "  "}"#, path: "$.name", message: "expected a non-empty name"),
         Case(json: #"{"group": "a\nb"}"#, path: "$.group", message: "without control characters"),
         Case(json: #"{"data": [1]}"#, path: "$.data", message: "expected an object {…} with the data settings, found an array"),
@@ -110,6 +110,7 @@ import Testing
         ("{\"n\": 1, // one\n\"m\": 2}", 1, 10, "comments are not allowed in JSON"),
         ("{\"n\": 1 /* one */}", 1, 9, "comments are not allowed in JSON"),
         ("{\"n\": [1 // one\n]}", 1, 10, "comments are not allowed in JSON"),
+        ("{\"n\": 1} // one", 1, 10, "comments are not allowed in JSON"),
     ])
     func invalidJSONIsLocatedToLineAndColumn(_ json: String, line: Int, column: Int, message: String) throws {
         let errors = specErrors(json)

@@ -83,6 +83,7 @@ public struct Figures {
         let comparison = try Comparison(store: store, runs: runs)
         if runs.count > CurveEncoding.colorLimit, let chart = try curvesBySetting(comparison, title: title) { return chart }
         if runs.count > Self.curveLimit {
+            guard runs.contains(where: { $0.epochsCompleted > 0 }) else { throw FigureError.noEpochs(runs: runs.map(\.shortID)) }
             let swept = comparison.differingSettings.filter { $0 != "training.seed" }.map(RunSettings.name(of:))
             let why = comparison.spansGroups ? "they span groups"
                 : swept.count > 2 ? "they differ in \(swept.count) settings besides the seed (\(swept.joined(separator: ", ")))"
@@ -139,7 +140,7 @@ public struct Figures {
             }
             let metrics = [series(\.trainLoss), series(\.validationLoss), series(\.trainAccuracy), series(\.validationAccuracy)]
             curves.append(LearningCurveRun(
-                label: swept.isEmpty ? "\(members.count) seeds"
+                label: swept.isEmpty ? (members.count == 1 ? "1 run" : "\(members.count) seeds")
                     : swept.map { "\(RunSettings.shortName(of: $0))=\(group.setting[$0] ?? "")" }.joined(separator: " "),
                 trainLoss: metrics[0].mean, validationLoss: metrics[1].mean, trainAccuracy: metrics[2].mean,
                 validationAccuracy: metrics[3].mean, bands: metrics.map(\.band),

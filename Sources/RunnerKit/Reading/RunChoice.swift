@@ -69,7 +69,8 @@ public struct RunChoice: Sendable, Equatable {
 
     /// The filters as given on the command line, for messages.
     private var filters: String {
-        (groups.map { "--group \($0)" } + tags.map { "--tag \($0)" } + statuses.map { "--status \($0.rawValue)" }).joined(separator: " ")
+        (groups.map { "--group \(SlurmJob.quoted($0))" } + tags.map { "--tag \(SlurmJob.quoted($0.description))" }
+            + statuses.map { "--status \($0.rawValue)" }).joined(separator: " ")
     }
 }
 

@@ -11,6 +11,8 @@ public struct SlurmJob: Sendable {
     public var runner: String
     /// The spec files, by absolute path.
     public var specs: [String]
+    /// The SHA-256 of each spec file's bytes, as `sha256sum` prints it.
+    public var specDigests: [String]
     /// Array tasks (shards).
     public var tasks: Int
     /// Processors per task; each task trains that many runs at once.
@@ -26,11 +28,12 @@ public struct SlurmJob: Sendable {
     public var name: String
 
     public init(
-        runner: String, specs: [String], tasks: Int, cpusPerTask: Int, partition: String?, timeLimit: String?,
+        runner: String, specs: [String], specDigests: [String], tasks: Int, cpusPerTask: Int, partition: String?, timeLimit: String?,
         account: String?, directory: String, target: String, name: String
     ) {
         self.runner = runner
         self.specs = specs
+        self.specDigests = specDigests
         self.tasks = tasks
         self.cpusPerTask = cpusPerTask
         self.partition = partition
@@ -82,30 +85,40 @@ public struct SlurmJob: Sendable {
             """
     }
 
-    /// What the shard files of a folder are the shards of: the specs, split into `tasks`
-    /// shards, for `target`. It is written next to the scripts (`submission.json`).
+    /// What the shard files of a folder are the shards of: the specs (by path and by the
+    /// digest of their bytes), split into `tasks` shards, for `target`. It is written next to
+    /// the scripts (`submission.json`).
     public struct Submission: Codable, Equatable, Sendable {
         public var specs: [String]
+        public var specDigests: [String]
         public var tasks: Int
         public var target: String
     }
 
-    public var submission: Submission { Submission(specs: specs, tasks: tasks, target: target) }
+    public var submission: Submission { Submission(specs: specs, specDigests: specDigests, tasks: tasks, target: target) }
     public var submissionPath: String { directory + "/submission.json" }
 
-    /// Why this job must not use its folder: shard files of another submission are there
-    /// (other specs, another number of tasks or another target), whose runs this job's merge
-    /// would put into its target, or whose shards would not match this job's; nil when the
-    /// folder has no shard files or they are this submission's (a resubmission).
+    /// Why this job must not use its folder, when another submission uses it (other specs or
+    /// spec files edited since, another number of tasks or another target): its shard files
+    /// hold runs this job's merge would take in, or its jobs, if still queued, would write
+    /// the same shard files. Nil for a new folder, or this very submission written again.
     public func conflict() -> String? {
         let shards = ((try? FileManager.default.contentsOfDirectory(atPath: shardFolder)) ?? []).filter { $0.hasSuffix(".db") }
-        guard !shards.isEmpty else { return nil }
+        let recorded = FileManager.default.fileExists(atPath: submissionPath)
         let earlier = (try? Data(contentsOf: URL(fileURLWithPath: submissionPath))).flatMap { try? JSONDecoder().decode(Submission.self, from: $0) }
-        guard earlier != submission else { return nil }
-        let files = "\(shards.count) shard file\(shards.count == 1 ? "" : "s")"
-        guard let earlier else { return "\(shardFolder) holds \(files) that runner slurm did not record" }
-        let specs = earlier.specs.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")
-        return "\(shardFolder) holds \(files) of another submission (\(specs) in \(earlier.tasks) task\(earlier.tasks == 1 ? "" : "s"), into \(earlier.target))"
+        guard earlier != submission, !shards.isEmpty || recorded else { return nil }
+        let what = earlier.map { earlier in
+            let edited = earlier.specs == specs && earlier.specDigests != specDigests ? ", whose spec files have changed since" : ""
+            return "another submission (\(earlier.specs.joined(separator: ", ")) in \(earlier.tasks) task\(earlier.tasks == 1 ? "" : "s"), "
+                + "into \(earlier.target)\(edited))"
+        } ?? "a submission runner slurm did not record"
+        let fix = "give this study a folder of its own with --dir"
+        guard !shards.isEmpty else {
+            return "\(directory) holds the scripts of \(what): if its jobs are queued, they would write the same shard files as this one's. "
+                + "Remove the folder if they are not, or \(fix)."
+        }
+        return "\(shardFolder) holds \(shards.count) shard file\(shards.count == 1 ? "" : "s") of \(what); this job would mix their runs "
+            + "with its own. Merge them where they belong and remove the folder, or \(fix)."
     }
 
     private func header(jobName: String, output: String, extra: [String]) -> String {
