@@ -59,7 +59,7 @@ extension ExperimentStore {
                 while try rows.next() != nil {
                     values.removeAll(keepingCapacity: true)
                     for index in 0..<Int32(statement.columnCount) {
-                        values.append(QueryValue(DatabaseValue(sqliteStatement: statement.sqliteStatement, index: index)))
+                        values.append(QueryValue(statement.sqliteStatement, column: index))
                     }
                     guard try row(values) else { break }
                 }
@@ -191,13 +191,20 @@ extension ExperimentStore {
 }
 
 extension QueryValue {
-    init(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: self = .null
-        case let .int64(integer): self = .integer(integer)
-        case let .double(real): self = .real(real)
-        case let .string(text): self = .text(text)
-        case let .blob(data): self = .blob(data)
+    /// Column `index` of the current row of `statement`. Text is read by its length, not up to
+    /// its first NUL as GRDB reads it, so that a NUL stored inside a text is shown, not a cut.
+    init(_ statement: SQLiteStatement, column index: Int32) {
+        switch sqlite3_column_type(statement, index) {
+        case SQLITE_NULL: self = .null
+        case SQLITE_INTEGER: self = .integer(sqlite3_column_int64(statement, index))
+        case SQLITE_FLOAT: self = .real(sqlite3_column_double(statement, index))
+        case SQLITE_TEXT:
+            // The pointer first, then its length (SQLite's documented order).
+            let text = sqlite3_column_text(statement, index)
+            self = .text(String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, index))), as: UTF8.self))
+        default:
+            let blob = sqlite3_column_blob(statement, index)
+            self = .blob(blob.map { Data(bytes: $0, count: Int(sqlite3_column_bytes(statement, index))) } ?? Data())
         }
     }
 }

@@ -239,6 +239,15 @@ struct QueryCommandTests {
         #expect(records.first?["none"] is NSNull)
     }
 
+    @Test("a text is given whole, a NUL inside it included, and an empty text is not NULL")
+    func wholeText() throws {
+        let sandbox = try Fixture.sandbox()
+        let sql = "SELECT 'a' || char(0) || 'b' AS s, '' AS empty, NULL AS none"
+        #expect(try sandbox.succeed("query", sql, "--format", "json").stdout == "[\n  {\"s\": \"a\\u0000b\", \"empty\": \"\", \"none\": null}\n]\n")
+        #expect(try sandbox.succeed("query", sql, "--format", "csv").stdout == "s,empty,none\na\u{0}b,,\n")
+        #expect(try sandbox.succeed("query", sql).stdout.contains("a\u{2400}b"), "a table shows the NUL as its picture")
+    }
+
     @Test("SQL from standard input, NULLs and views")
     func stdin() throws {
         let sandbox = try Fixture.sandbox()

@@ -86,10 +86,12 @@ extension QueryResult {
 }
 
 extension QueryValue {
-    /// The value as a cell: integers and reals are numbers, NULL is empty.
+    /// The value as a cell: integers and reals are numbers, NULL is empty, and an empty
+    /// text is "" in JSON (not null).
     public var cell: Cell {
         switch self {
         case .integer, .real: Cell(description, isNumber: true)
+        case .text(let text) where text.isEmpty: Cell("", json: "\"\"")
         default: Cell(description)
         }
     }
