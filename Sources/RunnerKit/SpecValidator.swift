@@ -151,7 +151,7 @@ struct SpecValidator {
                 report(path, "expected a non-empty name, found \(quoted(value))", node: node)
                 return nil
             }
-            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || Table.isBidiControl($0) }) {
                 report(path, "expected a name on one line without control characters, found \(quoted(value))", node: node)
                 return nil
             }

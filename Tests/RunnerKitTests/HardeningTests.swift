@@ -44,6 +44,7 @@ struct KitHardeningTests {
 
     @Test("control characters are shown as pictures; line feeds, CRLF, tabs and other text stay", arguments: [
         ("a\rb", "a\u{240D}b"), ("a\u{0B}b\u{0C}c", "a\u{240B}b\u{240C}c"), ("x\u{7F}", "x\u{2421}"), ("\u{9B}31m", "\u{FFFD}31m"),
+        ("abc\u{202E}fed\u{2066}x", "abc\u{FFFD}fed\u{FFFD}x"), ("\u{05D0}\u{200F}", "\u{05D0}\u{200F}"),
         ("\u{1B}[2J", "\u{241B}[2J"), ("a\r\nb\tc\n", "a\r\nb\tc\n"), ("é e\u{301} ✓", "é e\u{301} ✓"),
     ])
     func controlPictures(text: String, shown: String) {

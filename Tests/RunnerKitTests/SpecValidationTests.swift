@@ -45,6 +45,7 @@ import Testing
         Case(json: #"{"group": ["a", "b"]}"#, path: "$.group", message: "expected a string, found an array (only settings are swept)"),
         Case(json: #"{"name": "  "}"#, path: "$.name", message: "expected a non-empty name"),
         Case(json: #"{"group": "a\nb"}"#, path: "$.group", message: "without control characters"),
+        Case(json: #"{"name": "abc\u202Edef"}"#, path: "$.name", message: "without control characters"),
         Case(json: #"{"data": [1]}"#, path: "$.data", message: "expected an object {…} with the data settings, found an array"),
         Case(json: #"{"model": {"hidden": [1, 2, "x"]}}"#, path: "$.model.hidden[2]", message: #"expected an integer >= 1, found "x" (a string)"#),
         Case(json: #"{"model": {"hidden": []}}"#, path: "$.model.hidden", message: "found an empty array"),

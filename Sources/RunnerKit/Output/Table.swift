@@ -183,13 +183,20 @@ extension Table {
         return character.unicodeScalars.contains(where: isControl)
     }
 
-    /// Whether `scalar` is a C0 or C1 control code or DEL.
+    /// Whether `scalar` is a C0 or C1 control code, DEL, or a bidirectional embedding,
+    /// override or isolate (U+202A–U+202E, U+2066–U+2069), which reorders what a terminal
+    /// shows after it.
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || isBidiControl(scalar)
+    }
+
+    /// Whether `scalar` is a bidirectional embedding, override or isolate.
+    public static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 
     /// `text` with its control characters other than line feeds and tabs shown as their
-    /// pictures (ESC as ␛, NUL as ␀, CR as ␍; C1 codes as �), so that text stored by anyone (a
+    /// pictures (ESC as ␛, NUL as ␀, CR as ␍; C1 codes and bidirectional overrides as �), so that text stored by anyone (a
     /// note, a cell written with sqlite3) cannot move the cursor, recolour or clear a terminal.
     public static func visibleControlCharacters(_ text: String) -> String {
         // Scalars first: much quicker than characters, and most text has no control code at all.
@@ -200,7 +207,7 @@ extension Table {
                 switch scalar.value {
                 case 0x00..<0x20: String(Unicode.Scalar(0x2400 + scalar.value)!)
                 case 0x7F: "\u{2421}"
-                case 0x80...0x9F: "\u{FFFD}"
+                case 0x80...0x9F, 0x202A...0x202E, 0x2066...0x2069: "\u{FFFD}"
                 default: String(scalar)
                 }
             }.joined()
