@@ -371,7 +371,7 @@ extension ExperimentStore {
         id: String, outcome: RunOutcome, metrics: FinalMetrics?, weights: [WeightTensor], at date: Date, trainingBegan: Date?, _ db: Database
     ) throws {
         guard let run = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT status, error_message, host, pid, pid_namespace FROM runs WHERE id = ?"), arguments: [id])
+            db.cachedStatement(sql: "SELECT status, error_message, host, pid, pid_namespace, started_at FROM runs WHERE id = ?"), arguments: [id])
         else {
             throw StoreError.runNotFound(reference: id)
         }
@@ -395,20 +395,20 @@ extension ExperimentStore {
         case let .interrupted(reason): (nil, reason)
         case let .failed(message): (nil, message)
         }
-        let stamp = Timestamp.string(from: date)
+        // A run trains while it is claimed: `started_at`, stamped by the claim, moves back to
+        // when training began, and the run never ends before it starts. (Timestamps of one
+        // width compare as text.)
+        let claimed: String = run["started_at"]
+        let started = trainingBegan.map { min(claimed, Timestamp.string(from: $0)) } ?? claimed
+        let ended = max(Timestamp.string(from: date), started)
         // Only the columns that change: rewriting every column would rewrite the entries of
-        // every index on `runs`. A run trains while it is claimed: `started_at`, stamped by
-        // the claim, moves back to when training began (SET reads the row as it was), and
-        // the run never ends before it starts.
+        // every index on `runs`.
         try db.cachedStatement(sql: """
-            UPDATE runs SET status = ?, error_message = ?, started_at = min(started_at, coalesce(?, started_at)),
-                finished_at = max(?, min(started_at, coalesce(?, started_at))), heartbeat_at = max(?, min(started_at, coalesce(?, started_at))),
-                diverged_at_epoch = ?,
+            UPDATE runs SET status = ?, error_message = ?, started_at = ?, finished_at = ?, heartbeat_at = ?, diverged_at_epoch = ?,
                 final_train_loss = ?, final_train_accuracy = ?, final_validation_loss = ?, final_validation_accuracy = ?
             WHERE id = ?
             """).execute(arguments: [
-                outcome.status.rawValue, message, trainingBegan.map(Timestamp.string(from:)),
-                stamp, trainingBegan.map(Timestamp.string(from:)), stamp, trainingBegan.map(Timestamp.string(from:)), divergedAt,
+                outcome.status.rawValue, message, started, ended, ended, divergedAt,
                 metrics?.trainLoss, metrics?.trainAccuracy, metrics?.validationLoss, metrics?.validationAccuracy, id,
             ])
         try insert(weights, runID: id, db)
