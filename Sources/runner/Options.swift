@@ -196,8 +196,3 @@ func refusedValue(_ message: String) -> ExitCode {
     note("Error: \(message)")
     return .validationFailure
 }
-
-/// `text` as one word for a POSIX shell: as it is when it is plain, else in single quotes.
-func shellQuoted(_ text: String) -> String {
-    text.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-}

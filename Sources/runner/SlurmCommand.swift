@@ -138,7 +138,7 @@ struct SlurmCommand: ParsableCommand {
                 wrote \(job.arrayScriptPath) (\(size))
                 wrote \(job.mergeScriptPath)
                 submit them with:
-                  jobid=$(sbatch --parsable \(SlurmJob.quoted(job.arrayScriptPath))) && sbatch --dependency=afterany:$jobid \(SlurmJob.quoted(job.mergeScriptPath))
+                  jobid=$(sbatch --parsable \(shellQuoted(job.arrayScriptPath))) && sbatch --dependency=afterany:$jobid \(shellQuoted(job.mergeScriptPath))
 
                 """)
             return
@@ -149,7 +149,7 @@ struct SlurmCommand: ParsableCommand {
             submitted array job \(array) (\(size)) and merge job \(merge) (after every task)
             watch:          squeue -j \(array),\(merge)
             logs:           \(job.logFolder)/
-            merge by hand:  \(SlurmJob.quoted(runner)) merge \(SlurmJob.quoted(job.shardFolder))/*.db --db \(SlurmJob.quoted(job.target))
+            merge by hand:  \(shellQuoted(runner)) merge \(shellQuoted(job.shardFolder))/*.db --db \(shellQuoted(job.target))
 
             """)
     }

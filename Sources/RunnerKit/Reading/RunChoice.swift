@@ -69,7 +69,7 @@ public struct RunChoice: Sendable, Equatable {
 
     /// The filters as given on the command line, for messages.
     private var filters: String {
-        (groups.map { "--group \(SlurmJob.quoted($0))" } + tags.map { "--tag \(SlurmJob.quoted($0.description))" }
+        (groups.map { "--group \(shellQuoted($0))" } + tags.map { "--tag \(shellQuoted($0.description))" }
             + statuses.map { "--status \($0.rawValue)" }).joined(separator: " ")
     }
 }

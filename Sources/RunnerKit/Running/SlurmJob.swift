@@ -51,16 +51,16 @@ public struct SlurmJob: Sendable {
 
     /// The job array: task i runs `runner run SPECS --shard i/N --jobs C --db shards/i.db`.
     public var arrayScript: String {
-        let specs = specs.map(Self.quoted).joined(separator: " ")
+        let specs = specs.map(shellQuoted).joined(separator: " ")
         return header(jobName: name, output: "\(logFolder)/task-%a.out", extra: [
             "--array=0-\(tasks - 1)", "--cpus-per-task=\(cpusPerTask)",
         ]) + """
             # Task i trains the runs of the plan at positions ≡ i mod \(tasks) into its own SQLite file.
-            # Resubmitting a failed or preempted task (sbatch --array=i \(Self.quoted(arrayScriptPath)))
+            # Resubmitting a failed or preempted task (sbatch --array=i \(shellQuoted(arrayScriptPath)))
             # skips the runs its shard file already holds as finished.
-            exec \(Self.quoted(runner)) run \(specs) --quiet \\
+            exec \(shellQuoted(runner)) run \(specs) --quiet \\
                 --shard "${SLURM_ARRAY_TASK_ID}/\(tasks)" --jobs "${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}" \\
-                --db \(Self.quoted(shardFolder))/"${SLURM_ARRAY_TASK_ID}.db"
+                --db \(shellQuoted(shardFolder))/"${SLURM_ARRAY_TASK_ID}.db"
 
             """
     }
@@ -73,14 +73,14 @@ public struct SlurmJob: Sendable {
             # nothing but what the shards gained since.
             shards=()
             for ((task = 0; task < \(tasks); task++)); do
-                shard=\(Self.quoted(shardFolder))/"$task.db"
+                shard=\(shellQuoted(shardFolder))/"$task.db"
                 if [ -e "$shard" ]; then shards+=("$shard"); fi
             done
             if [ ${#shards[@]} -eq 0 ]; then
                 echo "no shard files in \(shardFolder): did every task fail? See \(logFolder)/task-*.out" >&2
                 exit 1
             fi
-            exec \(Self.quoted(runner)) merge "${shards[@]}" --db \(Self.quoted(target))
+            exec \(shellQuoted(runner)) merge "${shards[@]}" --db \(shellQuoted(target))
 
             """
     }
@@ -140,11 +140,5 @@ public struct SlurmJob: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(submission).write(to: URL(fileURLWithPath: submissionPath), options: .atomic)
-    }
-
-    /// `text` as one shell word.
-    public static func quoted(_ text: String) -> String {
-        text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }
-            ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
