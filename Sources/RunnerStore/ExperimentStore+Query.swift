@@ -181,7 +181,7 @@ extension ExperimentStore {
     ]
 
     /// For "no such column: hidden", where the column is named as the tables show it,
-    /// its name in SQL: "; the runs table calls it hidden_units".
+    /// its name in SQL: " (tables show hidden_units as hidden; docs/schema.md lists every column)".
     private static func columnHint(_ message: String) -> String {
         guard message.hasPrefix("no such column: "),
               let column = message.split(separator: " ").last.map({ String($0.split(separator: ".").last ?? $0) }),

@@ -9,6 +9,16 @@ struct ComparisonTests {
         try parseSpec(json)
     }
 
+    /// Starts, without training it, another run of `spec` (on the same points) like the
+    /// recorded run `model`, so that a test can write its epochs and end by hand.
+    func startRun(of spec: ExperimentSpec, like model: RunResult, in store: ExperimentStore) throws -> RunIdentity {
+        let job = try TrainingJob(spec: spec)
+        return try store.startRun(NewRun(
+            name: spec.runName, groupName: spec.group, specJSON: spec.canonicalJSON,
+            hyperparameters: try store.run(model.identity.id).hyperparameters, programVersion: RunnerVersion.current,
+            trainingData: StoredDataset(job.training), validationData: job.validation.map(StoredDataset.init)))
+    }
+
     @Test("a spec run twice counts once, as its completed run, and other settings stay apart")
     func replicates() throws {
         // Given two seeds of two noise levels, one of them run twice
@@ -76,11 +86,7 @@ struct ComparisonTests {
         let spec = try #require(try specs(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": 3}, "training": {"epochs": 3}}"#).first)
         let completed = try record(spec, in: store)
         // A second run of the same spec on the same points that a signal stopped
-        let job = try TrainingJob(spec: spec)
-        let interrupted = try store.startRun(NewRun(
-            name: spec.runName, groupName: spec.group, specJSON: spec.canonicalJSON,
-            hyperparameters: try store.run(completed.identity.id).hyperparameters, programVersion: RunnerVersion.current,
-            trainingData: StoredDataset(job.training), validationData: job.validation.map(StoredDataset.init)))
+        let interrupted = try startRun(of: spec, like: completed, in: store)
         try store.finishRun(id: interrupted.id, outcome: .interrupted(reason: "SIGINT"), metrics: nil, weights: [])
 
         let comparison = try Comparison(store: store, runs: store.runs(inGroup: "g").reversed())
@@ -94,13 +100,10 @@ struct ComparisonTests {
         defer { folder.remove() }
         let store = try ExperimentStore(path: folder.path + "/runner.db")
         let spec = try #require(try specs(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": 3}, "training": {"epochs": 3}}"#).first)
-        let job = try TrainingJob(spec: spec)
-        let hyperparameters = try store.run(record(spec, in: store).identity.id).hyperparameters
+        let recorded = try record(spec, in: store)
         var ids: [String] = []
         for outcome in [RunOutcome.completed, .interrupted(reason: "SIGTERM")] {
-            let run = try store.startRun(NewRun(
-                name: spec.runName, groupName: spec.group, specJSON: spec.canonicalJSON, hyperparameters: hyperparameters,
-                programVersion: RunnerVersion.current, trainingData: StoredDataset(job.training)))
+            let run = try startRun(of: spec, like: recorded, in: store)
             for epoch in 1...2 {
                 try store.recordEpoch(EpochRecord(runID: run.id, epoch: epoch, trainLoss: 0.1, trainAccuracy: 1, elapsedSeconds: 0.01))
             }

@@ -20,11 +20,6 @@ public struct Comparison: Sendable {
         var experimentKey: [String?]
         /// The lowest training loss of any epoch.
         public var bestTrainLoss: Double?
-        /// The epoch it converged at, once it completed: a run still running, interrupted or
-        /// failed has not shown that its zero training error lasts to the end.
-        var finalConvergedEpoch: Int? {
-            summary.status == .completed ? summary.convergedAtEpoch : nil
-        }
         /// The highest training accuracy of any epoch.
         public var bestTrainAccuracy: Double?
         /// The lowest validation loss of any epoch.
@@ -35,6 +30,12 @@ public struct Comparison: Sendable {
         public var bestValidationEpoch: Int?
         /// Its tags, by key.
         public var tags: [RunTag]
+
+        /// The epoch it converged at, once it completed: a run still running, interrupted or
+        /// failed has not shown that its zero training error lasts to the end.
+        var finalConvergedEpoch: Int? {
+            summary.status == .completed ? summary.convergedAtEpoch : nil
+        }
     }
 
     /// The runs, in the order given.
