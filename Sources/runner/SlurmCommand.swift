@@ -149,7 +149,8 @@ struct SlurmCommand: ParsableCommand {
             submitted array job \(array) (\(size)) and merge job \(merge) (after every task)
             watch:          squeue -j \(array),\(merge)
             logs:           \(job.logFolder)/
-            merge by hand:  \(shellQuoted(runner)) merge \(shellQuoted(job.shardFolder))/*.db --db \(shellQuoted(job.target))
+            merge by hand:  bash \(shellQuoted(job.mergeScriptPath))
+            a failed task:  sbatch --array=I \(shellQuoted(job.arrayScriptPath)) trains what task I left, then merge by hand
 
             """)
     }

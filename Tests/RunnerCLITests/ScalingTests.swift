@@ -5,8 +5,9 @@ import Testing
 private let sweepSpec = Spec.small(name: "grid", points: "60", epochs: "8", hidden: "[3, 5]", learningRate: "[0.05, 0.2]", seed: "[1, 2, 3]")
 
 extension Sandbox {
-    /// Every run of `file` by name: status, every epoch's metrics to the last digit and every weight's bits.
-    func fingerprints(file: String = "runner.db") throws -> [String: String] {
+    /// Every run of `file` (of `status`, when given) by name: status, every epoch's metrics to the
+    /// last digit and every weight's bits.
+    func fingerprints(file: String = "runner.db", status: String? = nil) throws -> [String: String] {
         let rows = try sqlite("""
             SELECT r.name, r.status,
               (SELECT group_concat(epoch || ':' || printf('%.17g|%.17g|%.17g|%.17g', train_loss, train_accuracy,
@@ -14,7 +15,7 @@ extension Sandbox {
                  FROM (SELECT * FROM epochs e WHERE e.run_id = r.id ORDER BY epoch)),
               (SELECT group_concat(tensor || row || '.' || col || '=' || bits, ',')
                  FROM (SELECT * FROM weights w WHERE w.run_id = r.id ORDER BY tensor, row, col))
-            FROM runs r
+            FROM runs r WHERE \(status.map { "r.status = '\($0)'" } ?? "1")
             """, file: file)
         return Dictionary(rows.map { ($0[0], $0[1...].joined(separator: " ")) }, uniquingKeysWith: { a, _ in a })
     }

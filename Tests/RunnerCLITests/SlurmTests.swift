@@ -14,6 +14,23 @@ private let practicalSweep = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("experiments/practical-sweep.json")
 
+/// The array and merge job ids `runner slurm --submit` printed:
+/// "submitted array job 40 (4 tasks, 72 runs) and merge job 41 (after every task)".
+private func submittedJobs(_ stdout: String) -> [Int] {
+    let words = stdout.split(whereSeparator: \.isWhitespace)
+    return words.indices.dropFirst().filter { words[$0 - 1] == "job" }.compactMap { Int(words[$0]) }
+}
+
+/// Waits (up to 10 minutes) until none of `jobs` is queued or running.
+private func waitForJobs(_ jobs: [Int]) throws {
+    let deadline = Date().addingTimeInterval(600)
+    while Date() < deadline {
+        let queue = try runTool("/usr/bin/squeue", ["-h", "-j", jobs.map(String.init).joined(separator: ",")])
+        if queue.status == 0 && queue.stdout.isEmpty { return }
+        Thread.sleep(forTimeInterval: 0.5)
+    }
+}
+
 @Suite("runner slurm on a real cluster", .serialized)
 struct SlurmTests {
     @Test(
@@ -23,21 +40,14 @@ struct SlurmTests {
         let sandbox = try Sandbox()
         let spec = try sandbox.write("practical-sweep.json", String(contentsOf: practicalSweep, encoding: .utf8))
         let submitted = try sandbox.succeed("slurm", spec, "--tasks", "4", "--db", "cluster.db", "--submit")
-        // "submitted array job 40 (4 tasks, 72 runs) and merge job 41 (after every task)"
-        let words = submitted.stdout.split(separator: " ")
-        let jobs = words.indices.dropFirst().filter { words[$0 - 1] == "job" }.compactMap { Int(words[$0]) }
+        let jobs = submittedJobs(submitted.stdout)
         try #require(jobs.count == 2, "array and merge job ids: \(submitted.stdout)")
         #expect(submitted.stdout.contains("(4 tasks, 72 runs)"))
 
         // Meanwhile, the same sweep locally.
         try sandbox.succeed("run", spec, "--db", "local.db", "--quiet")
 
-        let deadline = Date().addingTimeInterval(600)
-        while Date() < deadline {
-            let queue = try runTool("/usr/bin/squeue", ["-h", "-j", "\(jobs[0]),\(jobs[1])"])
-            if queue.status == 0 && queue.stdout.isEmpty { break }
-            Thread.sleep(forTimeInterval: 1)
-        }
+        try waitForJobs(jobs)
         let folder = "slurm/practical-sweep"
         let merge = String(decoding: sandbox.contents("\(folder)/logs/merge.out") ?? Data(), as: UTF8.self)
         // srun and sbatch can report success for a task that never ran: the outputs are the proof.
@@ -52,6 +62,65 @@ struct SlurmTests {
         // A resubmitted task finds its shard done and trains nothing.
         let again = try sandbox.succeed("run", spec, "--shard", "2/4", "--db", "\(folder)/shards/2.db")
         #expect(again.stderr.contains("skipped 18 runs"), "\(again.stderr)")
+    }
+
+    @Test(
+        "a task cancelled midway and resubmitted with sbatch --array trains only what it left; merged again, each run is there once with a local run's bits",
+        .enabled(if: clusterAnswers, "no Slurm cluster answers (sinfo); start one with `scripts/slurm-local.sh start`, as .ci/run does"))
+    func cancelledTaskIsResubmitted() throws {
+        let sandbox = try Sandbox()
+        // Six runs of a second or more each (debug build), three per task: task 1 is cancelled
+        // once its first run is in, while it trains the next.
+        let spec = try sandbox.spec("preempted", Spec.small(
+            name: "preempted", points: "400", epochs: "1500", hidden: "100", seed: "[1, 2, 3, 4, 5, 6]"))
+        let submitted = try sandbox.succeed("slurm", spec, "--tasks", "2", "--db", "cluster.db", "--submit")
+        let jobs = submittedJobs(submitted.stdout)
+        try #require(jobs.count == 2, "array and merge job ids: \(submitted.stdout)")
+        let folder = "slurm/preempted"
+        #expect(submitted.stdout.contains("merge by hand:  bash \(sandbox.url.path)/\(folder)/merge.sbatch\n"), "\(submitted.stdout)")
+        let shard = "\(folder)/shards/1.db"
+        /// The completed runs of `file`, 0 before it holds a runner schema.
+        func finished(_ file: String) -> Int {
+            let path = sandbox.url.appendingPathComponent(file).path
+            // sqlite3 would create a missing file.
+            guard FileManager.default.fileExists(atPath: path) else { return 0 }
+            let count = try? runTool("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", path, "SELECT count(*) FROM runs WHERE status = 'completed'"])
+            return count.flatMap { Int($0.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+        }
+        let deadline = Date().addingTimeInterval(300)
+        while finished(shard) == 0 && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        try #require(try runTool("/usr/bin/scancel", ["\(jobs[0])_1"]).status == 0)
+        let local = try sandbox.runner("run", spec, "--db", "local.db", "--quiet", timeout: 300)
+        #expect(local.status == 0, "\(local)")
+        try waitForJobs(jobs)
+
+        // The task stopped on SIGTERM, its run in flight recorded as interrupted; the merge job,
+        // which runs after any end of the array, took what the shard held.
+        let left = 3 - finished(shard)
+        try #require((1...2).contains(left), "task 1 should be cancelled between its first and last run; its shard holds \(finished(shard)) completed")
+        let cancelled = String(decoding: sandbox.contents("\(folder)/logs/task-1.out") ?? Data(), as: UTF8.self)
+        #expect(cancelled.contains("runner: interrupted by SIGTERM"), "task 1's log: \(cancelled)")
+        #expect(try sandbox.count("SELECT count(*) FROM runs WHERE status = 'running'", file: shard) == 0)
+        #expect(finished("cluster.db") == 6 - left, "merged after the array: \(String(decoding: sandbox.contents("\(folder)/logs/merge.out") ?? Data(), as: UTF8.self))")
+
+        // Resubmitted as the README says, the task trains only the runs it left.
+        let resubmitted = try runTool("/usr/bin/sbatch", ["--parsable", "--array=1", sandbox.url.appendingPathComponent("\(folder)/array.sbatch").path])
+        let again = try #require(Int(resubmitted.stdout.split(separator: ";").first?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "\(resubmitted)")
+        try waitForJobs([again])
+        let log = String(decoding: sandbox.contents("\(folder)/logs/task-1.out") ?? Data(), as: UTF8.self)
+        #expect(log.hasPrefix(cancelled) && log.contains("skipped \(3 - left) run"), "the log keeps both attempts: \(log)")
+        #expect(finished(shard) == 3)
+
+        let merged = try runTool("/bin/bash", [sandbox.url.appendingPathComponent("\(folder)/merge.sbatch").path])
+        #expect(merged.status == 0 && merged.stdout.contains("shards/1.db: \(left) added"), "\(merged)")
+        #expect(try sandbox.sqlite(
+            "SELECT count(*), count(DISTINCT spec_hash) FROM runs WHERE status = 'completed'", file: "cluster.db") == [["6", "6"]])
+        #expect(try sandbox.fingerprints(file: "cluster.db", status: "completed") == sandbox.fingerprints(file: "local.db"))
+        for task in 0..<2 {
+            #expect(try sandbox.sqlite("PRAGMA integrity_check", file: "\(folder)/shards/\(task).db") == [["ok"]])
+        }
     }
 
     @Test("without --submit the scripts are written with absolute paths; --submit without sbatch is a clear error")

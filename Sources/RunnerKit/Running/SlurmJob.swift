@@ -122,7 +122,8 @@ public struct SlurmJob: Sendable {
     }
 
     private func header(jobName: String, output: String, extra: [String]) -> String {
-        var options = ["--job-name=\(jobName)", "--output=\(output)"] + extra
+        // Appended to, so that a resubmitted task's log keeps the failed attempt's.
+        var options = ["--job-name=\(jobName)", "--output=\(output)", "--open-mode=append"] + extra
         if let partition { options.append("--partition=\(partition)") }
         if let timeLimit { options.append("--time=\(timeLimit)") }
         if let account { options.append("--account=\(account)") }
