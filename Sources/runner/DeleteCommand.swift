@@ -36,12 +36,12 @@ struct DeleteCommand: ParsableCommand {
         let runs = try selection.summaries(in: store)
         let ids = runs.map(\.id)
         write(RunListing.table(runs, tags: try store.tags(ofRuns: ids)).rendered(as: .table))
-        let preview = try store.deleteRuns(ids: ids, dryRun: true)
         if dryRun {
-            note("dry run: would delete \(describe(preview)); nothing was changed")
+            note("dry run: would delete \(describe(try store.deletion(ofRuns: ids))); nothing was changed")
             return
         }
         if !yes {
+            let preview = try store.deletion(ofRuns: ids)
             guard Terminal.isTerminal(STDIN_FILENO) else {
                 throw CLIError("not deleting \(describe(preview)) without confirmation: standard input is not a terminal; add --yes (or --dry-run to look first)")
             }

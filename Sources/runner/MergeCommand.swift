@@ -38,6 +38,7 @@ struct MergeCommand: ParsableCommand {
         let created = !FileManager.default.fileExists(atPath: database.path)
         let store = try database.openForWriting()
         defer { store.close() }
+        var notCopied = 0
         for (index, source) in sources.enumerated() {
             let summary: MergeSummary
             do {
@@ -52,14 +53,21 @@ struct MergeCommand: ParsableCommand {
                 note("runner: \(summary.repeated) of the runs added from \(source) repeat experiments that other runs in \(database.path) also finished (the same spec on the same points, under other ids); both are kept, and compare and list show both")
             }
             if !summary.conflicting.isEmpty {
-                note("runner: \(summary.conflicting.count) run(s) of \(source) were not copied: their short ids belong to other runs of \(database.path) (\(summary.conflicting.prefix(5).joined(separator: ", ")))")
+                let one = summary.conflicting.count == 1
+                let ids = summary.conflicting.prefix(5).joined(separator: ", ") + (summary.conflicting.count > 5 ? ", …" : "")
+                note("runner: \(plural(summary.conflicting.count, "run")) of \(source) \(one ? "was" : "were") not copied: "
+                    + "\(one ? "its short id belongs to another run" : "their short ids belong to other runs") of \(database.path) (\(ids)); "
+                    + "\(one ? "it stays" : "they stay") in \(source) alone, so keep that file")
+                notCopied += summary.conflicting.count
             }
         }
+        // `runner merge a.db --db b.db && rm a.db` must not lose a run.
+        if notCopied > 0 { throw ExitCode.failure }
     }
 
     private func describe(_ summary: MergeSummary) -> String {
         let runs = summary.added + summary.updated + summary.unchanged
-        if summary.changedNothing {
+        if summary.changedNothing && summary.conflicting.isEmpty {
             return "\(summary.source): nothing to merge, its \(runs) run\(runs == 1 ? " is" : "s are") already in \(database.path)"
         }
         var text = "\(summary.source): \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged"

@@ -189,6 +189,11 @@ func note(_ text: String) {
     Console.write(Table.visibleControlCharacters(text) + "\n", to: .error)
 }
 
+/// "1 run", "3 runs".
+func plural(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
+}
+
 /// Refuses a value given on the command line in one line, "Error: …", with exit status 64:
 /// the message names the option and the fix, so the argument parser's usage lines (which it
 /// adds to a `ValidationError`) would say nothing more.

@@ -82,7 +82,7 @@ struct RerunCommand: ParsableCommand {
         try closing.get()
         try outcome.get()
         if let reason = interruption.reason {
-            note("runner: \(reason); \(jobs.count - trained) run(s) not started.")
+            note("runner: \(reason); \(plural(jobs.count - trained, "run")) not started.")
             throw ExitCode(interruption.exitStatus)
         }
         if differing > 0 {

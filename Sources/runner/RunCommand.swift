@@ -111,12 +111,12 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// What an interruption left to train: "1 run(s) interrupted, 4 run(s) not started (run
-    /// the same command again to train them)", or that it came after the last run ended.
+    /// What an interruption left to train: "1 run interrupted, 4 runs not started (run the
+    /// same command again to train them)", or that it came after the last run ended.
     static func leftUndone(_ summary: ExecutionSummary) -> String {
         let counts = [(summary.interrupted, "interrupted"), (summary.notStarted, "not started")].filter { $0.0 > 0 }
         guard !counts.isEmpty else { return "every run had ended and is recorded" }
-        return counts.map { "\($0.0) run(s) \($0.1)" }.joined(separator: ", ") + " (run the same command again to train them)"
+        return counts.map { "\(plural($0.0, "run")) \($0.1)" }.joined(separator: ", ") + " (run the same command again to train them)"
     }
 
     private func report(_ summary: ExecutionSummary, plan: RunPlan, interrupted: Bool) {

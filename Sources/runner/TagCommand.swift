@@ -101,8 +101,3 @@ struct NoteCommand: ParsableCommand {
         note(text.isEmpty ? "removed the note of \(run)" : "noted \(run)")
     }
 }
-
-/// "1 run", "3 runs".
-func plural(_ count: Int, _ noun: String) -> String {
-    "\(count) \(noun)\(count == 1 ? "" : "s")"
-}

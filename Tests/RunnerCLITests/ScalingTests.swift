@@ -233,6 +233,28 @@ struct ScalingTests {
         #expect(instant.status == 1 && instant.stderr.hasPrefix("Error: old.db cannot be merged: a row breaks the schema's rules (runs: created_at"), "\(instant)")
     }
 
+    @Test("a run whose short id another run of the target holds is not copied, and said so")
+    func shortIDTakenInTarget() throws {
+        let sandbox = try Sandbox()
+        try sandbox.succeed("run", try sandbox.spec("tiny"), "--db", "target.db", "--quiet")
+        try sandbox.succeed("run", try sandbox.spec("other", Spec.small(name: "other", seed: "2")), "--db", "source.db", "--quiet")
+        // The one-in-four-billion case, by hand: the source's run takes the target run's short id.
+        let taken = try sandbox.scalar("SELECT short_id FROM runs", file: "target.db")
+        let old = try sandbox.scalar("SELECT id FROM runs", file: "source.db")
+        let clash = taken + old.dropFirst(8)
+        try sandbox.sqlite(["runs SET short_id = '\(taken)', id", "epochs SET run_id", "weights SET run_id", "run_epoch_summaries SET run_id"]
+            .map { "UPDATE \($0) = '\(clash)';" }.joined(), file: "source.db")
+        // Exit 1, so that `runner merge source.db --db target.db && rm source.db` keeps it.
+        let merged = try sandbox.runner("merge", "source.db", "--db", "target.db")
+        #expect(merged.status == 1 && merged.stdout == "source.db: 0 added, 0 updated, 0 unchanged\n", "\(merged)")
+        #expect(merged.stderr == """
+            runner: 1 run of source.db was not copied: its short id belongs to another run of target.db (\(clash)); \
+            it stays in source.db alone, so keep that file
+
+            """, "\(merged)")
+        #expect(try sandbox.sqlite("SELECT id, name FROM runs", file: "target.db").map(\.[1]) == ["tiny"])
+    }
+
     @Test("bad --jobs and --shard values are one-line errors (exit 64) and write nothing")
     func badOptions() throws {
         let sandbox = try Sandbox()

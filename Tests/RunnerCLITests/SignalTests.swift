@@ -54,7 +54,7 @@ struct SignalTests {
         #expect(try sandbox.count("SELECT max(epoch) FROM epochs") == epochs, "epochs 1...n, none missing")
         #expect(try sandbox.count("SELECT count(*) FROM weights WHERE run_id = '\(run[0])'") == 2 * 64 + 2 * 64 + 1)
         #expect(result.stdout.contains(run[1]) && result.stdout.contains("interrupted"), "summary line: \(result.stdout)")
-        #expect(result.stderr.contains(name) && result.stderr.contains("; 1 run(s) interrupted, 1 run(s) not started (run the same"), "\(result.stderr)")
+        #expect(result.stderr.contains(name) && result.stderr.contains("; 1 run interrupted, 1 run not started (run the same"), "\(result.stderr)")
         // The interrupted run can be read back like any other.
         let listed = try parseCSVRecords(try sandbox.succeed("list", "--format", "csv").stdout).records
         #expect(listed.map { $0["status"] } == ["interrupted"])
@@ -134,7 +134,7 @@ struct SignalTests {
         #expect(result.status == 130 && !result.endedBySignal, "\(result)")
         #expect(try sandbox.sqlite("SELECT status, finished_at IS NOT NULL FROM runs") == [["interrupted", "1"], ["interrupted", "1"]])
         #expect(try sandbox.count("SELECT count(*) FROM weights") == 2 * (2 * 64 + 2 * 64 + 1))
-        #expect(result.stderr.contains("; 2 run(s) interrupted (run the same command again to train them)."), "\(result.stderr)")
+        #expect(result.stderr.contains("; 2 runs interrupted (run the same command again to train them)."), "\(result.stderr)")
     }
 
     @Test("Ctrl-Z stops runner outside any transaction: another writer goes on at once")
