@@ -39,6 +39,9 @@ struct ListCommand: ParsableCommand {
 
     func validate() throws {
         if let limit, limit < 1 { throw refusedValue("--limit needs a positive number, got \(limit).") }
+        if quiet && output.format != .table {
+            throw refusedValue("-q prints short ids, one per line, in no format; drop -q for the \(output.format.rawValue) listing, whose id column has them.")
+        }
         _ = try parsedTags(tag)
     }
 

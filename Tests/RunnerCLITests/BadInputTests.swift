@@ -86,6 +86,7 @@ struct BadInputTests {
                  messages: ["no column named 'valacc' to sort by; did you mean 'val_acc'? (the columns are: id, name"]),
         BadInput(label: "list --limit 0", arguments: ["list", "--limit", "0"], messages: ["--limit"]),
         BadInput(label: "unknown format", arguments: ["list", "--format", "xml"], messages: ["xml"]),
+        BadInput(label: "list -q with a format", arguments: ["list", "-q", "--format", "json"], messages: ["-q prints short ids, one per line, in no format; drop -q for the json listing"]),
         BadInput(label: "DELETE", arguments: ["query", "DELETE FROM runs"], messages: ["refused"]),
         BadInput(label: "DROP TABLE", arguments: ["query", "DROP TABLE runs"], messages: ["refused"]),
         BadInput(label: "INSERT", arguments: ["query", "INSERT INTO epochs SELECT run_id, epoch + 100, train_loss, train_accuracy, validation_loss, validation_accuracy, elapsed_seconds FROM epochs"],
