@@ -11,7 +11,8 @@ struct MergeCommand: ParsableCommand {
             target holds in an older state (still running, fewer epochs) is brought up to date, so \
             merging while shards still train and again at the end works. Merging the same sources \
             again changes nothing. Sources are opened read-only; each is checked first (a runner \
-            database of this schema, intact) and merged in one transaction.
+            database of this schema, intact) and merged in one transaction. A run whose short id \
+            belongs to another run of the target is not copied: merge names it and exits 1.
 
             Example:
               runner merge slurm/practical-sweep/shards/*.db --db sweep.db
@@ -68,10 +69,10 @@ struct MergeCommand: ParsableCommand {
     private func describe(_ summary: MergeSummary) -> String {
         let runs = summary.added + summary.updated + summary.unchanged
         if summary.changedNothing && summary.conflicting.isEmpty {
-            return "\(summary.source): nothing to merge, its \(runs) run\(runs == 1 ? " is" : "s are") already in \(database.path)"
+            return "\(summary.source): nothing to merge, its \(plural(runs, "run")) \(runs == 1 ? "is" : "are") already in \(database.path)"
         }
         var text = "\(summary.source): \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged"
-        if summary.datasetsAdded > 0 { text += " (\(summary.datasetsAdded) data set\(summary.datasetsAdded == 1 ? "" : "s") added)" }
+        if summary.datasetsAdded > 0 { text += " (\(plural(summary.datasetsAdded, "data set")) added)" }
         return text
     }
 }

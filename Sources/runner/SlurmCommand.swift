@@ -129,9 +129,9 @@ struct SlurmCommand: ParsableCommand {
                 ? "a file is in the way of a folder it needs" : error.localizedDescription
             throw CLIError("cannot write the job scripts under \(job.directory): \(reason); choose a folder you can write with --dir.")
         }
-        let size = "\(tasks) task\(tasks == 1 ? "" : "s"), \(plan.count) run\(plan.count == 1 ? "" : "s")"
+        let size = "\(plural(tasks, "task")), \(plural(plan.count, "run"))"
         if tasks > plan.count {
-            note("runner: the plan has \(plan.count) run\(plan.count == 1 ? "" : "s"), so \(tasks - plan.count) of the \(tasks) tasks \(tasks - plan.count == 1 ? "has" : "have") nothing to train")
+            note("runner: the plan has \(plural(plan.count, "run")), so \(tasks - plan.count) of the \(tasks) tasks \(tasks - plan.count == 1 ? "has" : "have") nothing to train")
         }
         guard submit else {
             write("""
@@ -149,8 +149,8 @@ struct SlurmCommand: ParsableCommand {
             submitted array job \(array) (\(size)) and merge job \(merge) (after every task)
             watch:          squeue -j \(array),\(merge)
             logs:           \(job.logFolder)/
-            merge by hand:  bash \(shellQuoted(job.mergeScriptPath))
-            a failed task:  sbatch --array=I \(shellQuoted(job.arrayScriptPath)) trains what task I left, then merge by hand
+            merge by hand:  bash \(shellQuoted(job.mergeScriptPath))   # once job \(merge) has ended
+            failed task I:  sbatch --array=I \(shellQuoted(job.arrayScriptPath))   # then, once it has ended, merge by hand
 
             """)
     }

@@ -17,16 +17,27 @@ private let practicalSweep = URL(fileURLWithPath: #filePath)
 /// The array and merge job ids `runner slurm --submit` printed:
 /// "submitted array job 40 (4 tasks, 72 runs) and merge job 41 (after every task)".
 private func submittedJobs(_ stdout: String) -> [Int] {
-    let words = stdout.split(whereSeparator: \.isWhitespace)
+    let words = (stdout.split(separator: "\n").first ?? "").split(separator: " ")
     return words.indices.dropFirst().filter { words[$0 - 1] == "job" }.compactMap { Int(words[$0]) }
+}
+
+/// The jobs of `jobs` that are queued or running (an array's tasks count as their job).
+private func unfinished(_ jobs: [Int]) throws -> Set<Int> {
+    // Every job, rather than `-j` these: squeue refuses an id it has dropped once finished.
+    let queue = try runTool("/usr/bin/squeue", ["-h", "-o", "%i"])
+    try #require(queue.status == 0, "squeue: \(queue)")
+    let queued = queue.stdout.split(separator: "\n").compactMap { Int($0.prefix { $0.isNumber }) }
+    return Set(jobs).intersection(queued)
 }
 
 /// Waits (up to 10 minutes) until none of `jobs` is queued or running.
 private func waitForJobs(_ jobs: [Int]) throws {
     let deadline = Date().addingTimeInterval(600)
-    while Date() < deadline {
-        let queue = try runTool("/usr/bin/squeue", ["-h", "-j", jobs.map(String.init).joined(separator: ",")])
-        if queue.status == 0 && queue.stdout.isEmpty { return }
+    while try !unfinished(jobs).isEmpty {
+        guard Date() < deadline else {
+            Issue.record("jobs \(try unfinished(jobs).sorted()) still queued or running after 10 minutes")
+            return
+        }
         Thread.sleep(forTimeInterval: 0.5)
     }
 }
@@ -74,49 +85,62 @@ struct SlurmTests {
         let spec = try sandbox.spec("preempted", Spec.small(
             name: "preempted", points: "400", epochs: "1500", hidden: "100", seed: "[1, 2, 3, 4, 5, 6]"))
         let submitted = try sandbox.succeed("slurm", spec, "--tasks", "2", "--db", "cluster.db", "--submit")
-        let jobs = submittedJobs(submitted.stdout)
+        var jobs = submittedJobs(submitted.stdout)
         try #require(jobs.count == 2, "array and merge job ids: \(submitted.stdout)")
+        // Nothing of this test stays queued on the cluster, whatever fails.
+        defer { _ = try? runTool("/usr/bin/scancel", jobs.map(String.init)) }
         let folder = "slurm/preempted"
-        #expect(submitted.stdout.contains("merge by hand:  bash \(sandbox.url.path)/\(folder)/merge.sbatch\n"), "\(submitted.stdout)")
+        #expect(submitted.stdout.contains("merge by hand:  bash \(sandbox.url.path)/\(folder)/merge.sbatch   # once job \(jobs[1]) has ended\n"), "\(submitted.stdout)")
         let shard = "\(folder)/shards/1.db"
-        /// The completed runs of `file`, 0 before it holds a runner schema.
-        func finished(_ file: String) -> Int {
+        /// The runs of `file` with `status`: 0 before the file holds runner's tables.
+        func count(_ status: String, in file: String) -> Int {
             let path = sandbox.url.appendingPathComponent(file).path
             // sqlite3 would create a missing file.
             guard FileManager.default.fileExists(atPath: path) else { return 0 }
-            let count = try? runTool("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", path, "SELECT count(*) FROM runs WHERE status = 'completed'"])
-            return count.flatMap { Int($0.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+            let count = try? runTool("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", path, "SELECT count(*) FROM runs WHERE status = '\(status)'"])
+            guard let count, count.status == 0 else {
+                // Only while the task creates the file, before its first run is in.
+                #expect(count?.stderr.contains("no such table: runs") == true, "sqlite3 on \(file): \(String(describing: count))")
+                return 0
+            }
+            return Int(count.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
         }
         let deadline = Date().addingTimeInterval(300)
-        while finished(shard) == 0 && Date() < deadline {
+        while count("completed", in: shard) == 0 && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.05)
         }
-        try #require(try runTool("/usr/bin/scancel", ["\(jobs[0])_1"]).status == 0)
+        let queue = try runTool("/usr/bin/squeue", ["-h"]).stdout
+        try #require(count("completed", in: shard) > 0, "task 1 finished no run in 300 s; the queue: \(queue)")
+        let cancel = try runTool("/usr/bin/scancel", ["\(jobs[0])_1"])
+        try #require(cancel.status == 0, "scancel of task 1: \(cancel); the queue: \(queue)")
         let local = try sandbox.runner("run", spec, "--db", "local.db", "--quiet", timeout: 300)
         #expect(local.status == 0, "\(local)")
         try waitForJobs(jobs)
 
         // The task stopped on SIGTERM, its run in flight recorded as interrupted; the merge job,
         // which runs after any end of the array, took what the shard held.
-        let left = 3 - finished(shard)
-        try #require((1...2).contains(left), "task 1 should be cancelled between its first and last run; its shard holds \(finished(shard)) completed")
+        let left = 3 - count("completed", in: shard)
+        try #require((1...2).contains(left), "task 1 should be cancelled between its first and last run; its shard holds \(3 - left) completed")
         let cancelled = String(decoding: sandbox.contents("\(folder)/logs/task-1.out") ?? Data(), as: UTF8.self)
-        #expect(cancelled.contains("runner: interrupted by SIGTERM"), "task 1's log: \(cancelled)")
-        #expect(try sandbox.count("SELECT count(*) FROM runs WHERE status = 'running'", file: shard) == 0)
-        #expect(finished("cluster.db") == 6 - left, "merged after the array: \(String(decoding: sandbox.contents("\(folder)/logs/merge.out") ?? Data(), as: UTF8.self))")
+        #expect(cancelled.contains("runner: interrupted by SIGTERM; 1 run interrupted"), "task 1's log: \(cancelled)")
+        #expect(count("interrupted", in: shard) == 1 && count("running", in: shard) == 0)
+        #expect(count("completed", in: "cluster.db") == 6 - left && count("interrupted", in: "cluster.db") == 1,
+                "merged after the array: \(String(decoding: sandbox.contents("\(folder)/logs/merge.out") ?? Data(), as: UTF8.self))")
 
         // Resubmitted as the README says, the task trains only the runs it left.
         let resubmitted = try runTool("/usr/bin/sbatch", ["--parsable", "--array=1", sandbox.url.appendingPathComponent("\(folder)/array.sbatch").path])
         let again = try #require(Int(resubmitted.stdout.split(separator: ";").first?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "\(resubmitted)")
+        jobs.append(again)
         try waitForJobs([again])
         let log = String(decoding: sandbox.contents("\(folder)/logs/task-1.out") ?? Data(), as: UTF8.self)
         #expect(log.hasPrefix(cancelled) && log.contains("skipped \(3 - left) run"), "the log keeps both attempts: \(log)")
-        #expect(finished(shard) == 3)
+        #expect(count("completed", in: shard) == 3)
 
         let merged = try runTool("/bin/bash", [sandbox.url.appendingPathComponent("\(folder)/merge.sbatch").path])
         #expect(merged.status == 0 && merged.stdout.contains("shards/1.db: \(left) added"), "\(merged)")
         #expect(try sandbox.sqlite(
             "SELECT count(*), count(DISTINCT spec_hash) FROM runs WHERE status = 'completed'", file: "cluster.db") == [["6", "6"]])
+        #expect(count("interrupted", in: "cluster.db") == 1, "the interrupted run stays as history")
         #expect(try sandbox.fingerprints(file: "cluster.db", status: "completed") == sandbox.fingerprints(file: "local.db"))
         for task in 0..<2 {
             #expect(try sandbox.sqlite("PRAGMA integrity_check", file: "\(folder)/shards/\(task).db") == [["ok"]])
