@@ -48,7 +48,10 @@ extension ExperimentStore {
     /// Checks the schema and the pages of the runner database at `sourcePath` (see `checkMergeSource`).
     private static func checkAttachedSource(_ sourcePath: String) throws(StoreError) {
         try mapErrors(path: sourcePath) {
-            try DatabaseQueue().writeWithoutTransaction { db in
+            // A task that opens or closes the shard locks it for a moment: wait that out.
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(busyTimeout)
+            try DatabaseQueue(configuration: configuration).writeWithoutTransaction { db in
                 try attach(sourcePath, db) {
                     let migrator = Migrator(migrations: Migration.bundled, path: sourcePath)
                     let pending = try migrator.pendingMigrations(db, schema: "source")

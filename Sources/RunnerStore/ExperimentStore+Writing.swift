@@ -168,9 +168,13 @@ extension ExperimentStore {
            Timestamp.string(from: date) <= Timestamp.string(from: newest) {
             date = newest.addingTimeInterval(0.0015)  // lands in the next millisecond whatever the rounding
         }
-        var id: String
+        var (id, draws) = ("", 0)
         repeat {
-            id = ids.randomID()
+            // A shard of n has 2^32 / n short ids: a small class can fill up.
+            guard draws < 1_000 else {
+                throw StoreError.database(path: path, message: "no short id of shard \(ids.index)/\(ids.count) is free after 1,000 draws; train this shard into another database")
+            }
+            (id, draws) = (ids.randomID(), draws + 1)
         } while try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE short_id = ?)"), arguments: [String(id.prefix(8))])!
         let record = Run(
             id: id, shortID: String(id.prefix(8)), name: run.name, groupName: run.groupName,

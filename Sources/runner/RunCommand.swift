@@ -65,6 +65,10 @@ struct RunCommand: ParsableCommand {
         guard count >= 1 else {
             throw refusedValue("--shard \(text): the number of shards n must be at least 1, e.g. --shard 0/4.")
         }
+        // More shards than a spec's runs would only be empty; each shard also needs short ids of its own.
+        guard count <= SpecFile.maximumRuns else {
+            throw refusedValue("--shard \(text): at most \(Format.count(SpecFile.maximumRuns)) shards, as many as a spec's runs.")
+        }
         guard (0..<count).contains(index) else {
             throw refusedValue("--shard \(text): shards of \(count) are numbered 0 to \(count - 1) (i must satisfy 0 ≤ i < n).")
         }
@@ -80,6 +84,9 @@ struct RunCommand: ParsableCommand {
         }
         let requestedJobs = jobs ?? ProcessorAffinity.availableCores
         let options = ExecutionOptions(jobs: plan.jobsThatFit(requestedJobs), shard: try shard.map(Self.shardSpace) ?? .all, rerun: rerun)
+        if options.shard.count > 1 && RunExecutor.positions(of: plan, shard: options.shard).underestimatedCount == 0 {
+            note("runner: shard \(options.shard.index)/\(options.shard.count) has no runs to train: the plan holds \(plural(plan.count, "run"))")
+        }
         if options.jobs < requestedJobs {
             note("runner: training \(options.jobs) runs at once rather than \(requestedJobs): the largest run needs about \(MemoryEstimate.describe(plan.largestRunBytes)) of memory")
         }
@@ -121,13 +128,16 @@ struct RunCommand: ParsableCommand {
 
     private func report(_ summary: ExecutionSummary, plan: RunPlan, interrupted: Bool) {
         if summary.alreadyFinished > 0 {
-            note("skipped \(summary.alreadyFinished) run\(summary.alreadyFinished == 1 ? "" : "s") already in \(database.path) (--rerun to train \(summary.alreadyFinished == 1 ? "it" : "them") again)")
+            note("skipped \(plural(summary.alreadyFinished, "run")) already in \(database.path) (--rerun to train \(summary.alreadyFinished == 1 ? "it" : "them") again)")
         }
         if summary.inProgressElsewhere > 0 {
-            note("skipped \(summary.inProgressElsewhere) run\(summary.inProgressElsewhere == 1 ? "" : "s") being trained right now by another runner process")
+            let them = summary.inProgressElsewhere == 1 ? "it" : "them"
+            note("skipped \(plural(summary.inProgressElsewhere, "run")) being trained right now by another runner process; should that "
+                + "process be gone without a word (killed on another host), run this command again once \(them) \(summary.inProgressElsewhere == 1 ? "has" : "have") "
+                + "had no heartbeat for 10 minutes, and it trains \(them)")
         }
         if summary.repeatedInPlan > 0 {
-            note("skipped \(summary.repeatedInPlan) run\(summary.repeatedInPlan == 1 ? "" : "s") repeating an earlier run of this plan (the same experiment, given twice)")
+            note("skipped \(plural(summary.repeatedInPlan, "run")) repeating an earlier run of this plan (the same experiment, given twice)")
         }
         let groups = Set(plan.sweeps.compactMap { $0.first?.group })
         // Worth it when the plan holds several experiments (not one spec given twice).

@@ -119,9 +119,14 @@ struct SlurmCommand: ParsableCommand {
         } catch {
             throw CLIError("--db: \(error)\nNothing was written or submitted.")
         }
+        if job.directory.contains(where: { $0 == "\"" || $0.isNewline }) {
+            throw CLIError("--dir: \(job.directory) holds a double quote or a line break, which an #SBATCH line cannot carry; "
+                + "choose another folder with --dir.\nNothing was written or submitted.")
+        }
         if let conflict = job.conflict() {
             throw CLIError("\(conflict)\nNothing was written or submitted.")
         }
+        let recordedBefore = FileManager.default.fileExists(atPath: job.submissionPath)
         do {
             try job.write()
         } catch {
@@ -143,7 +148,14 @@ struct SlurmCommand: ParsableCommand {
                 """)
             return
         }
-        let array = try Self.sbatch([job.arrayScriptPath])
+        let array: String
+        do {
+            array = try Self.sbatch([job.arrayScriptPath])
+        } catch {
+            // Nothing is queued: a corrected command (fewer --tasks, say) must not be refused as another submission.
+            if !recordedBefore { try? FileManager.default.removeItem(atPath: job.submissionPath) }
+            throw error
+        }
         let merge = try Self.sbatch(["--dependency=afterany:\(array)", job.mergeScriptPath])
         write("""
             submitted array job \(array) (\(size)) and merge job \(merge) (after every task)

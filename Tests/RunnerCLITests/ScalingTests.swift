@@ -263,6 +263,7 @@ struct ScalingTests {
             (["--jobs", "0"], "--jobs must be at least 1"),
             (["--shard", "3/3"], "--shard 3/3: shards of 3 are numbered 0 to 2"),
             (["--shard", "x"], "--shard expects i/n with whole numbers"),
+            (["--shard", "1/2147483648"], "--shard 1/2147483648: at most 1,000,000 shards"),
             (["--shard", "1/0"], "--shard 1/0: the number of shards n must be at least 1"),
             (["--shard=0/-1"], "--shard 0/-1: the number of shards n must be at least 1"),
             // negative numbers are values, not options

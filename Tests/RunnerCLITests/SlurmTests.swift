@@ -147,6 +147,46 @@ struct SlurmTests {
         }
     }
 
+    @Test("the scripts, run by bash: a task refuses a spec edited since; the merge job names the tasks that left no shard")
+    func scriptsCheckTheirInputs() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("grid", Spec.small(name: "grid", seed: "[1, 2]"))
+        // A folder with a space, which sbatch would split an unquoted #SBATCH line at.
+        try sandbox.succeed("slurm", spec, "--tasks", "3", "--dir", "with space")
+        let folder = sandbox.url.appendingPathComponent("with space").path
+        let array = String(decoding: sandbox.contents("with space/array.sbatch") ?? Data(), as: UTF8.self)
+        #expect(array.contains("#SBATCH --output=\"\(folder)/logs/task-%a.out\"\n"), "\(array)")
+        func task(_ index: Int) throws -> ProcessResult {
+            try runTool("/usr/bin/env", ["SLURM_ARRAY_TASK_ID=\(index)", "/bin/bash", "\(folder)/array.sbatch"])
+        }
+        #expect(try task(0).status == 0)
+        // Task 1 never ran; task 2 was killed as it created its file.
+        try sandbox.write("with space/shards/2.db", "")
+        let merged = try runTool("/bin/bash", ["\(folder)/merge.sbatch"])
+        #expect(merged.status == 1 && merged.stdout.contains("shards/0.db: 1 added"), "\(merged)")
+        #expect(merged.stderr.contains("no shard file, or an empty one, of task 1 2: see \(folder)/logs/task-<i>.out"), "\(merged)")
+        #expect(try sandbox.count("SELECT count(*) FROM runs") == 1)
+
+        // Shards of an edited spec would not cover the plan the other tasks train.
+        try sandbox.spec("grid", Spec.small(name: "grid", seed: "[1, 2, 3]"))
+        let edited = try task(1)
+        #expect(edited.status == 1 && edited.stderr.contains("a spec file changed since this job was submitted"), "\(edited)")
+        #expect(sandbox.contents("with space/shards/1.db") == nil)
+    }
+
+    @Test("a submission sbatch refuses records nothing, so the corrected command goes through")
+    func refusedSubmission() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("grid", Spec.small(name: "grid", seed: "[1, 2]"))
+        try sandbox.write("bin/sbatch", "#!/bin/sh\necho 'sbatch: error: Batch job submission failed: Invalid job array specification' >&2\nexit 1\n")
+        _ = try runTool("/bin/chmod", ["+x", sandbox.url.appendingPathComponent("bin/sbatch").path])
+        let path = sandbox.url.appendingPathComponent("bin").path + ":/usr/bin:/bin"
+        let refused = try sandbox.runner("slurm", spec, "--tasks", "5000", "--submit", environment: ["PATH": path])
+        #expect(refused.status == 1 && refused.stderr.contains("Invalid job array specification"), "\(refused)")
+        #expect(sandbox.contents("slurm/grid/submission.json") == nil)
+        try sandbox.succeed("slurm", spec, "--tasks", "2")
+    }
+
     @Test("without --submit the scripts are written with absolute paths; --submit without sbatch is a clear error")
     func scriptsAndMissingSbatch() throws {
         let sandbox = try Sandbox()

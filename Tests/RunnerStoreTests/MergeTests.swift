@@ -4,6 +4,27 @@ import Testing
 
 @Suite("Merging")
 struct MergeTests {
+    @Test("a source locked for a moment (a task opening or closing it) is waited for, not refused")
+    func briefLockOnSource() throws {
+        let folder = TemporaryFolder()
+        let source = try ExperimentStore(path: folder.file("source.sqlite"))
+        try source.finishRun(id: try source.startRun(sampleRun()).id, outcome: .completed, metrics: nil, weights: [])
+        source.close()
+        let locked = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            let connection = try! rawConnection(folder.file("source.sqlite"))
+            try! connection.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE")
+                locked.signal()
+                Thread.sleep(forTimeInterval: 0.5)
+                try db.execute(sql: "COMMIT")
+            }
+        }
+        holder.start()
+        locked.wait()
+        try ExperimentStore.checkMergeSource(folder.file("source.sqlite"), into: folder.file("target.sqlite"))
+    }
+
     @Test("a merged run keeps its instant, or takes the first millisecond after it that no run of the target has")
     func creationInstants() throws {
         // Given a target with runs at T, T+1, T+2 and T+4 ms, and a source with runs at T, T+1, T+3 and T+10 ms

@@ -49,15 +49,26 @@ public struct SlurmJob: Sendable {
     public var shardFolder: String { directory + "/shards" }
     public var logFolder: String { directory + "/logs" }
 
-    /// The job array: task i runs `runner run SPECS --shard i/N --jobs C --db shards/i.db`.
+    /// The job array: task i runs `runner run SPECS --shard i/N --jobs C --db shards/i.db`,
+    /// once `sha256sum` has found the spec files as they were submitted (shards of an edited
+    /// plan would not cover the submitted one).
     public var arrayScript: String {
         let specs = specs.map(shellQuoted).joined(separator: " ")
+        let digests = zip(specDigests, self.specs).map { "\($0)  \($1)" }.joined(separator: "\n")
         return header(jobName: name, output: "\(logFolder)/task-%a.out", extra: [
             "--array=0-\(tasks - 1)", "--cpus-per-task=\(cpusPerTask)",
         ]) + """
             # Task i trains the runs of the plan at positions ≡ i mod \(tasks) into its own SQLite file.
             # Resubmitting a failed or preempted task (sbatch --array=i \(shellQuoted(arrayScriptPath)))
             # skips the runs its shard file already holds as finished.
+            if ! sha256sum --check --quiet --strict <<'SPECS'
+            \(digests)
+            SPECS
+            then
+                echo "runner slurm: a spec file changed since this job was submitted, so its shards would not cover the plan" \\
+                    "the other tasks train; submit the study again (runner slurm, with its own --dir)." >&2
+                exit 1
+            fi
             exec \(shellQuoted(runner)) run \(specs) --quiet \\
                 --shard "${SLURM_ARRAY_TASK_ID}/\(tasks)" --jobs "${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}" \\
                 --db \(shellQuoted(shardFolder))/"${SLURM_ARRAY_TASK_ID}.db"
@@ -66,21 +77,27 @@ public struct SlurmJob: Sendable {
     }
 
     /// The merge job, run after every task of the array has ended, whatever its state: it
-    /// merges the shard files of this job's tasks, those that exist, and no other file.
+    /// merges the shard files of this job's tasks, those that hold something, and no other
+    /// file; it names the tasks that left none (and then exits 1, once the others are merged).
     public var mergeScript: String {
         header(jobName: name + "-merge", output: "\(logFolder)/merge.out", extra: []) + """
             # Merges the shard file of every task into the target; running it again later changes
             # nothing but what the shards gained since.
             shards=()
+            missing=()
             for ((task = 0; task < \(tasks); task++)); do
                 shard=\(shellQuoted(shardFolder))/"$task.db"
-                if [ -e "$shard" ]; then shards+=("$shard"); fi
+                # A task killed as it started can leave an empty file.
+                if [ -s "$shard" ]; then shards+=("$shard"); else missing+=("$task"); fi
             done
-            if [ ${#shards[@]} -eq 0 ]; then
-                echo "no shard files in \(shardFolder): did every task fail? See \(logFolder)/task-*.out" >&2
-                exit 1
+            if [ ${#missing[@]} -gt 0 ]; then
+                echo "runner slurm: no shard file, or an empty one, of task ${missing[*]}: see \(logFolder)/task-<i>.out," \\
+                    "resubmit with sbatch --array=<i> \(shellQuoted(arrayScriptPath)), then merge again" >&2
             fi
-            exec \(shellQuoted(runner)) merge "${shards[@]}" --db \(shellQuoted(target))
+            if [ ${#shards[@]} -gt 0 ]; then
+                \(shellQuoted(runner)) merge "${shards[@]}" --db \(shellQuoted(target))
+            fi
+            [ ${#missing[@]} -eq 0 ]
 
             """
     }
@@ -123,10 +140,11 @@ public struct SlurmJob: Sendable {
 
     private func header(jobName: String, output: String, extra: [String]) -> String {
         // Appended to, so that a resubmitted task's log keeps the failed attempt's.
-        var options = ["--job-name=\(jobName)", "--output=\(output)", "--open-mode=append"] + extra
-        if let partition { options.append("--partition=\(partition)") }
+        // sbatch splits #SBATCH lines at spaces, unless quoted: a folder may have one.
+        var options = ["--job-name=\(jobName)", "--output=\"\(output)\"", "--open-mode=append"] + extra
+        if let partition { options.append("--partition=\"\(partition)\"") }
         if let timeLimit { options.append("--time=\(timeLimit)") }
-        if let account { options.append("--account=\(account)") }
+        if let account { options.append("--account=\"\(account)\"") }
         return "#!/bin/bash\n# Written by `runner slurm`; see the README's \"Scaling out\".\n"
             + options.map { "#SBATCH \($0)\n" }.joined() + "set -euo pipefail\n"
     }
