@@ -187,7 +187,9 @@ extension ExperimentStore {
             let page = try Row.fetchAll(db, sql: """
                 SELECT s.rowid, s.id, s.short_id, s.status, s.created_at, s.spec_hash, s.training_data_id, s.validation_data_id,
                        (SELECT count(*) FROM source.epochs e WHERE e.run_id = s.id) AS source_epochs,
+                       s.status = 'interrupted' AND s.error_message LIKE '\(Self.abandoned)%' AS source_reaped,
                        m.id IS NOT NULL AS present, m.status AS target_status,
+                       m.status = 'interrupted' AND m.error_message LIKE '\(Self.abandoned)%' AS target_reaped,
                        (SELECT count(*) FROM main.epochs e WHERE e.run_id = m.id) AS target_epochs
                 FROM source.runs s LEFT JOIN main.runs m ON m.id = s.id
                 WHERE (s.created_at, s.rowid) > (?, ?)
@@ -200,9 +202,11 @@ extension ExperimentStore {
             for row in page {
                 let id: String = row["id"]
                 if row["present"] as Bool {
-                    let targetRunning = row["target_status"] as String == RunStatus.running.rawValue
-                    let sourceRunning = row["status"] as String == RunStatus.running.rawValue
-                    guard (targetRunning && !sourceRunning) || row["source_epochs"] as Int > row["target_epochs"] as Int else {
+                    // Running, or taken for abandoned by a reader of the target (its heartbeat was
+                    // copied), the target's row is older than a source row that its process ended.
+                    let targetStale = row["target_status"] as String == RunStatus.running.rawValue || row["target_reaped"] as Bool
+                    let sourceEnded = row["status"] as String != RunStatus.running.rawValue && !(row["source_reaped"] as Bool)
+                    guard (targetStale && sourceEnded) || row["source_epochs"] as Int > row["target_epochs"] as Int else {
                         summary.unchanged += 1
                         continue
                     }

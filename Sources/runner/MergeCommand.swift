@@ -8,7 +8,7 @@ struct MergeCommand: ParsableCommand {
         abstract: "Copy the runs of other runner databases (shards, another machine's results) into this one.",
         discussion: """
             Every run the target lacks is copied with its epochs, weights and data sets; a run the \
-            target holds in an older state (still running, fewer epochs) is brought up to date, so \
+            target holds in an older state (still running or taken for abandoned, fewer epochs) is brought up to date, so \
             merging while shards still train and again at the end works. Merging the same sources \
             again changes nothing. Sources are opened read-only; each is checked first (a runner \
             database of this schema, intact) and merged in one transaction. A run whose short id \
@@ -68,6 +68,9 @@ struct MergeCommand: ParsableCommand {
 
     private func describe(_ summary: MergeSummary) -> String {
         let runs = summary.added + summary.updated + summary.unchanged
+        if runs == 0 && summary.conflicting.isEmpty {
+            return "\(summary.source): nothing to merge, it holds no runs"
+        }
         if summary.changedNothing && summary.conflicting.isEmpty {
             return "\(summary.source): nothing to merge, its \(plural(runs, "run")) \(runs == 1 ? "is" : "are") already in \(database.path)"
         }

@@ -82,7 +82,8 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw CLIError("\(error)\nNothing was run and the database was not changed.")
         }
-        let requestedJobs = jobs ?? ProcessorAffinity.availableCores
+        // More jobs than runs would only idle.
+        let requestedJobs = min(jobs ?? ProcessorAffinity.availableCores, max(1, plan.count))
         let options = ExecutionOptions(jobs: plan.jobsThatFit(requestedJobs), shard: try shard.map(Self.shardSpace) ?? .all, rerun: rerun)
         if options.shard.count > 1 && RunExecutor.positions(of: plan, shard: options.shard).underestimatedCount == 0 {
             note("runner: shard \(options.shard.index)/\(options.shard.count) has no runs to train: the plan holds \(plural(plan.count, "run"))")

@@ -114,6 +114,10 @@ struct SlurmCommand: ParsableCommand {
             partition: partition, timeLimit: time, account: account,
             directory: Self.absolute(dir ?? "slurm/\(group)"),
             target: Self.absolute(database.path), name: "runner-\(group)")
+        if job.target.hasPrefix(job.shardFolder + "/") {
+            throw CLIError("--db \(job.target) is in the folder of this job's shard files, which its tasks write; "
+                + "merge into a file elsewhere.\nNothing was written or submitted.")
+        }
         do {
             try ExperimentStore.checkWritable(job.target)
         } catch {

@@ -253,6 +253,9 @@ struct ScalingTests {
 
             """, "\(merged)")
         #expect(try sandbox.sqlite("SELECT id, name FROM runs", file: "target.db").map(\.[1]) == ["tiny"])
+        // A shard whose task had no runs to train.
+        try sandbox.succeed("run", try sandbox.spec("tiny"), "--shard", "1/2", "--db", "empty.db", "--quiet")
+        #expect(try sandbox.succeed("merge", "empty.db", "--db", "target.db").stdout == "empty.db: nothing to merge, it holds no runs\n")
     }
 
     @Test("bad --jobs and --shard values are one-line errors (exit 64) and write nothing")

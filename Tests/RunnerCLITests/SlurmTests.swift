@@ -185,6 +185,10 @@ struct SlurmTests {
         #expect(refused.status == 1 && refused.stderr.contains("Invalid job array specification"), "\(refused)")
         #expect(sandbox.contents("slurm/grid/submission.json") == nil)
         try sandbox.succeed("slurm", spec, "--tasks", "2")
+        // The target cannot be one of the files the tasks write.
+        let inside = try sandbox.runner("slurm", spec, "--tasks", "2", "--dir", "other", "--db", "other/shards/0.db")
+        #expect(inside.status == 1 && inside.stderr.contains("is in the folder of this job's shard files"), "\(inside)")
+        #expect(sandbox.contents("other/array.sbatch") == nil)
     }
 
     @Test("without --submit the scripts are written with absolute paths; --submit without sbatch is a clear error")

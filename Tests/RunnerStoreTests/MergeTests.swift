@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import RunnerStore
 
@@ -23,6 +24,27 @@ struct MergeTests {
         holder.start()
         locked.wait()
         try ExperimentStore.checkMergeSource(folder.file("source.sqlite"), into: folder.file("target.sqlite"))
+    }
+
+    @Test("a run the target's readers took for abandoned is brought up to date by its finished source, even with no new epoch")
+    func reapedInTarget() throws {
+        let folder = TemporaryFolder()
+        let source = try ExperimentStore(path: folder.file("source.sqlite"))
+        let target = try ExperimentStore(path: folder.file("target.sqlite"))
+        let id = try source.startRun(sampleRun()).id
+        for epoch in 1...3 { try source.recordEpoch(sampleEpoch(epoch, runID: id)) }
+        // Merged while its epochs are in and its end is not; then reaped in the target.
+        #expect(try target.merge(from: folder.file("source.sqlite")).added == 1)
+        try rawConnection(folder.file("target.sqlite")).write { db in
+            try db.execute(sql: "UPDATE runs SET status = 'interrupted', finished_at = heartbeat_at, error_message = 'abandoned: no heartbeat for 10 minutes'")
+        }
+        try source.finishRun(id: id, outcome: .completed, metrics: nil, weights: [WeightTensor(name: .bo, shape: [], values: [1])])
+        #expect(try target.merge(from: folder.file("source.sqlite")).updated == 1)
+        let row = try rawConnection(folder.file("target.sqlite")).read { db in
+            try Row.fetchOne(db, sql: "SELECT status, (SELECT count(*) FROM weights) AS weights FROM runs")!
+        }
+        #expect(row["status"] as String == "completed" && row["weights"] as Int == 1)
+        #expect(try target.merge(from: folder.file("source.sqlite")).changedNothing)
     }
 
     @Test("a merged run keeps its instant, or takes the first millisecond after it that no run of the target has")
