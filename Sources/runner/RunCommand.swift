@@ -11,8 +11,8 @@ struct RunCommand: ParsableCommand {
             All specs are validated and their data read before anything is written. A spec with \
             lists in place of values is a sweep: every combination runs, recorded as one group. \
             Runs train --jobs at a time; a run whose identical experiment already finished in the \
-            database (or is being trained by another live process) is skipped, so running the same \
-            command again resumes an interrupted sweep. Ctrl-C stops every run in flight after its \
+            database is skipped (one another live process trains is waited for), so running the \
+            same command again resumes an interrupted sweep. Ctrl-C stops every run in flight after its \
             current epoch and records it as interrupted.
 
             Example:
@@ -103,7 +103,14 @@ struct RunCommand: ParsableCommand {
                 note(Self.fallingBehindNote(queued: queued))
             }
             let executor = RunExecutor(recorder: recorder, progress: progress, interruption: interruption)
-            let outcome = Result { try executor.execute(plan, options: options) { write(Self.summaryLine($0)) } }
+            let outcome = Result {
+                try executor.execute(plan, options: options, onWaiting: { runs in
+                    progress.clear()
+                    note("runner: another runner process is training \(plural(runs, "run")) of this plan: waiting for \(runs == 1 ? "it" : "them") to end "
+                        + "(a run whose process is gone is trained here: at once on this host, after 10 minutes without a heartbeat from "
+                        + "another); Ctrl-C stops waiting")
+                }) { write(Self.summaryLine($0)) }
+            }
             // Every epoch already handed to the recorder is committed, even after a failure.
             let closing = Result { try recorder.close() }
             progress.clear()
@@ -132,10 +139,9 @@ struct RunCommand: ParsableCommand {
             note("skipped \(plural(summary.alreadyFinished, "run")) already in \(database.path) (--rerun to train \(summary.alreadyFinished == 1 ? "it" : "them") again)")
         }
         if summary.inProgressElsewhere > 0 {
-            let them = summary.inProgressElsewhere == 1 ? "it" : "them"
-            note("skipped \(plural(summary.inProgressElsewhere, "run")) being trained right now by another runner process; should that "
-                + "process be gone without a word (killed on another host), run this command again once \(them) \(summary.inProgressElsewhere == 1 ? "has" : "have") "
-                + "had no heartbeat for 10 minutes, and it trains \(them)")
+            note(interrupted
+                ? "left \(plural(summary.inProgressElsewhere, "run")) to the other runner process training \(summary.inProgressElsewhere == 1 ? "it" : "them")"
+                : "skipped \(plural(summary.inProgressElsewhere, "run")) that another runner process trained meanwhile")
         }
         if summary.repeatedInPlan > 0 {
             note("skipped \(plural(summary.repeatedInPlan, "run")) repeating an earlier run of this plan (the same experiment, given twice)")

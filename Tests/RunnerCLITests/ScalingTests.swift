@@ -74,6 +74,39 @@ struct ScalingTests {
         #expect(try sandbox.count("SELECT count(*) FROM runs WHERE status = 'completed'") == 24)
     }
 
+    @Test("a run another live process trains is waited for: done there, it is not trained here; its process gone, it is")
+    func waitsForRunsHeldElsewhere() throws {
+        for processGone in [false, true] {
+            let sandbox = try Sandbox()
+            let spec = try sandbox.spec("pair", Spec.small(name: "pair", epochs: "3", seed: "[1, 2]"))
+            let ids = try sandbox.runSpec(spec)
+            // Seed 1 is now being trained by a live process: this test's, as far as runner can tell.
+            try sandbox.insertRunningCopy(of: ids[0], as: "eeee0000-0000-4000-8000-000000000000", withEpochs: true)
+            try sandbox.sqlite("DELETE FROM runs WHERE id = '\(ids[0])'")
+            let run = try sandbox.start("run", spec)
+            Thread.sleep(forTimeInterval: 1.5)
+            if processGone {
+                // The pid of a process that has exited.
+                let gone = try runTool("/bin/sh", ["-c", "/bin/true & echo $!"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                try sandbox.sqlite("UPDATE runs SET pid = \(gone) WHERE status = 'running'")
+            } else {
+                try sandbox.sqlite("UPDATE runs SET status = 'completed', finished_at = heartbeat_at WHERE status = 'running'")
+            }
+            let result = run.wait(timeout: 60)
+            #expect(result.status == 0 && !result.timedOut, "\(result)")
+            #expect(result.stderr.contains("runner: another runner process is training 1 run of this plan: waiting for it to end"), "\(result.stderr)")
+            #expect(result.stderr.contains("skipped 1 run already in runner.db"), "\(result.stderr)")
+            if processGone {
+                #expect(result.stdout.contains("pair seed=1  completed"), "\(result)")
+                #expect(try sandbox.sqlite("SELECT status FROM runs WHERE short_id = 'eeee0000'") == [["interrupted"]])
+                #expect(try sandbox.count("SELECT count(*) FROM runs WHERE status = 'completed'") == 2)
+            } else {
+                #expect(result.stdout.isEmpty && result.stderr.contains("skipped 1 run that another runner process trained meanwhile"), "\(result)")
+                #expect(try sandbox.count("SELECT count(*) FROM runs") == 2)
+            }
+        }
+    }
+
     @Test("edited start weights are another experiment: trained, not skipped; the old run's rerun says the file changed")
     func editedStartWeights() throws {
         let sandbox = try Sandbox()

@@ -91,8 +91,13 @@ public final class RunExecutor: @unchecked Sendable {
     /// Makes the claims in the order they were asked for, the plan's: those waiting together
     /// in one transaction (see `makeClaims`).
     private let claims = DispatchQueue(label: "runner.claims")
+    /// A claim asked for: the run's job, its ticket, and its position in the plan.
+    private typealias AskedClaim = (job: TrainingJob, ticket: RunClaimTicket, position: Int)
     /// The claims asked for and not yet made, in the order asked.
-    private var askedClaims: [(job: TrainingJob, ticket: RunClaimTicket)] = []
+    private var askedClaims: [AskedClaim] = []
+    /// The positions of the runs that another live process was training when their claims
+    /// were made (see `trainRunsLeftElsewhere`).
+    private var heldElsewhere: [Int] = []
     private var pending: StrideToIterator<Int>?
     private var summary = ExecutionSummary()
     private var failure: (any Error)?
@@ -133,7 +138,10 @@ public final class RunExecutor: @unchecked Sendable {
     ///
     /// - Throws: The first error that stopped a run (a database failure, say) after every
     ///   run in flight was stopped and recorded.
-    public func execute(_ plan: RunPlan, options: ExecutionOptions, onResult: @escaping @Sendable (RunResult) -> Void) throws -> ExecutionSummary {
+    public func execute(
+        _ plan: RunPlan, options: ExecutionOptions, onWaiting: (@Sendable (_ runs: Int) -> Void)? = nil,
+        onResult: @escaping @Sendable (RunResult) -> Void
+    ) throws -> ExecutionSummary {
         let positions = Self.positions(of: plan, shard: options.shard)
         let total = positions.underestimatedCount
         lock.withLock {
@@ -141,6 +149,7 @@ public final class RunExecutor: @unchecked Sendable {
             summary = ExecutionSummary()
             failure = nil
             lastClaimStarted = true
+            heldElsewhere = []
             (deferred, jobs) = ((0, 0), options.jobs)
             planStarted = Date().addingTimeInterval(-0.001)
         }
@@ -174,6 +183,13 @@ public final class RunExecutor: @unchecked Sendable {
         finished.wait()
         // The ends of runs that finished before their claims were made come with the claims.
         claims.sync {}
+        if lock.withLock({ failure == nil }) {
+            do {
+                try trainRunsLeftElsewhere(of: plan, options: options, data: data, onWaiting: onWaiting, onResult: onResult)
+            } catch {
+                stopPlan(because: error)
+            }
+        }
         return try lock.withLock {
             if let failure { throw failure }
             var summary = summary
@@ -206,7 +222,7 @@ public final class RunExecutor: @unchecked Sendable {
                 job.source = plan.source(at: position)
                 let speculative = lock.withLock { lastClaimStarted } && Self.epochWork(of: job) <= Self.speculativeEpochWork
                 let ticket = RunClaimTicket()
-                lock.withLock { askedClaims.append((job, ticket)) }
+                lock.withLock { askedClaims.append((job, ticket, position)) }
                 if speculative {
                     claims.async { [self] in makeClaims(options: options) }
                     return (job, ticket)
@@ -241,7 +257,7 @@ public final class RunExecutor: @unchecked Sendable {
 
     /// The claims asked for that the next transaction makes, oldest first, nil when none
     /// waits (see `claimBatchSize`).
-    private func nextClaimBatch() -> [(job: TrainingJob, ticket: RunClaimTicket)]? {
+    private func nextClaimBatch() -> [AskedClaim]? {
         lock.withLock {
             guard !askedClaims.isEmpty else { return nil }
             let count = Self.claimBatchSize(of: askedClaims.lazy.map(\.job))
@@ -274,7 +290,7 @@ public final class RunExecutor: @unchecked Sendable {
     static let batchPointLimit = 20_000
 
     /// Makes `asked` in one transaction and settles their tickets (see `makeClaims(options:)`).
-    private func makeClaims(_ asked: [(job: TrainingJob, ticket: RunClaimTicket)], options: ExecutionOptions) {
+    private func makeClaims(_ asked: [AskedClaim], options: ExecutionOptions) {
         let outcomes: [Result<RunIdentity?, any Error>]
         if shouldStop {
             outcomes = asked.map { _ in .success(nil) }
@@ -282,6 +298,11 @@ public final class RunExecutor: @unchecked Sendable {
             do {
                 let made = try recorder.claim(asked.map { newRun(for: $0.job) }, rerun: options.rerun, ids: options.shard)
                 outcomes = made.map { .success(count($0)) }
+                for (claim, made) in zip(asked, made) {
+                    if case .inProgress(_, let process) = made, process != thisProcess {
+                        lock.withLock { heldElsewhere.append(claim.position) }
+                    }
+                }
             } catch {
                 stopPlan(because: error)
                 outcomes = asked.map { _ in .failure(error) }
@@ -289,6 +310,53 @@ public final class RunExecutor: @unchecked Sendable {
         }
         for (claim, outcome) in zip(asked, outcomes) {
             claim.ticket.settle(outcome)
+        }
+    }
+
+    /// How often `trainRunsLeftElsewhere` claims again the runs it waits for.
+    static let heldElsewherePollInterval: TimeInterval = 1
+
+    /// Claims again, every `heldElsewherePollInterval` seconds, the runs of this plan that
+    /// another live process was training when their turn came, until each has ended there or
+    /// is found abandoned (its process gone: at once on this host, after 10 minutes without a
+    /// heartbeat from another) and is then trained here; `onWaiting` is told how many it waits
+    /// for. So a plan ends with every run finished, even when that process was killed without
+    /// a word: a Slurm task resubmitted on another node finds its predecessor's run
+    /// `running`. After a signal it stops waiting; those runs stay counted in
+    /// `inProgressElsewhere`.
+    private func trainRunsLeftElsewhere(
+        of plan: RunPlan, options: ExecutionOptions, data: DataCache,
+        onWaiting: (@Sendable (Int) -> Void)?, onResult: @escaping @Sendable (RunResult) -> Void
+    ) throws {
+        var waiting = lock.withLock { heldElsewhere }
+        guard !waiting.isEmpty else { return }
+        onWaiting?(waiting.count)
+        while !waiting.isEmpty {
+            let due = Date().addingTimeInterval(Self.heldElsewherePollInterval)
+            while Date() < due && !shouldStop { Thread.sleep(forTimeInterval: 0.05) }
+            if shouldStop { return }
+            var jobs: [TrainingJob] = []
+            for position in waiting {
+                var job = try TrainingJob(spec: plan[position], data: try data.data(for: plan[position]))
+                job.source = plan.source(at: position)
+                jobs.append(job)
+            }
+            let claims = try recorder.claim(jobs.map(newRun(for:)), rerun: false, ids: options.shard)
+            var still: [Int] = []
+            for (position, (job, claim)) in zip(waiting, zip(jobs, claims)) {
+                switch claim {
+                case .inProgress(_, let process) where process != thisProcess:
+                    still.append(position)
+                case .started(let identity):
+                    lock.withLock { summary.inProgressElsewhere -= 1 }
+                    if let trained = try train(job, claim: RunClaimTicket(identity)) {
+                        try conclude(trained, onResult: onResult)
+                    }
+                default:
+                    break  // ended there
+                }
+            }
+            waiting = still
         }
     }
 
