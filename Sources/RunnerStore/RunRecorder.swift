@@ -188,11 +188,12 @@ public final class RunRecorder: @unchecked Sendable {
     }
 
     /// From now on commits what is queued every hundredth of a second, rather than every
-    /// `commitInterval`: for the end of a plan, once a core that trained has nothing left to
-    /// do, so that `close()` finds little left to commit.
-    public func commitPromptly() {
+    /// `commitInterval` (or, with `false`, every `commitInterval` again): for the end of a
+    /// plan, once a core that trained has nothing left to do, so that `close()` finds little
+    /// left to commit.
+    public func commitPromptly(_ promptly: Bool = true) {
         condition.withLock {
-            prompt = true
+            prompt = promptly
             condition.broadcast()
         }
     }

@@ -130,18 +130,19 @@ struct RunCommand: ParsableCommand {
     /// same command again to train them)", or that it came after the last run ended.
     static func leftUndone(_ summary: ExecutionSummary) -> String {
         let counts = [(summary.interrupted, "interrupted"), (summary.notStarted, "not started")].filter { $0.0 > 0 }
-        guard !counts.isEmpty else { return "every run had ended and is recorded" }
-        return counts.map { "\(plural($0.0, "run")) \($0.1)" }.joined(separator: ", ") + " (run the same command again to train them)"
+        let elsewhere = summary.inProgressElsewhere > 0
+            ? "\(plural(summary.inProgressElsewhere, "run")) left to the other runner process training \(summary.inProgressElsewhere == 1 ? "it" : "them")" : nil
+        guard !counts.isEmpty else { return elsewhere ?? "every run had ended and is recorded" }
+        return (counts.map { "\(plural($0.0, "run")) \($0.1)" } + [elsewhere].compactMap { $0 }).joined(separator: ", ")
+            + " (run the same command again to train them)"
     }
 
     private func report(_ summary: ExecutionSummary, plan: RunPlan, interrupted: Bool) {
         if summary.alreadyFinished > 0 {
             note("skipped \(plural(summary.alreadyFinished, "run")) already in \(database.path) (--rerun to train \(summary.alreadyFinished == 1 ? "it" : "them") again)")
         }
-        if summary.inProgressElsewhere > 0 {
-            note(interrupted
-                ? "left \(plural(summary.inProgressElsewhere, "run")) to the other runner process training \(summary.inProgressElsewhere == 1 ? "it" : "them")"
-                : "skipped \(plural(summary.inProgressElsewhere, "run")) that another runner process trained meanwhile")
+        if summary.inProgressElsewhere > 0 && !interrupted {
+            note("skipped \(plural(summary.inProgressElsewhere, "run")) that another runner process trained meanwhile")
         }
         if summary.repeatedInPlan > 0 {
             note("skipped \(plural(summary.repeatedInPlan, "run")) repeating an earlier run of this plan (the same experiment, given twice)")

@@ -183,7 +183,7 @@ public final class RunExecutor: @unchecked Sendable {
         finished.wait()
         // The ends of runs that finished before their claims were made come with the claims.
         claims.sync {}
-        if lock.withLock({ failure == nil }) {
+        if lock.withLock({ failure == nil }) && !shouldStop {
             do {
                 try trainRunsLeftElsewhere(of: plan, options: options, data: data, onWaiting: onWaiting, onResult: onResult)
             } catch {
@@ -316,47 +316,64 @@ public final class RunExecutor: @unchecked Sendable {
     /// How often `trainRunsLeftElsewhere` claims again the runs it waits for.
     static let heldElsewherePollInterval: TimeInterval = 1
 
-    /// Claims again, every `heldElsewherePollInterval` seconds, the runs of this plan that
-    /// another live process was training when their turn came, until each has ended there or
-    /// is found abandoned (its process gone: at once on this host, after 10 minutes without a
-    /// heartbeat from another) and is then trained here; `onWaiting` is told how many it waits
-    /// for. So a plan ends with every run finished, even when that process was killed without
-    /// a word: a Slurm task resubmitted on another node finds its predecessor's run
-    /// `running`. After a signal it stops waiting; those runs stay counted in
-    /// `inProgressElsewhere`.
+    /// Claims again the runs of this plan that another live process was training when their
+    /// turn came: at once, then every `heldElsewherePollInterval` seconds, until each has
+    /// ended there or is found abandoned (its process gone: at once on this host, after 10
+    /// minutes without a heartbeat from another) and is then trained here; `onWaiting` is
+    /// told how many it waits for after the first round. So a plan ends with every run
+    /// finished, even when that process was killed without a word: a Slurm task resubmitted
+    /// on another node finds its predecessor's run `running`. A signal or a failed write
+    /// ends the wait; the runs still held stay counted in `inProgressElsewhere`.
     private func trainRunsLeftElsewhere(
         of plan: RunPlan, options: ExecutionOptions, data: DataCache,
         onWaiting: (@Sendable (Int) -> Void)?, onResult: @escaping @Sendable (RunResult) -> Void
     ) throws {
         var waiting = lock.withLock { heldElsewhere }
         guard !waiting.isEmpty else { return }
-        onWaiting?(waiting.count)
+        // Trains at most one run at a time from here on: commits need not hurry.
+        recorder.commitPromptly(false)
+        var rounds = 0
         while !waiting.isEmpty {
-            let due = Date().addingTimeInterval(Self.heldElsewherePollInterval)
-            while Date() < due && !shouldStop { Thread.sleep(forTimeInterval: 0.05) }
-            if shouldStop { return }
-            var jobs: [TrainingJob] = []
-            for position in waiting {
-                var job = try TrainingJob(spec: plan[position], data: try data.data(for: plan[position]))
-                job.source = plan.source(at: position)
-                jobs.append(job)
+            if rounds == 1 { onWaiting?(waiting.count) }
+            if rounds > 0 {
+                let due = Date().addingTimeInterval(Self.heldElsewherePollInterval)
+                while Date() < due && !shouldStop { Thread.sleep(forTimeInterval: 0.05) }
             }
-            let claims = try recorder.claim(jobs.map(newRun(for:)), rerun: false, ids: options.shard)
+            if shouldStop {
+                if interruption?.signalReceived == nil, let failure = recorder.failure { throw failure }
+                return
+            }
             var still: [Int] = []
-            for (position, (job, claim)) in zip(waiting, zip(jobs, claims)) {
-                switch claim {
-                case .inProgress(_, let process) where process != thisProcess:
-                    still.append(position)
-                case .started(let identity):
-                    lock.withLock { summary.inProgressElsewhere -= 1 }
-                    if let trained = try train(job, claim: RunClaimTicket(identity)) {
-                        try conclude(trained, onResult: onResult)
+            // In batches, so that a long wait list (processes sharing a large sweep) never
+            // makes one long transaction or holds many jobs.
+            for start in stride(from: 0, to: waiting.count, by: 64) {
+                let batch = Array(waiting[start..<min(waiting.count, start + 64)])
+                let jobs = try batch.map { position in
+                    var job = try TrainingJob(spec: plan[position], data: try data.data(for: plan[position]))
+                    job.source = plan.source(at: position)
+                    return job
+                }
+                let claims = try recorder.claim(jobs.map(newRun(for:)), rerun: false, ids: options.shard)
+                for (position, (job, claim)) in zip(batch, zip(jobs, claims)) {
+                    switch claim {
+                    case .inProgress(_, let process) where process != thisProcess:
+                        still.append(position)
+                    case .started(let identity):
+                        lock.withLock { summary.inProgressElsewhere -= 1 }
+                        if let trained = try train(job, claim: RunClaimTicket(identity)) {
+                            try conclude(trained, onResult: onResult)
+                        }
+                    case .inProgress, .finished(_, thisProcess, _):
+                        // The same experiment given twice in the plan, its first copy trained here.
+                        lock.withLock { (summary.inProgressElsewhere, summary.repeatedInPlan) = (summary.inProgressElsewhere - 1, summary.repeatedInPlan + 1) }
+                        progress.runSkipped()
+                    case .finished:
+                        progress.runSkipped()
                     }
-                default:
-                    break  // ended there
                 }
             }
             waiting = still
+            rounds += 1
         }
     }
 
@@ -410,7 +427,9 @@ public final class RunExecutor: @unchecked Sendable {
         case .inProgress(_, let process) where process == thisProcess:
             lock.withLock { (summary.repeatedInPlan, lastClaimStarted) = (summary.repeatedInPlan + 1, false) }
         case .inProgress:
+            // Shown as skipped once it has ended there (see `trainRunsLeftElsewhere`).
             lock.withLock { (summary.inProgressElsewhere, lastClaimStarted) = (summary.inProgressElsewhere + 1, false) }
+            return nil
         case .started(let identity):
             lock.withLock { lastClaimStarted = true }
             return identity

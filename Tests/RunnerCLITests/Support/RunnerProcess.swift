@@ -47,16 +47,22 @@ private final class StreamReader: @unchecked Sendable {
 
     init(_ handle: FileHandle) {
         Thread.detachNewThread { [self] in
-            let all = handle.readDataToEndOfFile()
-            lock.withLock { data = all }
+            while case let chunk = handle.availableData, !chunk.isEmpty {
+                lock.withLock { data.append(chunk) }
+            }
             done.signal()
         }
+    }
+
+    /// What was read so far.
+    var textSoFar: String {
+        lock.withLock { String(decoding: data, as: UTF8.self) }
     }
 
     /// Everything read, once the writer has closed its end.
     func text(timeout: Double) -> String {
         _ = done.wait(timeout: .now() + timeout)
-        return lock.withLock { String(decoding: data, as: UTF8.self) }
+        return textSoFar
     }
 }
 
@@ -98,6 +104,17 @@ final class RunnerProcess: @unchecked Sendable {
     }
 
     var isRunning: Bool { process.isRunning }
+
+    /// Waits (up to `timeout` seconds) until the process has written `text` on standard error;
+    /// whether it did.
+    func waitForStandardError(containing text: String, timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if stderrReader?.textSoFar.contains(text) == true { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
 
     /// Sends `signal` (SIGINT, SIGTERM, SIGKILL...) to the process.
     func send(_ signal: Int32) {
