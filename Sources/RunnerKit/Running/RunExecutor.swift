@@ -313,14 +313,20 @@ public final class RunExecutor: @unchecked Sendable {
         }
     }
 
-    /// How often `trainRunsLeftElsewhere` claims again the runs it waits for.
-    static let heldElsewherePollInterval: TimeInterval = 1
+    /// How often `trainRunsLeftElsewhere` claims again the runs it waits for: soon at first
+    /// (processes sharing a sweep wait for each other's last runs), then every 2 s.
+    static func heldElsewherePollInterval(afterRound round: Int) -> TimeInterval {
+        min(2, 0.05 * Double(1 << min(round, 6)))
+    }
+
+    /// How long `trainRunsLeftElsewhere` waits before it says so.
+    static let heldElsewhereQuietWait: TimeInterval = 1
 
     /// Claims again the runs of this plan that another live process was training when their
-    /// turn came: at once, then every `heldElsewherePollInterval` seconds, until each has
+    /// turn came: at once, then after `heldElsewherePollInterval(afterRound:)`, until each has
     /// ended there or is found abandoned (its process gone: at once on this host, after 10
     /// minutes without a heartbeat from another) and is then trained here; `onWaiting` is
-    /// told how many it waits for after the first round. So a plan ends with every run
+    /// told how many it waits for once it has waited `heldElsewhereQuietWait`. So a plan ends with every run
     /// finished, even when that process was killed without a word: a Slurm task resubmitted
     /// on another node finds its predecessor's run `running`. A signal or a failed write
     /// ends the wait; the runs still held stay counted in `inProgressElsewhere`.
@@ -332,12 +338,16 @@ public final class RunExecutor: @unchecked Sendable {
         guard !waiting.isEmpty else { return }
         // Trains at most one run at a time from here on: commits need not hurry.
         recorder.commitPromptly(false)
-        var rounds = 0
+        var (rounds, announced) = (0, false)
+        let began = Date()
         while !waiting.isEmpty {
-            if rounds == 1 { onWaiting?(waiting.count) }
             if rounds > 0 {
-                let due = Date().addingTimeInterval(Self.heldElsewherePollInterval)
-                while Date() < due && !shouldStop { Thread.sleep(forTimeInterval: 0.05) }
+                if !announced && Date().timeIntervalSince(began) >= Self.heldElsewhereQuietWait {
+                    onWaiting?(waiting.count)
+                    announced = true
+                }
+                let due = Date().addingTimeInterval(Self.heldElsewherePollInterval(afterRound: rounds))
+                while Date() < due && !shouldStop { Thread.sleep(forTimeInterval: 0.01) }
             }
             if shouldStop {
                 if interruption?.signalReceived == nil, let failure = recorder.failure { throw failure }
