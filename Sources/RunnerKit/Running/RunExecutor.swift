@@ -210,16 +210,14 @@ public final class RunExecutor: @unchecked Sendable {
     private func claimNext(of plan: RunPlan, options: ExecutionOptions, data: DataCache) throws -> (TrainingJob, RunClaimTicket)? {
         try claiming.withLock {
             while let position = nextPosition() {
-                let spec = plan[position]
-                var job: TrainingJob
+                let job: TrainingJob
                 do {
-                    job = try TrainingJob(spec: spec, data: try data.data(for: spec))
+                    job = try Self.job(at: position, of: plan, data: data)
                 } catch {
                     // Before another worker takes the next position.
                     stopPlan(because: error)
                     throw error
                 }
-                job.source = plan.source(at: position)
                 let speculative = lock.withLock { lastClaimStarted } && Self.epochWork(of: job) <= Self.speculativeEpochWork
                 let ticket = RunClaimTicket()
                 lock.withLock { askedClaims.append((job, ticket, position)) }
@@ -235,6 +233,13 @@ public final class RunExecutor: @unchecked Sendable {
             }
             return nil
         }
+    }
+
+    /// The run at `position` of `plan`, ready to train, with where its spec comes from.
+    private static func job(at position: Int, of plan: RunPlan, data: DataCache) throws -> TrainingJob {
+        var job = try TrainingJob(spec: plan[position], data: try data.data(for: plan[position]))
+        job.source = plan.source(at: position)
+        return job
     }
 
     /// Roughly the multiply-adds of one epoch of `job`: forward and backward through the
@@ -326,10 +331,10 @@ public final class RunExecutor: @unchecked Sendable {
     /// turn came: at once, then after `heldElsewherePollInterval(afterRound:)`, until each has
     /// ended there or is found abandoned (its process gone: at once on this host, after 10
     /// minutes without a heartbeat from another) and is then trained here; `onWaiting` is
-    /// told how many it waits for once it has waited `heldElsewhereQuietWait`. So a plan ends with every run
-    /// finished, even when that process was killed without a word: a Slurm task resubmitted
-    /// on another node finds its predecessor's run `running`. A signal or a failed write
-    /// ends the wait; the runs still held stay counted in `inProgressElsewhere`.
+    /// told how many it waits for once it has waited `heldElsewhereQuietWait`. So a plan ends
+    /// with every run finished, even when that process was killed without a word: a Slurm
+    /// task resubmitted on another node finds its predecessor's run `running`. A signal or a
+    /// failed write ends the wait; the runs still held stay counted in `inProgressElsewhere`.
     private func trainRunsLeftElsewhere(
         of plan: RunPlan, options: ExecutionOptions, data: DataCache,
         onWaiting: (@Sendable (Int) -> Void)?, onResult: @escaping @Sendable (RunResult) -> Void
@@ -358,11 +363,7 @@ public final class RunExecutor: @unchecked Sendable {
             // makes one long transaction or holds many jobs.
             for start in stride(from: 0, to: waiting.count, by: 64) {
                 let batch = Array(waiting[start..<min(waiting.count, start + 64)])
-                let jobs = try batch.map { position in
-                    var job = try TrainingJob(spec: plan[position], data: try data.data(for: plan[position]))
-                    job.source = plan.source(at: position)
-                    return job
-                }
+                let jobs = try batch.map { try Self.job(at: $0, of: plan, data: data) }
                 let claims = try recorder.claim(jobs.map(newRun(for:)), rerun: false, ids: options.shard)
                 for (position, (job, claim)) in zip(batch, zip(jobs, claims)) {
                     switch claim {
