@@ -358,8 +358,8 @@ extension ExperimentStore {
     /// a reader while this very process was still training it), and `invalidWeights` if a tensor's
     /// shape does not fit; nothing is written then.
     ///
-    /// `trainingBegan`, when training began before the run was claimed (runs train while
-    /// their claim is made), becomes its `started_at`, so that its duration is its training's.
+    /// `trainingBegan`, when training began (before the claim for runs that train while it
+    /// is made), becomes its `started_at`, so that its duration is its training's.
     public func finishRun(
         id: String, outcome: RunOutcome, metrics: FinalMetrics?, weights: [WeightTensor],
         at date: Date = Date(), trainingBegan: Date? = nil
@@ -399,11 +399,11 @@ extension ExperimentStore {
         case let .interrupted(reason): (nil, reason)
         case let .failed(message): (nil, message)
         }
-        // A run trains while it is claimed: `started_at`, stamped by the claim, moves back to
-        // when training began, and the run never ends before it starts. (Timestamps of one
-        // width compare as text.)
-        let claimed: String = run["started_at"]
-        let started = trainingBegan.map { min(claimed, Timestamp.string(from: $0)) } ?? claimed
+        // `started_at`, stamped by the claim, becomes when training began: before the claim
+        // for a run that trains while it is claimed, after it for one claimed before its turn
+        // (runs found abandoned are claimed together). The run never ends before it starts.
+        // (Timestamps of one width compare as text.)
+        let started: String = trainingBegan.map { Timestamp.string(from: $0) } ?? run["started_at"]
         let ended = max(Timestamp.string(from: date), started)
         // Only the columns that change: rewriting every column would rewrite the entries of
         // every index on `runs`.

@@ -46,6 +46,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Train every run, even those whose identical experiment already finished in the database.")
     var rerun = false
 
+    @Option(help: ArgumentHelp(
+        "Skip the runs at the plan positions (0-based) this file lists, one per line; runner slurm writes it for its tasks.",
+        valueName: "file"))
+    var skipPositions: String?
+
     @Flag(name: .shortAndLong, help: "Print only the summary, no progress.")
     var quiet = false
 
@@ -84,7 +89,14 @@ struct RunCommand: ParsableCommand {
         }
         // More jobs than runs would only idle.
         let requestedJobs = min(jobs ?? ProcessorAffinity.availableCores, max(1, plan.count))
-        let options = ExecutionOptions(jobs: plan.jobsThatFit(requestedJobs), shard: try shard.map(Self.shardSpace) ?? .all, rerun: rerun)
+        let shardSpace = try shard.map(Self.shardSpace) ?? .all
+        let skipping: Set<Int>
+        do {
+            skipping = try skipPositions.map { try PositionList.read(path: $0, planCount: plan.count, shard: shardSpace) } ?? []
+        } catch {
+            throw CLIError("--skip-positions: \(error)\nNothing was run and the database was not changed.")
+        }
+        let options = ExecutionOptions(jobs: plan.jobsThatFit(requestedJobs), shard: shardSpace, rerun: rerun, skipping: skipping)
         if options.shard.count > 1 && RunExecutor.positions(of: plan, shard: options.shard).underestimatedCount == 0 {
             note("runner: shard \(options.shard.index)/\(options.shard.count) has no runs to train: the plan holds \(plural(plan.count, "run"))")
         }
@@ -138,6 +150,9 @@ struct RunCommand: ParsableCommand {
     }
 
     private func report(_ summary: ExecutionSummary, plan: RunPlan, interrupted: Bool) {
+        if summary.listed > 0, let skipPositions {
+            note("skipped \(plural(summary.listed, "run")) listed in \(skipPositions)")
+        }
         if summary.alreadyFinished > 0 {
             note("skipped \(plural(summary.alreadyFinished, "run")) already in \(database.path) (--rerun to train \(summary.alreadyFinished == 1 ? "it" : "them") again)")
         }

@@ -11,8 +11,9 @@ struct SlurmCommand: ParsableCommand {
             Validates every spec, then writes under --dir an sbatch script for a job array of \
             --tasks tasks, task i training shard i/N of the plan into its own SQLite file \
             (SQLite's locking is unreliable on the network file systems clusters share), and a \
-            merge job that runs after every task and merges the shards into --db. With --submit \
-            it submits both.
+            merge job that runs after every task and merges the shards into --db. Runs whose \
+            identical experiment already finished in --db (an extended study) are listed for the \
+            tasks to pass over, unless --rerun. With --submit it submits both.
 
             Example:
               runner slurm experiments/practical-sweep.json --tasks 4 --submit
@@ -42,6 +43,9 @@ struct SlurmCommand: ParsableCommand {
     var dir: String?
 
     @OptionGroup var database: DatabaseOptions
+
+    @Flag(help: "Train every run, even those whose identical experiment already finished in --db.")
+    var rerun = false
 
     @Flag(help: "Submit the array and the merge job with sbatch.")
     var submit = false
@@ -109,7 +113,7 @@ struct SlurmCommand: ParsableCommand {
                 throw CLIError("cannot read \(path) again: \(error.localizedDescription)\nNothing was written or submitted.")
             }
         }
-        let job = SlurmJob(
+        var job = SlurmJob(
             runner: runner, specs: specs.map(Self.absolute), specDigests: specDigests, tasks: tasks, cpusPerTask: cpusPerTask,
             partition: partition, timeLimit: time, account: account,
             directory: Self.absolute(dir ?? "slurm/\(group)"),
@@ -130,6 +134,22 @@ struct SlurmCommand: ParsableCommand {
         if let conflict = job.conflict() {
             throw CLIError("\(conflict)\nNothing was written or submitted.")
         }
+        if !rerun {
+            job.positionsDone = try Self.positionsDone(of: plan, target: job.target)
+        }
+        let done = job.positionsDone.finished.count + job.positionsDone.repeated.count
+        if done > 0 {
+            let parts = [
+                job.positionsDone.finished.isEmpty ? nil : "\(plural(job.positionsDone.finished.count, "run")) already finished in \(job.target)",
+                job.positionsDone.repeated.isEmpty ? nil : "\(plural(job.positionsDone.repeated.count, "run")) repeating an earlier run of the plan",
+            ]
+            let what = parts.compactMap { $0 }.joined(separator: " and ")
+            guard done < plan.count else {
+                write("nothing to train: every run of the plan is done (\(what); --rerun trains them again), so nothing was written or submitted\n")
+                return
+            }
+            note("runner: the tasks skip \(what) (--rerun to train \(done == 1 ? "it" : "them") too)")
+        }
         let recordedBefore = FileManager.default.fileExists(atPath: job.submissionPath)
         do {
             try job.write()
@@ -138,9 +158,10 @@ struct SlurmCommand: ParsableCommand {
                 ? "a file is in the way of a folder it needs" : error.localizedDescription
             throw CLIError("cannot write the job scripts under \(job.directory): \(reason); choose a folder you can write with --dir.")
         }
-        let size = "\(plural(tasks, "task")), \(plural(plan.count, "run"))"
-        if tasks > plan.count {
-            note("runner: the plan has \(plural(plan.count, "run")), so \(tasks - plan.count) of the \(tasks) tasks \(tasks - plan.count == 1 ? "has" : "have") nothing to train")
+        let size = "\(plural(tasks, "task")), \(plural(plan.count - done, "run"))" + (done > 0 ? " of \(Format.count(plan.count))" : "")
+        let idle = Self.idleTasks(of: job, planCount: plan.count)
+        if idle > 0 {
+            note("runner: the plan has \(plural(plan.count - done, "run")) to train, so \(idle) of the \(tasks) tasks \(idle == 1 ? "has" : "have") nothing to train")
         }
         guard submit else {
             write("""
@@ -169,6 +190,29 @@ struct SlurmCommand: ParsableCommand {
             failed task I:  sbatch --array=I \(shellQuoted(job.arrayScriptPath))   # then, once it has ended, merge by hand
 
             """)
+    }
+
+    /// The runs of `plan` not to train for `target`: those already finished there (an
+    /// extended study), and those repeating an earlier run of the plan. Read on the login
+    /// node as the job is written: the tasks never open the target, which the network file
+    /// system's locking does not protect.
+    private static func positionsDone(of plan: RunPlan, target: String) throws -> (finished: [Int], repeated: [Int]) {
+        do {
+            return try plan.positionsDone(finished: try ExperimentStore.finishedExperiments(inDatabaseAt: target))
+        } catch {
+            throw CLIError("--db: \(error)\nNothing was written or submitted.")
+        }
+    }
+
+    /// How many tasks of `job` have no run of a plan of `planCount` runs to train.
+    private static func idleTasks(of job: SlurmJob, planCount: Int) -> Int {
+        let skipped = Set(job.positionsDone.finished + job.positionsDone.repeated)
+        var busy = Set<Int>()
+        for position in 0..<planCount where !skipped.contains(position) {
+            busy.insert(position % job.tasks)
+            if busy.count == job.tasks { break }
+        }
+        return job.tasks - busy.count
     }
 
     /// Submits with `sbatch --parsable` and returns the job id.

@@ -109,6 +109,28 @@ struct ScalingTests {
         }
     }
 
+    @Test("runs found abandoned after the wait train --jobs at a time, as a dead task's runs in flight would")
+    func abandonedRunsTrainTogether() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("pair", Spec.small(name: "pair", epochs: "2000", seed: "[1, 2]"))
+        let ids = try sandbox.runSpec(spec)
+        // Both runs held by a live process (this test's), as a task's runs in flight are.
+        for (index, id) in ids.enumerated() {
+            try sandbox.insertRunningCopy(of: id, as: "eeee000\(index)-0000-4000-8000-000000000000")
+            try sandbox.sqlite("DELETE FROM runs WHERE id = '\(id)'")
+        }
+        let run = try sandbox.start("run", spec, "--jobs", "2")
+        #expect(run.waitForStandardError(containing: "another runner process is training 2 runs of this plan", timeout: 60))
+        let gone = try runTool("/bin/sh", ["-c", "/bin/true & echo $!"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try sandbox.sqlite("UPDATE runs SET pid = \(gone) WHERE status = 'running'")
+        let result = run.wait(timeout: 120)
+        #expect(result.status == 0 && !result.timedOut, "\(result)")
+        let spans = try sandbox.sqlite("SELECT started_at, finished_at FROM runs WHERE status = 'completed' ORDER BY started_at")
+        try #require(spans.count == 2, "\(spans)")
+        // Trained one after the other, the second would start after the first ended.
+        #expect(spans[1][0] < spans[0][1], "\(spans)")
+    }
+
     @Test("edited start weights are another experiment: trained, not skipped; the old run's rerun says the file changed")
     func editedStartWeights() throws {
         let sandbox = try Sandbox()
@@ -313,6 +335,32 @@ struct ScalingTests {
             #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: sandbox.database.path))
         }
+    }
+
+    @Test("--skip-positions passes over the listed runs of its shard; a bad list is named by file and line, and nothing is written")
+    func skippedPositions() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("grid", sweepSpec)
+        // Positions 0 and 4 are shard 0/2's; 3 is shard 1/2's, so shard 0 passes over two runs.
+        try sandbox.write("done.txt", "# runs done elsewhere\n0\n\n  4 \n3\n")
+        let run = try sandbox.succeed("run", spec, "--shard", "0/2", "--skip-positions", "done.txt", "--jobs", "2", "--quiet")
+        #expect(run.stderr.contains("skipped 2 runs listed in done.txt\n"), "\(run)")
+        let names = Set(try sandbox.sqlite("SELECT name FROM runs").map { $0[0] })
+        #expect(names.count == 4 && !names.contains("grid hidden=3 learning_rate=0.05 seed=1") && !names.contains("grid hidden=3 learning_rate=0.2 seed=2"), "\(names)")
+        try FileManager.default.removeItem(at: sandbox.database)
+
+        for (list, message) in [
+            ("0\n12\n", "done.txt:2: expected a position of the plan's 12 runs (0 to 11), found '12'"),
+            ("# fine\nx\n", "done.txt:2: expected a position of the plan's 12 runs (0 to 11), found 'x'"),
+            ("-1\n", "done.txt:1: expected a position of the plan's 12 runs (0 to 11), found '-1'"),
+        ] {
+            try sandbox.write("done.txt", list)
+            let refused = try sandbox.runner("run", spec, "--skip-positions", "done.txt")
+            #expect(refused.status == 1 && refused.stderr.hasPrefix("Error: --skip-positions: \(message)"), "\(list): \(refused)")
+            #expect(!FileManager.default.fileExists(atPath: sandbox.database.path))
+        }
+        let missing = try sandbox.runner("run", spec, "--skip-positions", "nowhere.txt")
+        #expect(missing.status == 1 && missing.stderr.hasPrefix("Error: --skip-positions: cannot read nowhere.txt"), "\(missing)")
     }
 
     @Test("a plan too large for memory is refused before anything runs")

@@ -174,6 +174,54 @@ struct SlurmTests {
         #expect(sandbox.contents("with space/shards/1.db") == nil)
     }
 
+    @Test("a study extended after its merge trains only its new runs; a spec given twice trains once; --rerun trains all")
+    func extendedStudy() throws {
+        let sandbox = try Sandbox()
+        func runJob(_ folder: String, tasks: Int) throws {
+            for index in 0..<tasks {
+                let task = try runTool("/usr/bin/env", ["SLURM_ARRAY_TASK_ID=\(index)", "/bin/bash", "\(sandbox.url.path)/\(folder)/array.sbatch"])
+                #expect(task.status == 0, "\(task)")
+            }
+            let merged = try runTool("/bin/bash", ["\(sandbox.url.path)/\(folder)/merge.sbatch"])
+            #expect(merged.status == 0, "\(merged)")
+        }
+        let spec = try sandbox.spec("grid", Spec.small(name: "grid", seed: "[1, 2]"))
+        try sandbox.succeed("slurm", spec, "--tasks", "2", "--dir", "first")
+        try runJob("first", tasks: 2)
+        let firstRuns = try sandbox.sqlite("SELECT id, spec_hash FROM runs ORDER BY created_at")
+
+        // Two more seeds, and the same spec in a second file: of its 8 runs, 2 are in the
+        // target and 4 repeat the first file's.
+        try sandbox.spec("grid", Spec.small(name: "grid", seed: "[1, 2, 3, 4]"))
+        let copy = try sandbox.spec("copy", Spec.small(name: "grid", seed: "[1, 2, 3, 4]"))
+        let written = try sandbox.succeed("slurm", spec, copy, "--tasks", "3", "--dir", "second")
+        #expect(written.stderr.contains("runner: the tasks skip 2 runs already finished in \(sandbox.url.path)/runner.db "
+            + "and 4 runs repeating an earlier run of the plan (--rerun to train them too)"), "\(written)")
+        #expect(written.stdout.contains("wrote \(sandbox.url.path)/second/array.sbatch (3 tasks, 2 runs of 8)"), "\(written)")
+        let list = String(decoding: sandbox.contents("second/skipped-runs.txt") ?? Data(), as: UTF8.self)
+        #expect(list.hasSuffix("\n0\n1\n4\n5\n6\n7\n") && list.hasPrefix("# Plan positions (0-based)"), "\(list)")
+        let array = String(decoding: sandbox.contents("second/array.sbatch") ?? Data(), as: UTF8.self)
+        #expect(array.contains("--skip-positions \(sandbox.url.path)/second/skipped-runs.txt\n"), "\(array)")
+        try runJob("second", tasks: 3)
+        // The first runs are untouched, and each experiment is there once.
+        #expect(try sandbox.sqlite("SELECT id, spec_hash FROM runs ORDER BY created_at").prefix(2) == firstRuns[...])
+        #expect(try sandbox.count("SELECT count(*) FROM runs") == 4)
+        #expect(try sandbox.count("SELECT count(DISTINCT spec_hash) FROM runs WHERE status = 'completed'") == 4)
+        let shardRuns = try (0..<3).map { try sandbox.count("SELECT count(*) FROM runs", file: "second/shards/\($0).db") }
+        #expect(shardRuns.reduce(0, +) == 2, "\(shardRuns)")
+
+        // Nothing left: nothing is written or submitted.
+        let done = try sandbox.succeed("slurm", spec, "--tasks", "2", "--dir", "third")
+        #expect(done.stdout == "nothing to train: every run of the plan is done (4 runs already finished in \(sandbox.url.path)/runner.db; "
+            + "--rerun trains them again), so nothing was written or submitted\n", "\(done)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.url.appendingPathComponent("third").path))
+        // --rerun trains all of them, and no list is left from an earlier writing of the same job.
+        try sandbox.succeed("slurm", spec, copy, "--tasks", "3", "--dir", "second", "--rerun")
+        #expect(sandbox.contents("second/skipped-runs.txt") == nil)
+        let again = String(decoding: sandbox.contents("second/array.sbatch") ?? Data(), as: UTF8.self)
+        #expect(!again.contains("--skip-positions"), "\(again)")
+    }
+
     @Test("a submission sbatch refuses records nothing, so the corrected command goes through")
     func refusedSubmission() throws {
         let sandbox = try Sandbox()

@@ -28,11 +28,14 @@ public struct ExecutionOptions: Sendable {
     public var shard: RunIDSpace
     /// Train runs again even when the same experiment already finished in the database.
     public var rerun: Bool
+    /// Positions of the plan not to train at all (see `PositionList`).
+    public var skipping: Set<Int>
 
-    public init(jobs: Int = 1, shard: RunIDSpace = .all, rerun: Bool = false) {
+    public init(jobs: Int = 1, shard: RunIDSpace = .all, rerun: Bool = false, skipping: Set<Int> = []) {
         self.jobs = jobs
         self.shard = shard
         self.rerun = rerun
+        self.skipping = skipping
     }
 }
 
@@ -43,6 +46,8 @@ public struct ExecutionSummary: Sendable {
     public var trained = 0
     /// Runs skipped because the same experiment already finished in the database.
     public var alreadyFinished = 0
+    /// Runs skipped because `ExecutionOptions.skipping` lists their positions.
+    public var listed = 0
     /// Runs skipped because a live process is training the same experiment.
     public var inProgressElsewhere = 0
     /// Runs skipped because an earlier run of this very plan is the same experiment (a spec
@@ -75,6 +80,11 @@ public final class RunExecutor: @unchecked Sendable {
     /// set); larger ones are not, and pictures rebuild them from the spec instead.
     public static let storedPointLimit = 100_000
 
+    /// `data` as it is stored with a run, or nil when it has more than `storedPointLimit` points.
+    static func stored(_ data: Dataset) -> StoredDataset? {
+        data.count <= storedPointLimit ? StoredDataset(data) : nil
+    }
+
     /// Epochs a run may train before its claim is in, and their multiply-adds (about 0.1 s
     /// of training): then it waits for the claim (one that waits for another process's
     /// lock, say). A run that its claim skips has trained at most that for nothing.
@@ -99,6 +109,10 @@ public final class RunExecutor: @unchecked Sendable {
     /// were made (see `trainRunsLeftElsewhere`).
     private var heldElsewhere: [Int] = []
     private var pending: StrideToIterator<Int>?
+    /// The positions of the plan passed over (`ExecutionOptions.skipping`).
+    private var skipping: Set<Int> = []
+    /// Runs held elsewhere, found abandoned and claimed, that wait for a thread (see `train(claimed:jobs:onResult:)`).
+    private var lateRuns: ArraySlice<(TrainingJob, RunIdentity)> = []
     private var summary = ExecutionSummary()
     private var failure: (any Error)?
     /// Whether the latest claim made started its run; true at the start of a plan (a resumed
@@ -143,44 +157,38 @@ public final class RunExecutor: @unchecked Sendable {
         onResult: @escaping @Sendable (RunResult) -> Void
     ) throws -> ExecutionSummary {
         let positions = Self.positions(of: plan, shard: options.shard)
-        let total = positions.underestimatedCount
+        let skipping = options.skipping.filter { $0 >= 0 && $0 < plan.count && $0 % options.shard.count == options.shard.index }
+        // The runs to train: the progress display counts these.
+        let total = positions.underestimatedCount - skipping.count
         lock.withLock {
             pending = positions.makeIterator()
             summary = ExecutionSummary()
             failure = nil
             lastClaimStarted = true
             heldElsewhere = []
+            self.skipping = skipping
+            summary.listed = skipping.count
             (deferred, jobs) = ((0, 0), options.jobs)
             planStarted = Date().addingTimeInterval(-0.001)
         }
         let data = DataCache()
         progress.planStarted(total: total)
-        let finished = DispatchGroup()
         let workers = max(1, min(options.jobs, total))
         lock.withLock { workersTraining = workers }
-        for _ in 0..<workers {
-            finished.enter()
-            let worker = Thread { [self] in
-                defer {
-                    workerDone(of: workers)
-                    finished.leave()
-                }
-                do {
-                    var next = try claimNext(of: plan, options: options, data: data)
-                    while let (job, claim) = next {
-                        if let trained = try train(job, claim: claim, deferringTo: { try self.conclude($0, onResult: onResult) }) {
-                            try conclude(trained, onResult: onResult)
-                        }
-                        next = try claimNext(of: plan, options: options, data: data)
+        Self.onThreads(workers) { [self] in
+            defer { workerDone(of: workers) }
+            do {
+                var next = try claimNext(of: plan, options: options, data: data)
+                while let (job, claim) = next {
+                    if let trained = try train(job, claim: claim, deferringTo: { try self.conclude($0, onResult: onResult) }) {
+                        try conclude(trained, onResult: onResult)
                     }
-                } catch {
-                    stopPlan(because: error)
+                    next = try claimNext(of: plan, options: options, data: data)
                 }
+            } catch {
+                stopPlan(because: error)
             }
-            worker.stackSize = 8 << 20
-            worker.start()
         }
-        finished.wait()
         // The ends of runs that finished before their claims were made come with the claims.
         claims.sync {}
         if lock.withLock({ failure == nil }) && !shouldStop {
@@ -341,7 +349,7 @@ public final class RunExecutor: @unchecked Sendable {
     ) throws {
         var waiting = lock.withLock { heldElsewhere }
         guard !waiting.isEmpty else { return }
-        // Trains at most one run at a time from here on: commits need not hurry.
+        // The workers are done: commits need not hurry while this waits.
         recorder.commitPromptly(false)
         var (rounds, announced) = (0, false)
         let began = Date()
@@ -365,15 +373,14 @@ public final class RunExecutor: @unchecked Sendable {
                 let batch = Array(waiting[start..<min(waiting.count, start + 64)])
                 let jobs = try batch.map { try Self.job(at: $0, of: plan, data: data) }
                 let claims = try recorder.claim(jobs.map(newRun(for:)), rerun: false, ids: options.shard)
+                var claimed: [(TrainingJob, RunIdentity)] = []
                 for (position, (job, claim)) in zip(batch, zip(jobs, claims)) {
                     switch claim {
                     case .inProgress(_, let process) where process != thisProcess:
                         still.append(position)
                     case .started(let identity):
                         lock.withLock { summary.inProgressElsewhere -= 1 }
-                        if let trained = try train(job, claim: RunClaimTicket(identity)) {
-                            try conclude(trained, onResult: onResult)
-                        }
+                        claimed.append((job, identity))
                     case .inProgress, .finished(_, thisProcess, _):
                         // The same experiment given twice in the plan, its first copy trained here.
                         lock.withLock { (summary.inProgressElsewhere, summary.repeatedInPlan) = (summary.inProgressElsewhere - 1, summary.repeatedInPlan + 1) }
@@ -382,10 +389,49 @@ public final class RunExecutor: @unchecked Sendable {
                         progress.runSkipped()
                     }
                 }
+                // A dead process on another host held as many runs as it trained at once.
+                try train(claimed: claimed, jobs: options.jobs, onResult: onResult)
             }
             waiting = still
             rounds += 1
         }
+    }
+
+    /// Trains `runs`, claimed already, `jobs` at a time, and ends each; a run's error stops
+    /// the others after their epoch and is thrown. Each run is recorded, as interrupted after
+    /// its first epoch once runs should stop: none is left `running`.
+    private func train(claimed runs: [(TrainingJob, RunIdentity)], jobs: Int, onResult: @escaping @Sendable (RunResult) -> Void) throws {
+        guard !runs.isEmpty else { return }
+        lock.withLock { lateRuns = runs[...] }
+        Self.onThreads(min(jobs, runs.count)) { [self] in
+            do {
+                while let (job, identity) = lock.withLock({ lateRuns.popFirst() }) {
+                    if let trained = try train(job, claim: RunClaimTicket(identity)) {
+                        try conclude(trained, onResult: onResult)
+                    }
+                }
+            } catch {
+                stopPlan(because: error)
+            }
+        }
+        lock.withLock { lateRuns = [] }
+        if let failure = otherRunFailure { throw failure }
+    }
+
+    /// Runs `body` on `count` threads of its own, with stacks large enough for the kernel's
+    /// buffers, and returns once every one has returned.
+    private static func onThreads(_ count: Int, _ body: @escaping @Sendable () -> Void) {
+        let finished = DispatchGroup()
+        for _ in 0..<count {
+            finished.enter()
+            let thread = Thread {
+                body()
+                finished.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        finished.wait()
     }
 
     /// Counts a worker that has no run left. While others still train and the workers fit
@@ -407,10 +453,16 @@ public final class RunExecutor: @unchecked Sendable {
         lock.withLock { if failure == nil { failure = error } }
     }
 
-    /// The next position to train, or nil when none is left or runs should stop.
+    /// The next position to train, or nil when none is left or runs should stop; those
+    /// `skipping` lists are passed over.
     private func nextPosition() -> Int? {
         guard !shouldStop else { return nil }
-        return lock.withLock { pending?.next() }
+        return lock.withLock {
+            while let position = pending?.next() {
+                if !skipping.contains(position) { return position }
+            }
+            return nil
+        }
     }
 
     /// Trains one prepared run and records it, claiming it first unless `rerun`; returns once
@@ -638,8 +690,7 @@ public final class RunExecutor: @unchecked Sendable {
                 initialization: key.initialization, trainSize: job.training.count,
                 validationSize: job.validation?.count ?? 0),
             programVersion: RunnerVersion.current,
-            trainingData: job.training.count <= Self.storedPointLimit ? StoredDataset(job.training) : nil,
-            validationData: job.validation.flatMap { $0.count <= Self.storedPointLimit ? StoredDataset($0) : nil },
+            trainingData: Self.stored(job.training), validationData: job.validation.flatMap(Self.stored),
             specSource: job.source)
     }
 }
