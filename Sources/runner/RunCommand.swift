@@ -139,12 +139,16 @@ struct RunCommand: ParsableCommand {
     }
 
     /// What an interruption left to train: "1 run interrupted, 4 runs not started (run the
-    /// same command again to train them)", or that it came after the last run ended.
+    /// same command again to train them)", the runs left to another process, or that it
+    /// came after the last run ended.
     static func leftUndone(_ summary: ExecutionSummary) -> String {
         let counts = [(summary.interrupted, "interrupted"), (summary.notStarted, "not started")].filter { $0.0 > 0 }
         let elsewhere = summary.inProgressElsewhere > 0
             ? "\(plural(summary.inProgressElsewhere, "run")) left to the other runner process training \(summary.inProgressElsewhere == 1 ? "it" : "them")" : nil
-        guard !counts.isEmpty else { return elsewhere ?? "every run had ended and is recorded" }
+        guard !counts.isEmpty else {
+            return elsewhere.map { "\($0) (run the same command again once that process has ended, to train any it leaves)" }
+                ?? "every run had ended and is recorded"
+        }
         return (counts.map { "\(plural($0.0, "run")) \($0.1)" } + [elsewhere].compactMap { $0 }).joined(separator: ", ")
             + " (run the same command again to train them)"
     }

@@ -131,6 +131,11 @@ struct SlurmCommand: ParsableCommand {
             throw CLIError("--dir: \(job.directory) holds a double quote or a line break, which an #SBATCH line cannot carry; "
                 + "choose another folder with --dir.\nNothing was written or submitted.")
         }
+        // Each task checks the spec files with sha256sum, one file a line.
+        if let broken = job.specs.first(where: { $0.contains(where: \.isNewline) }) {
+            throw CLIError("\(broken.debugDescription) holds a line break, which the tasks' check of the spec files cannot carry; "
+                + "rename it.\nNothing was written or submitted.")
+        }
         if let conflict = job.conflict() {
             throw CLIError("\(conflict)\nNothing was written or submitted.")
         }

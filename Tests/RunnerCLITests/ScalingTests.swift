@@ -20,6 +20,14 @@ extension Sandbox {
         return Dictionary(rows.map { ($0[0], $0[1...].joined(separator: " ")) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// Trains `spec`, then makes its first run one that a live process (this test's, as far
+    /// as runner can tell) is still training, short id `eeee0000`, with the epochs it had.
+    func holdFirstRun(of spec: String) throws {
+        let ids = try runSpec(spec)
+        try insertRunningCopy(of: ids[0], as: "eeee0000-0000-4000-8000-000000000000", withEpochs: true)
+        try sqlite("DELETE FROM runs WHERE id = '\(ids[0])'")
+    }
+
     /// The SHA-256 of a file in the sandbox, to show it did not change.
     func digest(_ name: String) throws -> String {
         try runTool("/usr/bin/sha256sum", [url.appendingPathComponent(name).path]).stdout
@@ -79,10 +87,7 @@ struct ScalingTests {
         for processGone in [false, true] {
             let sandbox = try Sandbox()
             let spec = try sandbox.spec("pair", Spec.small(name: "pair", epochs: "3", seed: "[1, 2]"))
-            let ids = try sandbox.runSpec(spec)
-            // Seed 1 is now being trained by a live process: this test's, as far as runner can tell.
-            try sandbox.insertRunningCopy(of: ids[0], as: "eeee0000-0000-4000-8000-000000000000", withEpochs: true)
-            try sandbox.sqlite("DELETE FROM runs WHERE id = '\(ids[0])'")
+            try sandbox.holdFirstRun(of: spec)
             let run = try sandbox.start("run", spec)
             let waiting = "runner: another runner process is training 1 run of this plan: waiting for it to end"
             #expect(run.waitForStandardError(containing: waiting, timeout: 60))
@@ -107,6 +112,21 @@ struct ScalingTests {
                 #expect(try sandbox.count("SELECT count(*) FROM runs") == 2)
             }
         }
+    }
+
+    @Test("Ctrl-C while waiting for a run held elsewhere names it and says what to do")
+    func interruptedWhileWaiting() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("pair", Spec.small(name: "pair", epochs: "3", seed: "[1, 2]"))
+        try sandbox.holdFirstRun(of: spec)
+        let run = try sandbox.start("run", spec)
+        #expect(run.waitForStandardError(containing: "another runner process is training 1 run of this plan", timeout: 60))
+        run.send(SIGINT)
+        let result = run.wait(timeout: 60)
+        #expect(result.status == 130, "\(result)")
+        #expect(result.stderr.contains("; 1 run left to the other runner process training it "
+            + "(run the same command again once that process has ended, to train any it leaves).\n"), "\(result.stderr)")
+        #expect(try sandbox.sqlite("SELECT status FROM runs WHERE short_id = 'eeee0000'") == [["running"]], "left to its process")
     }
 
     @Test("runs found abandoned after the wait train --jobs at a time, as a dead task's runs in flight would")

@@ -304,6 +304,11 @@ struct SlurmTests {
         let dotted = try sandbox.succeed("slurm", dots, "--tasks", "1")
         #expect(dotted.stdout.contains("wrote \(sandbox.url.path)/slurm/__/array.sbatch"), "\(dotted)")
         #expect(sandbox.contents("array.sbatch") == nil && sandbox.contents("slurm/array.sbatch") == nil)
+        // The tasks check each spec file on a line of its own.
+        let broken = try sandbox.spec("line\nbreak", Spec.small(name: "broken"))
+        let newline = try sandbox.runner("slurm", broken, "--tasks", "2", "--dir", "seventh")
+        #expect(newline.status == 1 && newline.stderr.contains("line\\nbreak.json\" holds a line break"), "\(newline)")
+        #expect(sandbox.contents("seventh/array.sbatch") == nil)
         let piped = try runTool("/bin/bash", ["-c", "cd '\(sandbox.url.path)' && '\(RunnerBinary.url.path)' slurm <(cat '\(spec)') --tasks 2 --dir fifth"])
         #expect(piped.status == 64 && piped.stderr.contains("is a pipe: the cluster's tasks read their spec files when they start"), "\(piped)")
         #expect(sandbox.contents("array.sbatch") == nil && sandbox.contents("fifth/array.sbatch") == nil)
