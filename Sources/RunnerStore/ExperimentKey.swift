@@ -28,27 +28,69 @@ extension StoredDataset {
     public var id: String { id(featureTexts: featureTexts) }
 }
 
-extension ExperimentStore {
-    /// The experiments that finished in this database (`completed` or `diverged` runs): those
-    /// a claim of the same experiment skips, since training it again would end the same way.
-    public func finishedExperiments() throws(StoreError) -> Set<ExperimentKey> {
-        try read { db in
-            var keys = Set<ExperimentKey>()
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT spec_hash, training_data_id, validation_data_id FROM runs WHERE status IN ('completed', 'diverged')
-                """)
-            while let row = try rows.next() {
-                keys.insert(ExperimentKey(specHash: row[0], trainingDataID: row[1], validationDataID: row[2]))
-            }
-            return keys
+/// The experiments that finished in a database (`completed` or `diverged` runs): those a
+/// claim of the same experiment skips, since training it again would end the same way.
+public struct FinishedExperiments: Sendable {
+    public var keys: Set<ExperimentKey> = []
+    /// The groups of their runs (`group_name`), or nil when a run has none. The group and the
+    /// run's name are part of the resolved spec, so a run of another group or name is never
+    /// among `keys`: these tell at once that most runs of a large plan are not.
+    private var groups: Set<String>? = []
+    /// Their groups and names, hashed (equal hashes may still be other names).
+    private var names: Set<Int>? = []
+
+    public init() {}
+
+    /// Counts a finished run.
+    mutating func insert(_ key: ExperimentKey, group: String?, name: String) {
+        keys.insert(key)
+        if let group {
+            groups?.insert(group)
+            names?.insert(Self.hash(group: group, name: name))
+        } else {
+            (groups, names) = (nil, nil)
         }
     }
 
-    /// The experiments that finished in the database at `path`, read without changing it
-    /// (an older schema is read as it is); none when there is no file yet, or an empty one.
-    public static func finishedExperiments(inDatabaseAt path: String) throws(StoreError) -> Set<ExperimentKey> {
-        guard !DatabaseFile.isEmpty(path) else { return [] }
-        let store = try ExperimentStore(path: path, access: .readOnly, acceptingOutdatedSchema: true)
+    /// Whether runs of `group` may be among `keys`.
+    public func mayHold(group: String) -> Bool {
+        groups?.contains(group) ?? true
+    }
+
+    /// Whether the run named `name` of `group` may be among `keys`.
+    public func mayHold(group: String, name: String) -> Bool {
+        names?.contains(Self.hash(group: group, name: name)) ?? true
+    }
+
+    private static func hash(group: String, name: String) -> Int {
+        var hasher = Hasher()
+        hasher.combine(group)
+        hasher.combine(name)
+        return hasher.finalize()
+    }
+}
+
+extension ExperimentStore {
+    /// The experiments that finished in this database.
+    public func finishedExperiments() throws(StoreError) -> FinishedExperiments {
+        try read { db in
+            var finished = FinishedExperiments()
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT spec_hash, training_data_id, validation_data_id, group_name, name FROM runs WHERE status IN ('completed', 'diverged')
+                """)
+            while let row = try rows.next() {
+                finished.insert(ExperimentKey(specHash: row[0], trainingDataID: row[1], validationDataID: row[2]), group: row[3], name: row[4])
+            }
+            return finished
+        }
+    }
+
+    /// The experiments that finished in the database at `path`, read without changing it;
+    /// none when there is no file yet, or an empty one. An older schema is refused
+    /// (`outdatedSchema`): it may lack what tells two runs apart.
+    public static func finishedExperiments(inDatabaseAt path: String) throws(StoreError) -> FinishedExperiments {
+        guard !DatabaseFile.isEmpty(path) else { return FinishedExperiments() }
+        let store = try ExperimentStore(path: path, access: .readOnly)
         defer { store.close() }
         return try store.finishedExperiments()
     }

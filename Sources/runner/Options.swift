@@ -189,9 +189,9 @@ func note(_ text: String) {
     Console.write(Table.visibleControlCharacters(text) + "\n", to: .error)
 }
 
-/// "1 run", "3 runs".
+/// "1 run", "3 runs", "1,000,000 runs".
 func plural(_ count: Int, _ noun: String) -> String {
-    "\(count) \(noun)\(count == 1 ? "" : "s")"
+    "\(Format.count(count)) \(noun)\(count == 1 ? "" : "s")"
 }
 
 /// Refuses a value given on the command line in one line, "Error: …", with exit status 64:

@@ -142,7 +142,7 @@ struct SlurmCommand: ParsableCommand {
         if !rerun {
             job.positionsDone = try Self.positionsDone(of: plan, target: job.target)
         }
-        let done = job.positionsDone.finished.count + job.positionsDone.repeated.count
+        let done = job.skipped.count
         if done > 0 {
             let parts = [
                 job.positionsDone.finished.isEmpty ? nil : "\(plural(job.positionsDone.finished.count, "run")) already finished in \(job.target)",
@@ -164,7 +164,7 @@ struct SlurmCommand: ParsableCommand {
             throw CLIError("cannot write the job scripts under \(job.directory): \(reason); choose a folder you can write with --dir.")
         }
         let size = "\(plural(tasks, "task")), \(plural(plan.count - done, "run"))" + (done > 0 ? " of \(Format.count(plan.count))" : "")
-        let idle = Self.idleTasks(of: job, planCount: plan.count)
+        let idle = job.idleTasks(planCount: plan.count)
         if idle > 0 {
             note("runner: the plan has \(plural(plan.count - done, "run")) to train, so \(idle) of the \(tasks) tasks \(idle == 1 ? "has" : "have") nothing to train")
         }
@@ -202,22 +202,25 @@ struct SlurmCommand: ParsableCommand {
     /// node as the job is written: the tasks never open the target, which the network file
     /// system's locking does not protect.
     private static func positionsDone(of plan: RunPlan, target: String) throws -> (finished: [Int], repeated: [Int]) {
+        let finished: FinishedExperiments
         do {
-            return try plan.positionsDone(finished: try ExperimentStore.finishedExperiments(inDatabaseAt: target))
+            finished = try ExperimentStore.finishedExperiments(inDatabaseAt: target)
+        } catch .outdatedSchema {
+            throw CLIError("--db: \(target) has an older runner schema, from which the runs already done cannot be told: "
+                + "upgrade it with `runner migrate --db \(shellQuoted(target))` (the merge job would), or train every run with --rerun."
+                + "\nNothing was written or submitted.")
         } catch {
             throw CLIError("--db: \(error)\nNothing was written or submitted.")
         }
-    }
-
-    /// How many tasks of `job` have no run of a plan of `planCount` runs to train.
-    private static func idleTasks(of job: SlurmJob, planCount: Int) -> Int {
-        let skipped = Set(job.positionsDone.finished + job.positionsDone.repeated)
-        var busy = Set<Int>()
-        for position in 0..<planCount where !skipped.contains(position) {
-            busy.insert(position % job.tasks)
-            if busy.count == job.tasks { break }
+        // Some 20 µs a run, on every core.
+        if plan.count >= 100_000 && (!finished.keys.isEmpty || plan.sweeps.count > 1) {
+            note("runner: looking for runs of the plan's \(Format.count(plan.count)) that are done already")
         }
-        return job.tasks - busy.count
+        do {
+            return try plan.positionsDone(finished: finished)
+        } catch {
+            throw CLIError("\(error)\nNothing was written or submitted.")
+        }
     }
 
     /// Submits with `sbatch --parsable` and returns the job id.

@@ -381,6 +381,12 @@ struct ScalingTests {
         }
         let missing = try sandbox.runner("run", spec, "--skip-positions", "nowhere.txt")
         #expect(missing.status == 1 && missing.stderr.hasPrefix("Error: --skip-positions: cannot read nowhere.txt"), "\(missing)")
+        let folder = try sandbox.runner("run", spec, "--skip-positions", ".")
+        #expect(folder.status == 1 && folder.stderr.hasPrefix("Error: --skip-positions: . is a folder, not a file of positions"), "\(folder)")
+        // Lines may end in CRLF, as a file saved on Windows does.
+        try sandbox.write("done.txt", "0\r\n4\r\n")
+        let crlf = try sandbox.succeed("run", spec, "--shard", "0/2", "--skip-positions", "done.txt", "--quiet")
+        #expect(crlf.stderr.contains("skipped 2 runs listed in done.txt\n"), "\(crlf)")
     }
 
     @Test("a plan too large for memory is refused before anything runs")

@@ -215,11 +215,21 @@ struct SlurmTests {
         #expect(done.stdout == "nothing to train: every run of the plan is done (4 runs already finished in \(sandbox.url.path)/runner.db; "
             + "--rerun trains them again), so nothing was written or submitted\n", "\(done)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.url.appendingPathComponent("third").path))
-        // --rerun trains all of them, and no list is left from an earlier writing of the same job.
+        // --rerun trains all of them. A task still queued from the earlier writing of the same
+        // job (sbatch keeps its script) reads the new list.
+        try FileManager.default.copyItem(atPath: "\(sandbox.url.path)/second/array.sbatch", toPath: "\(sandbox.url.path)/queued.sbatch")
         try sandbox.succeed("slurm", spec, copy, "--tasks", "3", "--dir", "second", "--rerun")
-        #expect(sandbox.contents("second/skipped-runs.txt") == nil)
-        let again = String(decoding: sandbox.contents("second/array.sbatch") ?? Data(), as: UTF8.self)
-        #expect(!again.contains("--skip-positions"), "\(again)")
+        let emptied = String(decoding: sandbox.contents("second/skipped-runs.txt") ?? Data(), as: UTF8.self)
+        #expect(emptied.hasSuffix("0 finished in \(sandbox.url.path)/runner.db when the job was written, 0 repeating an earlier run of the plan.\n"), "\(emptied)")
+        let queued = try runTool("/usr/bin/env", ["SLURM_ARRAY_TASK_ID=0", "/bin/bash", "\(sandbox.url.path)/queued.sbatch"])
+        #expect(queued.status == 0 && !queued.stderr.contains("listed in"), "\(queued)")
+
+        // A target of an older schema cannot tell which runs are done: it says how to upgrade it.
+        try sandbox.sqlite("DELETE FROM schema_migrations WHERE version >= 2")
+        let outdated = try sandbox.runner("slurm", spec, "--tasks", "2", "--dir", "fourth")
+        #expect(outdated.status == 1 && outdated.stderr.contains("has an older runner schema, from which the runs already done cannot be told: "
+            + "upgrade it with `runner migrate --db \(sandbox.url.path)/runner.db`"), "\(outdated)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.url.appendingPathComponent("fourth").path))
     }
 
     @Test("a submission sbatch refuses records nothing, so the corrected command goes through")

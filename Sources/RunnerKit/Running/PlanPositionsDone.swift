@@ -4,37 +4,65 @@ import RunnerStore
 
 extension RunPlan {
     /// The positions of this plan, in plan order, that a study need not train: runs whose
-    /// experiment is among `finished` (see `ExperimentStore.finishedExperiments`), and runs
-    /// repeating an earlier run of the plan (a spec given twice, say), which `runner run`
-    /// trains once. An experiment is its points as well as its spec, so each distinct data
-    /// set is read, as training would.
-    public func positionsDone(finished: Set<ExperimentKey>) throws(ExperimentError) -> (finished: [Int], repeated: [Int]) {
-        // Within one spec file no two runs are alike: a sweep refuses repeated values.
-        let findRepeats = sweeps.count > 1
-        guard !finished.isEmpty || findRepeats else { return ([], []) }
+    /// experiment is among `finished`, and runs repeating an earlier run of the plan (a spec
+    /// given twice, say), which `runner run` trains once.
+    ///
+    /// An experiment is its resolved spec (group and run name included) and its points: only
+    /// runs of a name that `finished` holds, and the sweeps of a group that another sweep of the
+    /// plan shares, are looked at, their specs encoded on every core and each distinct data
+    /// set read, as training would.
+    public func positionsDone(finished: FinishedExperiments) throws(ExperimentError) -> (finished: [Int], repeated: [Int]) {
         var done: (finished: [Int], repeated: [Int]) = ([], [])
         var seen = Set<ExperimentKey>()
-        // The runs of a sweep share their points, and plan order keeps them together.
-        var recentData: [(settings: DataSettings, ids: (training: String?, validation: String?))] = []
-        for position in 0..<count {
-            let spec = self[position]
-            let ids: (training: String?, validation: String?)
-            if let recent = recentData.first(where: { $0.settings == spec.data }) {
-                ids = recent.ids
-            } else {
-                let (training, validation) = try spec.loadData()
-                ids = (RunExecutor.stored(training)?.id, validation.flatMap(RunExecutor.stored)?.id)
-                recentData.insert((spec.data, ids), at: 0)
-                if recentData.count > 4 { recentData.removeLast() }
+        let sweepsOfGroup = Dictionary(sweeps.map { ($0.first?.group ?? "", 1) }, uniquingKeysWith: +)
+        var start = 0
+        for sweep in sweeps {
+            defer { start += sweep.count }
+            let group = sweep.first?.group ?? ""
+            // Within one sweep no two runs are alike: it refuses repeated values.
+            let mayRepeat = sweepsOfGroup[group, default: 0] > 1
+            let mayBeFinished = !finished.keys.isEmpty && finished.mayHold(group: group)
+            guard mayRepeat || mayBeFinished else { continue }
+            let keys = Array(0..<sweep.count).concurrentMap(state: { RecentDataIDs() }) {
+                (recent: inout RecentDataIDs, index: Int) -> Result<ExperimentKey, ExperimentError>? in
+                let spec = sweep[index]
+                guard mayRepeat || finished.mayHold(group: group, name: spec.runName) else { return nil }
+                return Result { () throws(ExperimentError) in try ExperimentKey(of: spec, dataIDs: &recent) }
             }
-            let key = ExperimentKey(specJSON: spec.canonicalJSON, trainingDataID: ids.training, validationDataID: ids.validation)
-            if findRepeats && !seen.insert(key).inserted {
-                done.repeated.append(position)
-            } else if finished.contains(key) {
-                done.finished.append(position)
+            for (index, key) in keys.enumerated() {
+                guard let key = try key?.get() else { continue }
+                if mayRepeat && !seen.insert(key).inserted {
+                    done.repeated.append(start + index)
+                } else if mayBeFinished && finished.keys.contains(key) {
+                    done.finished.append(start + index)
+                }
             }
         }
         return done
+    }
+}
+
+/// The ids of the data sets of the last few data settings read: the runs of a sweep share
+/// their points, and plan order keeps them together.
+private struct RecentDataIDs {
+    private var recent: [(settings: DataSettings, ids: (training: String?, validation: String?))] = []
+
+    /// The stored ids of the training and validation sets of `settings`, reading them when new.
+    mutating func ids(of spec: ExperimentSpec) throws(ExperimentError) -> (training: String?, validation: String?) {
+        if let hit = recent.first(where: { $0.settings == spec.data }) { return hit.ids }
+        let (training, validation) = try spec.loadData()
+        let ids = (RunExecutor.stored(training)?.id, validation.flatMap(RunExecutor.stored)?.id)
+        recent.insert((spec.data, ids), at: 0)
+        if recent.count > 4 { recent.removeLast() }
+        return ids
+    }
+}
+
+private extension ExperimentKey {
+    /// The key a claim of a run of `spec` looks for (see `RunExecutor.newRun(for:)`).
+    init(of spec: ExperimentSpec, dataIDs: inout RecentDataIDs) throws(ExperimentError) {
+        let ids = try dataIDs.ids(of: spec)
+        self.init(specJSON: spec.canonicalJSON, trainingDataID: ids.training, validationDataID: ids.validation)
     }
 }
 
@@ -53,6 +81,10 @@ public enum PositionList {
     /// - Throws: A `PositionListError` naming the file and line of anything that is not a
     ///   position of the plan.
     public static func read(path: String, planCount: Int, shard: RunIDSpace) throws(PositionListError) -> Set<Int> {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw PositionListError("\(path) is a folder, not a file of positions")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -60,7 +92,9 @@ public enum PositionList {
             throw PositionListError("cannot read \(path): \((error as NSError).localizedDescription)")
         }
         var positions = Set<Int>()
-        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Any line break, "\r\n" included (one Character, which a split at "\n" would not see).
+        let lines = String(decoding: data, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        for (index, line) in lines.enumerated() {
             let text = line.trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty, !text.hasPrefix("#") else { continue }
             guard let position = Int(text), (0..<planCount).contains(position) else {

@@ -370,6 +370,11 @@ public final class RunExecutor: @unchecked Sendable {
             // In batches, so that a long wait list (processes sharing a large sweep) never
             // makes one long transaction or holds many jobs.
             for start in stride(from: 0, to: waiting.count, by: 64) {
+                // After a signal no claim is made: the runs still held stay counted as such.
+                guard !shouldStop else {
+                    still += waiting[start...]
+                    break
+                }
                 let batch = Array(waiting[start..<min(waiting.count, start + 64)])
                 let jobs = try batch.map { try Self.job(at: $0, of: plan, data: data) }
                 let claims = try recorder.claim(jobs.map(newRun(for:)), rerun: false, ids: options.shard)
@@ -399,7 +404,8 @@ public final class RunExecutor: @unchecked Sendable {
 
     /// Trains `runs`, claimed already, `jobs` at a time, and ends each; a run's error stops
     /// the others after their epoch and is thrown. Each run is recorded, as interrupted after
-    /// its first epoch once runs should stop: none is left `running`.
+    /// its first epoch once runs should stop, so that none is left `running` (unless its end
+    /// cannot be written, and then the recorder marks it failed).
     private func train(claimed runs: [(TrainingJob, RunIdentity)], jobs: Int, onResult: @escaping @Sendable (RunResult) -> Void) throws {
         guard !runs.isEmpty else { return }
         lock.withLock { lateRuns = runs[...] }

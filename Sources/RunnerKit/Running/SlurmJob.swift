@@ -51,25 +51,36 @@ public struct SlurmJob: Sendable {
     public var mergeScriptPath: String { directory + "/merge.sbatch" }
     public var shardFolder: String { directory + "/shards" }
     public var logFolder: String { directory + "/logs" }
-    /// The list of `positionsDone`, written when there are any (see `PositionList`).
+    /// The list of `positionsDone` (see `PositionList`), written even when empty: tasks still
+    /// queued from an earlier writing of the same job read it too.
     public var skipListPath: String { directory + "/skipped-runs.txt" }
 
-    /// Whether the tasks pass over some of the plan's runs.
-    private var skipsRuns: Bool { !positionsDone.finished.isEmpty || !positionsDone.repeated.isEmpty }
+    /// The positions the tasks pass over, in plan order.
+    public var skipped: [Int] { (positionsDone.finished + positionsDone.repeated).sorted() }
 
-    /// The job array: task i runs `runner run SPECS --shard i/N --jobs C --db shards/i.db`
-    /// (passing over the runs `skipListPath` lists, if any), once `sha256sum` has found the
-    /// spec files as they were submitted (shards of an edited plan would not cover the submitted one).
+    /// How many tasks have no run to train, of a plan of `planCount` runs.
+    public func idleTasks(planCount: Int) -> Int {
+        let skipped = Set(skipped)
+        var busy = Set<Int>()
+        for position in 0..<planCount where !skipped.contains(position) {
+            busy.insert(position % tasks)
+            if busy.count == tasks { break }
+        }
+        return tasks - busy.count
+    }
+
+    /// The job array: task i runs `runner run SPECS --shard i/N --jobs C --db shards/i.db`,
+    /// passing over the runs `skipListPath` lists, once `sha256sum` has found the spec files
+    /// as they were submitted (shards of an edited plan would not cover the submitted one).
     public var arrayScript: String {
         let specs = specs.map(shellQuoted).joined(separator: " ")
-        let skipNote = skipsRuns ? "# The runs \(skipListPath) lists were done when the job was written: they are not trained.\n" : ""
-        let skipping = skipsRuns ? " \\\n    --skip-positions \(shellQuoted(skipListPath))" : ""
         let digests = zip(specDigests, self.specs).map { "\($0)  \($1)" }.joined(separator: "\n")
         return header(jobName: name, output: "\(logFolder)/task-%a.out", extra: [
             "--array=0-\(tasks - 1)", "--cpus-per-task=\(cpusPerTask)",
         ]) + """
-            # Task i trains the runs of the plan at positions ≡ i mod \(tasks) into its own SQLite file.
-            \(skipNote)# Resubmitting a failed or preempted task (sbatch --array=i \(shellQuoted(arrayScriptPath)))
+            # Task i trains the runs of the plan at positions ≡ i mod \(tasks) into its own SQLite file,
+            # but those \(skipListPath) lists, which were done when the job was written.
+            # Resubmitting a failed or preempted task (sbatch --array=i \(shellQuoted(arrayScriptPath)))
             # skips the runs its shard file already holds as finished.
             if ! sha256sum --check --quiet --strict <<'SPECS'
             \(digests)
@@ -81,7 +92,7 @@ public struct SlurmJob: Sendable {
             fi
             exec \(shellQuoted(runner)) run \(specs) --quiet \\
                 --shard "${SLURM_ARRAY_TASK_ID}/\(tasks)" --jobs "${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}" \\
-                --db \(shellQuoted(shardFolder))/"${SLURM_ARRAY_TASK_ID}.db"\(skipping)
+                --db \(shellQuoted(shardFolder))/"${SLURM_ARRAY_TASK_ID}.db" --skip-positions \(shellQuoted(skipListPath))
 
             """
     }
@@ -166,15 +177,10 @@ public struct SlurmJob: Sendable {
         }
         try arrayScript.write(toFile: arrayScriptPath, atomically: true, encoding: .utf8)
         try mergeScript.write(toFile: mergeScriptPath, atomically: true, encoding: .utf8)
-        if skipsRuns {
-            let comment = "Plan positions (0-based) of the runs the tasks of \(arrayScriptPath) do not train:\n"
-                + "\(positionsDone.finished.count) finished in \(target) when the job was written, "
-                + "\(positionsDone.repeated.count) repeating an earlier run of the plan."
-            let positions = (positionsDone.finished + positionsDone.repeated).sorted()
-            try PositionList.text(positions, comment: comment).write(toFile: skipListPath, atomically: true, encoding: .utf8)
-        } else if FileManager.default.fileExists(atPath: skipListPath) {
-            try FileManager.default.removeItem(atPath: skipListPath)
-        }
+        let comment = "Plan positions (0-based) of the runs the tasks of \(arrayScriptPath) do not train:\n"
+            + "\(positionsDone.finished.count) finished in \(target) when the job was written, "
+            + "\(positionsDone.repeated.count) repeating an earlier run of the plan."
+        try PositionList.text(skipped, comment: comment).write(toFile: skipListPath, atomically: true, encoding: .utf8)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(submission).write(to: URL(fileURLWithPath: submissionPath), options: .atomic)
