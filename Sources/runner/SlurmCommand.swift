@@ -166,7 +166,7 @@ struct SlurmCommand: ParsableCommand {
         let size = "\(plural(tasks, "task")), \(plural(plan.count - done, "run"))" + (done > 0 ? " of \(Format.count(plan.count))" : "")
         let idle = job.idleTasks(planCount: plan.count)
         if idle > 0 {
-            note("runner: the plan has \(plural(plan.count - done, "run")) to train, so \(idle) of the \(tasks) tasks \(idle == 1 ? "has" : "have") nothing to train")
+            note("runner: the plan has \(plural(plan.count - done, "run")) to train, so \(Format.count(idle)) of the \(Format.count(tasks)) tasks \(idle == 1 ? "has" : "have") nothing to train")
         }
         guard submit else {
             write("""

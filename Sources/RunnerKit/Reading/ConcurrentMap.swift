@@ -11,10 +11,11 @@ extension Array where Element: Sendable {
 
     /// `concurrentMap`, where each chunk has a `state` of its own that `transform` may keep
     /// things in (a small cache, say), made by `makeState` before the chunk's first element.
+    /// Chunks hold at least `minimumChunk` elements.
     func concurrentMap<State, Result: Sendable>(
-        state makeState: @Sendable () -> State, _ transform: @Sendable (inout State, Element) -> Result
+        minimumChunk: Int = 256, state makeState: @Sendable () -> State, _ transform: @Sendable (inout State, Element) -> Result
     ) -> [Result] {
-        let chunks = Swift.min(count / 256, ProcessorAffinity.availableCores * 4)
+        let chunks = Swift.min(count / minimumChunk, ProcessorAffinity.availableCores * 4)
         guard chunks > 1 else {
             var state = makeState()
             return map { transform(&state, $0) }

@@ -23,18 +23,28 @@ extension RunPlan {
             let mayRepeat = sweepsOfGroup[group, default: 0] > 1
             let mayBeFinished = !finished.keys.isEmpty && finished.mayHold(group: group)
             guard mayRepeat || mayBeFinished else { continue }
-            let keys = Array(0..<sweep.count).concurrentMap(state: { RecentDataIDs() }) {
-                (recent: inout RecentDataIDs, index: Int) -> Result<ExperimentKey, ExperimentError>? in
-                let spec = sweep[index]
-                guard mayRepeat || finished.mayHold(group: group, name: spec.runName) else { return nil }
-                return Result { () throws(ExperimentError) in try ExperimentKey(of: spec, dataIDs: &recent) }
+            // The keys of the runs that may be done, in blocks (only those runs are kept).
+            let blockSize = 256
+            let blocks = Array(stride(from: 0, to: sweep.count, by: blockSize)).concurrentMap(minimumChunk: 1, state: { RecentDataIDs() }) {
+                (recent: inout RecentDataIDs, first: Int) -> Result<[(index: Int, key: ExperimentKey)], ExperimentError> in
+                Result { () throws(ExperimentError) in
+                    var keys: [(index: Int, key: ExperimentKey)] = []
+                    for index in first..<min(first + blockSize, sweep.count) {
+                        let spec = sweep[index]
+                        if mayRepeat || finished.mayHold(group: group, name: spec.runName) {
+                            keys.append((index, try ExperimentKey(of: spec, dataIDs: &recent)))
+                        }
+                    }
+                    return keys
+                }
             }
-            for (index, key) in keys.enumerated() {
-                guard let key = try key?.get() else { continue }
-                if mayRepeat && !seen.insert(key).inserted {
-                    done.repeated.append(start + index)
-                } else if mayBeFinished && finished.keys.contains(key) {
-                    done.finished.append(start + index)
+            for block in blocks {
+                for (index, key) in try block.get() {
+                    if mayRepeat && !seen.insert(key).inserted {
+                        done.repeated.append(start + index)
+                    } else if mayBeFinished && finished.keys.contains(key) {
+                        done.finished.append(start + index)
+                    }
                 }
             }
         }
