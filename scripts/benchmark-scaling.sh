@@ -6,8 +6,9 @@
 #      --jobs 2, every epoch stored (checked by counting the rows);
 #   3. what a run costs beyond its training: 600 runs × 20 epochs of a 40-point spec, --jobs 2;
 #   4. peak memory (max RSS) of `runner slurm` and of one shard's `runner run` on a
-#      1,000,000-run spec (the shard trains 1-epoch runs for a few seconds, then is stopped);
-#      and `runner merge` of a 10,000-run study's 4 shards into a new file;
+#      1,000,000-run spec (the shard's 1,000 runs of one epoch), of `runner slurm` again with
+#      that shard as its target (whose runs it lists as done); and `runner merge` of a
+#      10,000-run study's 4 shards into a new file;
 #   5. training that outpaces the writer: 6 runs × 1,000,000 epochs of 20 points, --jobs 2,
 #      its time, peak memory and whether it said so;
 #   6. how much of the time a `runner run` holds SQLite's write lock (so that a `kill -STOP`
@@ -81,10 +82,15 @@ PY
 /usr/bin/time -f '%M %e' -o slurm.txt "$runner" slurm million.json --tasks 1000 --dir jobs >/dev/null
 rm -f runner.db*
 /usr/bin/time -f '%M %e' -o shard.txt "$runner" run million.json --shard 0/1000 --jobs 2 --quiet >/dev/null 2>&1
+# The study extended: its target holds that shard's runs, which runner slurm lists as done.
+/usr/bin/time -f '%M %e' -o extended.txt "$runner" slurm million.json --tasks 1000 --dir jobs-extended --db runner.db >/dev/null 2>&1
 read -r slurm_kb slurm_s < slurm.txt
 read -r shard_kb shard_s < shard.txt
-printf 'a 1,000,000-run spec: runner slurm --tasks 1000 peak %d MB (%.1f s); one shard (%s runs) peak %d MB (%.1f s)\n' \
+read -r extended_kb extended_s < extended.txt
+printf 'a 1,000,000-run spec: runner slurm --tasks 1000 peak %d MB (%.1f s); one shard (%s runs) peak %d MB (%.1f s); ' \
     "$((slurm_kb / 1024))" "$slurm_s" "$(sqlite3 runner.db 'SELECT count(*) FROM runs')" "$((shard_kb / 1024))" "$shard_s"
+printf 'runner slurm against that shard as its target peak %d MB (%.1f s, %s runs listed as done)\n' \
+    "$((extended_kb / 1024))" "$extended_s" "$(grep -cv '^#' jobs-extended/skipped-runs.txt)"
 
 # merge: a 10,000-run study of one-epoch runs in 4 shards, merged into a new file.
 python3 -c 'import json; print(json.dumps({"name": "merged", "data": {"points": 40}, "training": {"epochs": 1, "seed": list(range(1, 10001))}}))' > merged.json

@@ -212,12 +212,10 @@ struct SlurmCommand: ParsableCommand {
         } catch {
             throw CLIError("--db: \(error)\nNothing was written or submitted.")
         }
-        // Some 20 µs a run, on every core.
-        if plan.count >= 100_000 && (!finished.keys.isEmpty || plan.sweeps.count > 1) {
-            note("runner: looking for runs of the plan's \(Format.count(plan.count)) that are done already")
-        }
         do {
-            return try plan.positionsDone(finished: finished)
+            return try plan.positionsDone(finished: finished) { runs in
+                note("runner: looking for runs done already among \(plural(runs, "run")) of the plan")
+            }
         } catch {
             throw CLIError("\(error)\nNothing was written or submitted.")
         }

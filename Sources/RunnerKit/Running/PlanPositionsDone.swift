@@ -10,18 +10,27 @@ extension RunPlan {
     /// An experiment is its resolved spec (group and run name included) and its points: only
     /// runs of a name that `finished` holds, and the sweeps of a group that another sweep of the
     /// plan shares, are looked at, their specs encoded on every core and each distinct data
-    /// set read, as training would.
-    public func positionsDone(finished: FinishedExperiments) throws(ExperimentError) -> (finished: [Int], repeated: [Int]) {
+    /// set read, as training would. Before looking at `announcedRuns` runs or more (some 20 µs
+    /// a run), `announce` is told how many.
+    public func positionsDone(
+        finished: FinishedExperiments, announce: (Int) -> Void = { _ in }
+    ) throws(ExperimentError) -> (finished: [Int], repeated: [Int]) {
         var done: (finished: [Int], repeated: [Int]) = ([], [])
         var seen = Set<ExperimentKey>()
         let sweepsOfGroup = Dictionary(sweeps.map { ($0.first?.group ?? "", 1) }, uniquingKeysWith: +)
+        /// Whether runs of `sweep` may repeat another sweep's, or be among `finished`.
+        func looks(at sweep: SpecSweep) -> (mayRepeat: Bool, mayBeFinished: Bool) {
+            let group = sweep.first?.group ?? ""
+            // Within one sweep no two runs are alike: it refuses repeated values.
+            return (sweepsOfGroup[group, default: 0] > 1, !finished.keys.isEmpty && finished.mayHold(group: group))
+        }
+        let looked = sweeps.filter { looks(at: $0) != (false, false) }.reduce(0) { $0 + $1.count }
+        if looked >= Self.announcedRuns { announce(looked) }
         var start = 0
         for sweep in sweeps {
             defer { start += sweep.count }
             let group = sweep.first?.group ?? ""
-            // Within one sweep no two runs are alike: it refuses repeated values.
-            let mayRepeat = sweepsOfGroup[group, default: 0] > 1
-            let mayBeFinished = !finished.keys.isEmpty && finished.mayHold(group: group)
+            let (mayRepeat, mayBeFinished) = looks(at: sweep)
             guard mayRepeat || mayBeFinished else { continue }
             // The keys of the runs that may be done, in blocks (only those runs are kept).
             let blockSize = 256
@@ -50,6 +59,9 @@ extension RunPlan {
         }
         return done
     }
+
+    /// From this many runs to look at, `positionsDone` announces them.
+    static let announcedRuns = 100_000
 }
 
 /// The ids of the data sets of the last few data settings read: the runs of a sweep share
