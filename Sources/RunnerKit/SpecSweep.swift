@@ -7,7 +7,8 @@ public struct SpecSweep: RandomAccessCollection, Sendable {
     private let validator: SpecValidator?
     private let fields: [GivenField]
     private let name: String
-    private let group: String
+    /// The group of its runs, which they all share.
+    public let group: String
     private let description: String?
 
     /// A spec with no runs (the answer after a validation error).

@@ -31,7 +31,7 @@ extension StoredDataset {
 /// The experiments that finished in a database (`completed` or `diverged` runs): those a
 /// claim of the same experiment skips, since training it again would end the same way.
 public struct FinishedExperiments: Sendable {
-    public var keys: Set<ExperimentKey> = []
+    public private(set) var keys: Set<ExperimentKey> = []
     /// The groups of their runs (`group_name`), or nil when a run has none. The group and the
     /// run's name are part of the resolved spec, so a run of another group or name is never
     /// among `keys`: these tell at once that most runs of a large plan are not.
@@ -71,13 +71,16 @@ public struct FinishedExperiments: Sendable {
 }
 
 extension ExperimentStore {
-    /// The experiments that finished in this database.
-    public func finishedExperiments() throws(StoreError) -> FinishedExperiments {
+    /// The experiments that finished in this database, those of runs of `groups` when given
+    /// (and of runs without a group).
+    public func finishedExperiments(groups: Set<String>? = nil) throws(StoreError) -> FinishedExperiments {
         try read { db in
             var finished = FinishedExperiments()
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT spec_hash, training_data_id, validation_data_id, group_name, name FROM runs WHERE status IN ('completed', 'diverged')
-                """)
+                SELECT spec_hash, training_data_id, validation_data_id, group_name, name FROM runs
+                WHERE status IN ('completed', 'diverged')
+                  AND (?1 IS NULL OR group_name IS NULL OR group_name IN (SELECT value FROM json_each(?1)))
+                """, arguments: [groups.map { jsonText($0.sorted()) }])
             while let row = try rows.next() {
                 finished.insert(ExperimentKey(specHash: row[0], trainingDataID: row[1], validationDataID: row[2]), group: row[3], name: row[4])
             }
@@ -88,10 +91,10 @@ extension ExperimentStore {
     /// The experiments that finished in the database at `path`, read without changing it;
     /// none when there is no file yet, or an empty one. An older schema is refused
     /// (`outdatedSchema`): it may lack what tells two runs apart.
-    public static func finishedExperiments(inDatabaseAt path: String) throws(StoreError) -> FinishedExperiments {
+    public static func finishedExperiments(inDatabaseAt path: String, groups: Set<String>? = nil) throws(StoreError) -> FinishedExperiments {
         guard !DatabaseFile.isEmpty(path) else { return FinishedExperiments() }
         let store = try ExperimentStore(path: path, access: .readOnly)
         defer { store.close() }
-        return try store.finishedExperiments()
+        return try store.finishedExperiments(groups: groups)
     }
 }

@@ -92,7 +92,7 @@ struct RunCommand: ParsableCommand {
         let shardSpace = try shard.map(Self.shardSpace) ?? .all
         let skipping: Set<Int>
         do {
-            skipping = try skipPositions.map { try PositionList.read(path: $0, planCount: plan.count, shard: shardSpace) } ?? []
+            skipping = try skipPositions.map { try PositionList.read(path: $0, for: plan) } ?? []
         } catch {
             throw CLIError("--skip-positions: \(error)\nNothing was run and the database was not changed.")
         }

@@ -144,20 +144,22 @@ struct SlurmCommand: ParsableCommand {
         }
         let done = job.skipped.count
         if done > 0 {
-            let parts = [
-                job.positionsDone.finished.isEmpty ? nil : "\(plural(job.positionsDone.finished.count, "run")) already finished in \(job.target)",
-                job.positionsDone.repeated.isEmpty ? nil : "\(plural(job.positionsDone.repeated.count, "run")) repeating an earlier run of the plan",
-            ]
-            let what = parts.compactMap { $0 }.joined(separator: " and ")
+            let (finished, repeated) = (job.positionsDone.finished.count, job.positionsDone.repeated.count)
+            let what = [
+                finished == 0 ? nil : "\(plural(finished, "run")) already finished in \(job.target)",
+                repeated == 0 ? nil : "\(plural(repeated, "run")) repeating an earlier run of the plan",
+            ].compactMap { $0 }.joined(separator: " and ")
+            // Repeats are trained once in any case: --rerun concerns only the target's runs.
+            let rerun = finished == 0 ? "" : " (--rerun trains the finished ones again)"
             guard done < plan.count else {
-                write("nothing to train: every run of the plan is done (\(what); --rerun trains them again), so nothing was written or submitted\n")
+                write("nothing to train: every run of the plan is done (\(what)), so nothing was written or submitted\(rerun)\n")
                 return
             }
-            note("runner: the tasks skip \(what) (--rerun to train \(done == 1 ? "it" : "them") too)")
+            note("runner: the tasks skip \(what)\(rerun)")
         }
         let recordedBefore = FileManager.default.fileExists(atPath: job.submissionPath)
         do {
-            try job.write()
+            try job.write(for: plan)
         } catch {
             let reason = (error as? CocoaError)?.code == .fileWriteFileExists
                 ? "a file is in the way of a folder it needs" : error.localizedDescription
@@ -204,7 +206,7 @@ struct SlurmCommand: ParsableCommand {
     private static func positionsDone(of plan: RunPlan, target: String) throws -> (finished: [Int], repeated: [Int]) {
         let finished: FinishedExperiments
         do {
-            finished = try ExperimentStore.finishedExperiments(inDatabaseAt: target)
+            finished = try ExperimentStore.finishedExperiments(inDatabaseAt: target, groups: Set(plan.sweeps.map(\.group)))
         } catch .outdatedSchema {
             throw CLIError("--db: \(target) has an older runner schema, from which the runs already done cannot be told: "
                 + "upgrade it with `runner migrate --db \(shellQuoted(target))` (the merge job would), or train every run with --rerun."

@@ -196,10 +196,14 @@ struct SlurmTests {
         let copy = try sandbox.spec("copy", Spec.small(name: "grid", seed: "[1, 2, 3, 4]"))
         let written = try sandbox.succeed("slurm", spec, copy, "--tasks", "3", "--dir", "second")
         #expect(written.stderr.contains("runner: the tasks skip 2 runs already finished in \(sandbox.url.path)/runner.db "
-            + "and 4 runs repeating an earlier run of the plan (--rerun to train them too)"), "\(written)")
+            + "and 4 runs repeating an earlier run of the plan (--rerun trains the finished ones again)\n"), "\(written)")
         #expect(written.stdout.contains("wrote \(sandbox.url.path)/second/array.sbatch (3 tasks, 2 runs of 8)"), "\(written)")
         let list = String(decoding: sandbox.contents("second/skipped-runs.txt") ?? Data(), as: UTF8.self)
-        #expect(list.hasSuffix("\n0\n1\n4\n5\n6\n7\n") && list.hasPrefix("# Plan positions (0-based)"), "\(list)")
+        #expect(list.hasSuffix("\n0\n1\n4\n5\n6\n7\n") && list.hasPrefix("# Plan positions (0-based)") && list.contains("\n# plan: "), "\(list)")
+        // The list belongs to its plan: given with another (here the first spec alone), by hand, it is refused.
+        let reordered = try sandbox.runner("run", spec, "--skip-positions", "second/skipped-runs.txt", "--db", "by-hand.db")
+        #expect(reordered.status == 1 && reordered.stderr.contains("skipped-runs.txt:3: the list was written for another plan"), "\(reordered)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.url.appendingPathComponent("by-hand.db").path))
         let array = String(decoding: sandbox.contents("second/array.sbatch") ?? Data(), as: UTF8.self)
         #expect(array.contains("--skip-positions \(sandbox.url.path)/second/skipped-runs.txt\n"), "\(array)")
         try runJob("second", tasks: 3)
@@ -212,15 +216,16 @@ struct SlurmTests {
 
         // Nothing left: nothing is written or submitted.
         let done = try sandbox.succeed("slurm", spec, "--tasks", "2", "--dir", "third")
-        #expect(done.stdout == "nothing to train: every run of the plan is done (4 runs already finished in \(sandbox.url.path)/runner.db; "
-            + "--rerun trains them again), so nothing was written or submitted\n", "\(done)")
+        #expect(done.stdout == "nothing to train: every run of the plan is done (4 runs already finished in \(sandbox.url.path)/runner.db), "
+            + "so nothing was written or submitted (--rerun trains the finished ones again)\n", "\(done)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.url.appendingPathComponent("third").path))
         // --rerun trains all of them. A task still queued from the earlier writing of the same
         // job (sbatch keeps its script) reads the new list.
         try FileManager.default.copyItem(atPath: "\(sandbox.url.path)/second/array.sbatch", toPath: "\(sandbox.url.path)/queued.sbatch")
         try sandbox.succeed("slurm", spec, copy, "--tasks", "3", "--dir", "second", "--rerun")
         let emptied = String(decoding: sandbox.contents("second/skipped-runs.txt") ?? Data(), as: UTF8.self)
-        #expect(emptied.hasSuffix("0 finished in \(sandbox.url.path)/runner.db when the job was written, 0 repeating an earlier run of the plan.\n"), "\(emptied)")
+        #expect(emptied.contains("0 finished in \(sandbox.url.path)/runner.db when the job was written, 0 repeating an earlier run of the plan.\n")
+            && emptied.split(separator: "\n").allSatisfy { $0.hasPrefix("# ") }, "no positions: \(emptied)")
         let queued = try runTool("/usr/bin/env", ["SLURM_ARRAY_TASK_ID=0", "/bin/bash", "\(sandbox.url.path)/queued.sbatch"])
         #expect(queued.status == 0 && !queued.stderr.contains("listed in"), "\(queued)")
 

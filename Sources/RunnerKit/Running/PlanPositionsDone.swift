@@ -17,31 +17,31 @@ extension RunPlan {
     ) throws(ExperimentError) -> (finished: [Int], repeated: [Int]) {
         var done: (finished: [Int], repeated: [Int]) = ([], [])
         var seen = Set<ExperimentKey>()
-        let sweepsOfGroup = Dictionary(sweeps.map { ($0.first?.group ?? "", 1) }, uniquingKeysWith: +)
+        let sweepsOfGroup = Dictionary(sweeps.map { ($0.group, 1) }, uniquingKeysWith: +)
         /// Whether runs of `sweep` may repeat another sweep's, or be among `finished`.
         func looks(at sweep: SpecSweep) -> (mayRepeat: Bool, mayBeFinished: Bool) {
-            let group = sweep.first?.group ?? ""
             // Within one sweep no two runs are alike: it refuses repeated values.
-            return (sweepsOfGroup[group, default: 0] > 1, !finished.keys.isEmpty && finished.mayHold(group: group))
+            (sweepsOfGroup[sweep.group, default: 0] > 1, !finished.keys.isEmpty && finished.mayHold(group: sweep.group))
         }
         let looked = sweeps.filter { looks(at: $0) != (false, false) }.reduce(0) { $0 + $1.count }
         if looked >= Self.announcedRuns { announce(looked) }
+        let dataIDs = RecentDataIDs()
         var start = 0
         for sweep in sweeps {
             defer { start += sweep.count }
-            let group = sweep.first?.group ?? ""
             let (mayRepeat, mayBeFinished) = looks(at: sweep)
             guard mayRepeat || mayBeFinished else { continue }
             // The keys of the runs that may be done, in blocks (only those runs are kept).
             let blockSize = 256
-            let blocks = Array(stride(from: 0, to: sweep.count, by: blockSize)).concurrentMap(minimumChunk: 1, state: { RecentDataIDs() }) {
-                (recent: inout RecentDataIDs, first: Int) -> Result<[(index: Int, key: ExperimentKey)], ExperimentError> in
+            let blocks = Array(stride(from: 0, to: sweep.count, by: blockSize)).concurrentMap(minimumChunk: 1) {
+                first -> Result<[(index: Int, key: ExperimentKey)], ExperimentError> in
                 Result { () throws(ExperimentError) in
                     var keys: [(index: Int, key: ExperimentKey)] = []
                     for index in first..<min(first + blockSize, sweep.count) {
                         let spec = sweep[index]
-                        if mayRepeat || finished.mayHold(group: group, name: spec.runName) {
-                            keys.append((index, try ExperimentKey(of: spec, dataIDs: &recent)))
+                        if mayRepeat || finished.mayHold(group: sweep.group, name: spec.runName) {
+                            let ids = try dataIDs.ids(of: spec)
+                            keys.append((index, ExperimentKey(specJSON: spec.canonicalJSON, trainingDataID: ids.training, validationDataID: ids.validation)))
                         }
                     }
                     return keys
@@ -62,17 +62,32 @@ extension RunPlan {
 
     /// From this many runs to look at, `positionsDone` announces them.
     static let announcedRuns = 100_000
+
+    /// What tells this plan from another for a list of its positions (see `PositionList`):
+    /// the SHA-256 of its spec files' texts and overrides, in order, and its number of runs.
+    public var fingerprint: String {
+        sha256Hex(bytes: Data((sources.map { ([$0.text] + $0.overrides).joined(separator: "\n") } + [String(count)]).joined(separator: "\n\u{1E}\n").utf8))
+    }
 }
 
-/// The ids of the data sets of the last few data settings read: the runs of a sweep share
-/// their points, and plan order keeps them together.
-private struct RecentDataIDs {
+/// The ids of the data sets of the last few data settings read, shared by the threads that
+/// look at a sweep: its runs share their points, and plan order keeps them together.
+private final class RecentDataIDs: @unchecked Sendable {
+    private let lock = NSLock()
     private var recent: [(settings: DataSettings, ids: (training: String?, validation: String?))] = []
 
-    /// The stored ids of the training and validation sets of `settings`, reading them when new.
-    mutating func ids(of spec: ExperimentSpec) throws(ExperimentError) -> (training: String?, validation: String?) {
+    /// The stored ids of the training and validation sets of `spec`'s data, read when new.
+    func ids(of spec: ExperimentSpec) throws(ExperimentError) -> (training: String?, validation: String?) {
+        // Reading under the lock makes threads that need the same points wait for one read.
+        lock.lock()
+        defer { lock.unlock() }
         if let hit = recent.first(where: { $0.settings == spec.data }) { return hit.ids }
-        let (training, validation) = try spec.loadData()
+        let (training, validation): (Dataset, Dataset?)
+        do {
+            (training, validation) = try spec.loadData()
+        } catch {
+            throw ExperimentError("\(spec.runName): \(error.description)")
+        }
         let ids = (RunExecutor.stored(training)?.id, validation.flatMap(RunExecutor.stored)?.id)
         recent.insert((spec.data, ids), at: 0)
         if recent.count > 4 { recent.removeLast() }
@@ -80,29 +95,26 @@ private struct RecentDataIDs {
     }
 }
 
-private extension ExperimentKey {
-    /// The key a claim of a run of `spec` looks for (see `RunExecutor.newRun(for:)`).
-    init(of spec: ExperimentSpec, dataIDs: inout RecentDataIDs) throws(ExperimentError) {
-        let ids = try dataIDs.ids(of: spec)
-        self.init(specJSON: spec.canonicalJSON, trainingDataID: ids.training, validationDataID: ids.validation)
-    }
-}
-
 /// A file of plan positions not to train (`runner run --skip-positions`): `runner slurm`
 /// writes one for its tasks, listing the runs of the study already done when it was
 /// submitted. Lines starting with `#` are comments; every other line is one position, 0-based.
+/// A `# plan: FINGERPRINT` line ties the list to its plan (`RunPlan.fingerprint`): given
+/// with another (specs in another order, say), it is refused rather than skip other runs.
 public enum PositionList {
-    /// The file's text: `comment` (each line made a comment), then the positions.
-    public static func text(_ positions: [Int], comment: String) -> String {
+    /// The file's text for `plan`: `comment` (each line made a comment), the plan's
+    /// fingerprint, then the positions.
+    public static func text(_ positions: [Int], of plan: RunPlan, comment: String) -> String {
         comment.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)\n" }.joined()
-            + positions.map { "\($0)\n" }.joined()
+            + "\(planLinePrefix)\(plan.fingerprint)\n" + positions.map { "\($0)\n" }.joined()
     }
 
-    /// The positions the file at `path` lists that `shard` trains, for a plan of `planCount` runs.
+    private static let planLinePrefix = "# plan: "
+
+    /// The positions the file at `path` lists, for `plan`.
     ///
     /// - Throws: A `PositionListError` naming the file and line of anything that is not a
-    ///   position of the plan.
-    public static func read(path: String, planCount: Int, shard: RunIDSpace) throws(PositionListError) -> Set<Int> {
+    ///   position of the plan, or saying that the file was written for another plan.
+    public static func read(path: String, for plan: RunPlan) throws(PositionListError) -> Set<Int> {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw PositionListError("\(path) is a folder, not a file of positions")
@@ -113,17 +125,22 @@ public enum PositionList {
         } catch {
             throw PositionListError("cannot read \(path): \((error as NSError).localizedDescription)")
         }
+        let planCount = plan.count
         var positions = Set<Int>()
         // Any line break, "\r\n" included (one Character, which a split at "\n" would not see).
         let lines = String(decoding: data, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         for (index, line) in lines.enumerated() {
             let text = line.trimmingCharacters(in: .whitespaces)
+            if text.hasPrefix(planLinePrefix) && text.dropFirst(planLinePrefix.count) != plan.fingerprint {
+                throw PositionListError("\(path):\(index + 1): the list was written for another plan (other spec files, given in another "
+                    + "order, or edited since); give the specs it was written for, in their order, or write the job again with runner slurm")
+            }
             guard !text.isEmpty, !text.hasPrefix("#") else { continue }
             guard let position = Int(text), (0..<planCount).contains(position) else {
                 throw PositionListError("\(path):\(index + 1): expected a position of the plan's \(Format.count(planCount)) runs (0 to \(planCount - 1)), "
                     + "found '\(text.prefix(40))'; this file is written by runner slurm for the plan it was given, so submit the study again if its specs changed")
             }
-            if position % shard.count == shard.index { positions.insert(position) }
+            positions.insert(position)
         }
         return positions
     }

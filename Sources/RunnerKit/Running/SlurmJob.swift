@@ -170,17 +170,18 @@ public struct SlurmJob: Sendable {
             + options.map { "#SBATCH \($0)\n" }.joined() + "set -euo pipefail\n"
     }
 
-    /// Writes both scripts and the submission, and creates the shard and log folders.
-    public func write() throws {
+    /// Writes both scripts, the list of runs skipped and the submission, and creates the
+    /// shard and log folders.
+    public func write(for plan: RunPlan) throws {
         for folder in [directory, shardFolder, logFolder] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         try arrayScript.write(toFile: arrayScriptPath, atomically: true, encoding: .utf8)
         try mergeScript.write(toFile: mergeScriptPath, atomically: true, encoding: .utf8)
         let comment = "Plan positions (0-based) of the runs the tasks of \(arrayScriptPath) do not train:\n"
-            + "\(positionsDone.finished.count) finished in \(target) when the job was written, "
-            + "\(positionsDone.repeated.count) repeating an earlier run of the plan."
-        try PositionList.text(skipped, comment: comment).write(toFile: skipListPath, atomically: true, encoding: .utf8)
+            + "\(Format.count(positionsDone.finished.count)) finished in \(target) when the job was written, "
+            + "\(Format.count(positionsDone.repeated.count)) repeating an earlier run of the plan."
+        try PositionList.text(skipped, of: plan, comment: comment).write(toFile: skipListPath, atomically: true, encoding: .utf8)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(submission).write(to: URL(fileURLWithPath: submissionPath), options: .atomic)
