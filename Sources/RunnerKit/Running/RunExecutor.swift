@@ -28,7 +28,7 @@ public struct ExecutionOptions: Sendable {
     public var shard: RunIDSpace
     /// Train runs again even when the same experiment already finished in the database.
     public var rerun: Bool
-    /// Positions of the plan not to train at all (see `PositionList`).
+    /// Positions of the plan not to train at all (see `PositionList`); those of other shards do not count.
     public var skipping: Set<Int>
 
     public init(jobs: Int = 1, shard: RunIDSpace = .all, rerun: Bool = false, skipping: Set<Int> = []) {
