@@ -20,12 +20,26 @@ extension Sandbox {
         return Dictionary(rows.map { ($0[0], $0[1...].joined(separator: " ")) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Trains `spec`, then makes its first run one that a live process (this test's, as far
-    /// as runner can tell) is still training, short id `eeee0000`, with the epochs it had.
-    func holdFirstRun(of spec: String) throws {
-        let ids = try runSpec(spec)
-        try insertRunningCopy(of: ids[0], as: "eeee0000-0000-4000-8000-000000000000", withEpochs: true)
-        try sqlite("DELETE FROM runs WHERE id = '\(ids[0])'")
+    /// Trains `spec`, then makes its first `count` runs ones that a live process (this test's,
+    /// as far as runner can tell) is still training, short ids `eeee0000`, `eeee0001`, …, with
+    /// the epochs they had.
+    func holdRuns(of spec: String, first count: Int = 1) throws {
+        for (index, id) in try runSpec(spec).prefix(count).enumerated() {
+            try insertRunningCopy(of: id, as: "eeee000\(index)-0000-4000-8000-000000000000", withEpochs: true)
+            try sqlite("DELETE FROM runs WHERE id = '\(id)'")
+        }
+    }
+
+    /// Starts `runner run spec --jobs jobs` with its first `held` runs held by a live process
+    /// (`holdRuns`), as a task's runs in flight are, and once it waits for them, makes that
+    /// process one that has exited: the runs are then found abandoned late.
+    func runFindingHeldRunsAbandoned(_ spec: String, held: Int, jobs: Int) throws -> RunnerProcess {
+        try holdRuns(of: spec, first: held)
+        let run = try start("run", spec, "--jobs", String(jobs))
+        #expect(run.waitForStandardError(containing: "another runner process is training \(held) runs of this plan", timeout: 60))
+        let gone = try runTool("/bin/sh", ["-c", "/bin/true & echo $!"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try sqlite("UPDATE runs SET pid = \(gone) WHERE status = 'running'")
+        return run
     }
 
     /// The SHA-256 of a file in the sandbox, to show it did not change.
@@ -87,7 +101,7 @@ struct ScalingTests {
         for processGone in [false, true] {
             let sandbox = try Sandbox()
             let spec = try sandbox.spec("pair", Spec.small(name: "pair", epochs: "3", seed: "[1, 2]"))
-            try sandbox.holdFirstRun(of: spec)
+            try sandbox.holdRuns(of: spec)
             let run = try sandbox.start("run", spec)
             let waiting = "runner: another runner process is training 1 run of this plan: waiting for it to end"
             #expect(run.waitForStandardError(containing: waiting, timeout: 60))
@@ -118,7 +132,7 @@ struct ScalingTests {
     func interruptedWhileWaiting() throws {
         let sandbox = try Sandbox()
         let spec = try sandbox.spec("pair", Spec.small(name: "pair", epochs: "3", seed: "[1, 2]"))
-        try sandbox.holdFirstRun(of: spec)
+        try sandbox.holdRuns(of: spec)
         let run = try sandbox.start("run", spec)
         #expect(run.waitForStandardError(containing: "another runner process is training 1 run of this plan", timeout: 60))
         run.send(SIGINT)
@@ -133,22 +147,35 @@ struct ScalingTests {
     func abandonedRunsTrainTogether() throws {
         let sandbox = try Sandbox()
         let spec = try sandbox.spec("pair", Spec.small(name: "pair", epochs: "2000", seed: "[1, 2]"))
-        let ids = try sandbox.runSpec(spec)
-        // Both runs held by a live process (this test's), as a task's runs in flight are.
-        for (index, id) in ids.enumerated() {
-            try sandbox.insertRunningCopy(of: id, as: "eeee000\(index)-0000-4000-8000-000000000000")
-            try sandbox.sqlite("DELETE FROM runs WHERE id = '\(id)'")
-        }
-        let run = try sandbox.start("run", spec, "--jobs", "2")
-        #expect(run.waitForStandardError(containing: "another runner process is training 2 runs of this plan", timeout: 60))
-        let gone = try runTool("/bin/sh", ["-c", "/bin/true & echo $!"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        try sandbox.sqlite("UPDATE runs SET pid = \(gone) WHERE status = 'running'")
+        let run = try sandbox.runFindingHeldRunsAbandoned(spec, held: 2, jobs: 2)
         let result = run.wait(timeout: 120)
         #expect(result.status == 0 && !result.timedOut, "\(result)")
         let spans = try sandbox.sqlite("SELECT started_at, finished_at FROM runs WHERE status = 'completed' ORDER BY started_at")
         try #require(spans.count == 2, "\(spans)")
         // Trained one after the other, the second would start after the first ended.
         #expect(spans[1][0] < spans[0][1], "\(spans)")
+    }
+
+    @Test("Ctrl-C while runs found abandoned late train: the runs not started are ended at once, none left running")
+    func interruptedLateRuns() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("trio", Spec.small(name: "trio", epochs: "3000", seed: "[1, 2, 3]"))
+        let run = try sandbox.runFindingHeldRunsAbandoned(spec, held: 3, jobs: 1)
+        // Once the first of the three, claimed together, has epochs stored, the other two wait for the one thread.
+        let newEpochs = "SELECT count(*) FROM epochs JOIN runs ON runs.id = epochs.run_id WHERE short_id NOT LIKE 'eeee%'"
+        let deadline = Date().addingTimeInterval(60)
+        while try sandbox.count(newEpochs) == 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        run.send(SIGINT)
+        let result = run.wait(timeout: 60)
+        #expect(result.status == 130, "\(result)")
+        let ended = try sandbox.sqlite("""
+            SELECT status, (SELECT count(*) FROM epochs WHERE run_id = runs.id) FROM runs WHERE short_id NOT LIKE 'eeee%' ORDER BY 2
+            """)
+        // Trained one at a time, the last (or last two) had not started: ended without an epoch
+        // (they used to train one first).
+        #expect(ended.count == 3 && ended.contains { $0[1] == "0" } && !ended.contains { $0[1] == "1" }, "\(ended)")
+        #expect(ended.filter { $0[1] == "0" }.allSatisfy { $0[0] == "interrupted" }, "\(ended)")
+        #expect(try sandbox.count("SELECT count(*) FROM runs WHERE status = 'running'") == 0)
     }
 
     @Test("edited start weights are another experiment: trained, not skipped; the old run's rerun says the file changed")

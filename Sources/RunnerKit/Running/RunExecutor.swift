@@ -403,8 +403,8 @@ public final class RunExecutor: @unchecked Sendable {
     }
 
     /// Trains `runs`, claimed already, `jobs` at a time, and ends each; a run's error stops
-    /// the others after their epoch and is thrown. Each run is recorded, as interrupted after
-    /// its first epoch once runs should stop, so that none is left `running` (unless its end
+    /// the others after their epoch and is thrown. Once runs should stop, those not started
+    /// are ended at once, without an epoch, so that none is left `running` (unless its end
     /// cannot be written, and then the recorder marks it failed).
     private func train(claimed runs: [(TrainingJob, RunIdentity)], jobs: Int, onResult: @escaping @Sendable (RunResult) -> Void) throws {
         guard !runs.isEmpty else { return }
@@ -412,7 +412,14 @@ public final class RunExecutor: @unchecked Sendable {
         Self.onThreads(min(jobs, runs.count)) { [self] in
             do {
                 while let (job, identity) = lock.withLock({ lateRuns.popFirst() }) {
-                    if let trained = try train(job, claim: RunClaimTicket(identity)) {
+                    if shouldStop {
+                        // Claimed, not started: ended at once rather than after an epoch.
+                        let (outcome, now) = (stoppedOutcome(of: identity.id), Date())
+                        let result = RunResult(
+                            identity: identity, name: job.spec.runName, status: outcome.status, epochsCompleted: 0,
+                            finalEpoch: nil, divergedAtEpoch: nil, seconds: 0)
+                        try conclude(TrainedRun(result: result, outcome: outcome, metrics: nil, weights: [], began: now, ended: now), onResult: onResult)
+                    } else if let trained = try train(job, claim: RunClaimTicket(identity)) {
                         try conclude(trained, onResult: onResult)
                     }
                 }
@@ -593,8 +600,7 @@ public final class RunExecutor: @unchecked Sendable {
         func trained(as identity: RunIdentity) -> TrainedRun {
             let outcome: RunOutcome = switch result.outcome {
             case .completed: .completed
-            case .stopped: recorder.writeFailure(of: identity.id).map { .failed(message: $0) }
-                ?? .interrupted(reason: interruption?.reason ?? otherRunFailure.map { "stopped because another run failed: \($0)" })
+            case .stopped: stoppedOutcome(of: identity.id)
             case .diverged(let epoch): .diverged(atEpoch: epoch)
             }
             let last = result.lastEpoch
@@ -671,6 +677,13 @@ public final class RunExecutor: @unchecked Sendable {
     private func record(_ trained: TrainedRun) throws {
         try recorder.finish(
             id: trained.result.identity.id, outcome: trained.outcome, metrics: trained.metrics, weights: trained.weights, at: trained.ended, trainingBegan: trained.began)
+    }
+
+    /// How a run stopped early ends: failed when its writes were refused, else interrupted,
+    /// by the signal or by another run's failure.
+    private func stoppedOutcome(of runID: String) -> RunOutcome {
+        recorder.writeFailure(of: runID).map { .failed(message: $0) }
+            ?? .interrupted(reason: interruption?.reason ?? otherRunFailure.map { "stopped because another run failed: \($0)" })
     }
 
     /// Whether runs in flight should stop after their epoch, and no further run start: a
