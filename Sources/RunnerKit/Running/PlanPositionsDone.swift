@@ -25,7 +25,7 @@ extension RunPlan {
         }
         let looked = sweeps.filter { looks(at: $0) != (false, false) }.reduce(0) { $0 + $1.count }
         if looked >= Self.announcedRuns { announce(looked) }
-        let dataIDs = RecentDataIDs()
+        let dataIDs = RecentDataCache.loadingDataIDs()
         var start = 0
         for sweep in sweeps {
             defer { start += sweep.count }
@@ -40,7 +40,7 @@ extension RunPlan {
                     for index in first..<min(first + blockSize, sweep.count) {
                         let spec = sweep[index]
                         if mayRepeat || finished.mayHold(group: sweep.group, name: spec.runName) {
-                            let ids = try dataIDs.ids(of: spec)
+                            let ids = try dataIDs.value(for: spec)
                             keys.append((index, ExperimentKey(specJSON: spec.canonicalJSON, trainingDataID: ids.training, validationDataID: ids.validation)))
                         }
                     }
@@ -70,28 +70,21 @@ extension RunPlan {
     }
 }
 
-/// The ids of the data sets of the last few data settings read, shared by the threads that
-/// look at a sweep: its runs share their points, and plan order keeps them together.
-private final class RecentDataIDs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var recent: [(settings: DataSettings, ids: (training: String?, validation: String?))] = []
+/// The stored ids of a spec's training and validation sets (nil for a set too large to store).
+private typealias DataIDs = (training: String?, validation: String?)
 
-    /// The stored ids of the training and validation sets of `spec`'s data, read when new.
-    func ids(of spec: ExperimentSpec) throws(ExperimentError) -> (training: String?, validation: String?) {
-        // Reading under the lock makes threads that need the same points wait for one read.
-        lock.lock()
-        defer { lock.unlock() }
-        if let hit = recent.first(where: { $0.settings == spec.data }) { return hit.ids }
-        let (training, validation): (Dataset, Dataset?)
-        do {
-            (training, validation) = try spec.loadData()
-        } catch {
-            throw ExperimentError("\(spec.runName): \(error.description)")
+extension RecentDataCache<DataIDs> {
+    /// A cache of the ids of the data sets that specs load, a failed load naming its run.
+    fileprivate static func loadingDataIDs() -> RecentDataCache<DataIDs> {
+        RecentDataCache { spec throws(ExperimentError) in
+            let (training, validation): (Dataset, Dataset?)
+            do throws(ExperimentError) {
+                (training, validation) = try spec.loadData()
+            } catch {
+                throw ExperimentError("\(spec.runName): \(error.description)")
+            }
+            return (RunExecutor.stored(training)?.id, validation.flatMap(RunExecutor.stored)?.id)
         }
-        let ids = (RunExecutor.stored(training)?.id, validation.flatMap(RunExecutor.stored)?.id)
-        recent.insert((spec.data, ids), at: 0)
-        if recent.count > 4 { recent.removeLast() }
-        return ids
     }
 }
 

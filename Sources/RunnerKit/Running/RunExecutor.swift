@@ -171,7 +171,7 @@ public final class RunExecutor: @unchecked Sendable {
             (deferred, jobs) = ((0, 0), options.jobs)
             planStarted = Date().addingTimeInterval(-0.001)
         }
-        let data = DataCache()
+        let data = DataCache.loadingData()
         progress.planStarted(total: total)
         let workers = max(1, min(options.jobs, total))
         lock.withLock { workersTraining = workers }
@@ -245,7 +245,7 @@ public final class RunExecutor: @unchecked Sendable {
 
     /// The run at `position` of `plan`, ready to train, with where its spec comes from.
     private static func job(at position: Int, of plan: RunPlan, data: DataCache) throws -> TrainingJob {
-        var job = try TrainingJob(spec: plan[position], data: try data.data(for: plan[position]))
+        var job = try TrainingJob(spec: plan[position], data: try data.value(for: plan[position]))
         job.source = plan.source(at: position)
         return job
     }
@@ -761,25 +761,6 @@ private final class RunClaimTicket: @unchecked Sendable {
             while settled == nil { condition.wait() }
             return try settled!.get()
         }
-    }
-}
-
-/// The data sets of recent runs, shared by the workers: the runs of a sweep mostly share
-/// their points, and the plan's order keeps runs of one data set together.
-private final class DataCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var recent: [(settings: DataSettings, data: (Dataset, Dataset?))] = []
-    private let capacity = 4
-
-    func data(for spec: ExperimentSpec) throws(ExperimentError) -> (Dataset, Dataset?) {
-        // Loading under the lock makes workers that need the same points wait for one load.
-        lock.lock()
-        defer { lock.unlock() }
-        if let hit = recent.first(where: { $0.settings == spec.data }) { return hit.data }
-        let data = try spec.loadData()
-        recent.insert((spec.data, data), at: 0)
-        if recent.count > capacity { recent.removeLast() }
-        return data
     }
 }
 
