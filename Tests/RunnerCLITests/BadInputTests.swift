@@ -107,7 +107,7 @@ struct BadInputTests {
                  messages: ["--format json"]),
         BadInput(label: "plot of an unknown run", arguments: ["plot", "ffff0000", "--out", "p.svg"], messages: ["ffff0000"]),
         BadInput(label: "boundary of two runs", arguments: ["plot", "abcd1111", "abcd2222", "--kind", "boundary", "--out", "p.svg"],
-                 messages: ["one run"]),
+                 messages: ["exactly one run, but 2 were given: name one run by its id, or draw one boundary per setting with `runner report`"]),
         BadInput(label: "plot into a missing folder", arguments: ["plot", "abcd1111", "--out", "no/p.svg"], messages: ["no/p.svg"]),
         BadInput(label: "report of an unknown run", arguments: ["report", "ffff0000", "--out", "r.html"], messages: ["ffff0000"]),
         BadInput(label: "report title with a control code", arguments: ["report", "--out", "r.html", "--title", "a\u{1B}[31mb"], messages: ["--title has a control character (a\u{241B}[31mb); give plain text."]),

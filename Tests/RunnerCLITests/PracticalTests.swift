@@ -38,6 +38,10 @@ struct PracticalTests {
         let ticks = svg.split(separator: "<text").compactMap { $0.split(separator: ">").dropFirst().first?.split(separator: "<").first }.map(String.init)
         let axes = try #require(ticks.firstIndex(of: "x₁"))
         #expect(Array(ticks[(axes - 6)...(axes + 7)]) == ["-4", "-2", "0", "2", "4", "6", "x₁", "-6", "-4", "-2", "0", "2", "4", "x₂"], "\(ticks)")
+        // The rings mark misclassified points of both sets, and the title counts both.
+        let title = try #require(svg.firstMatch(of: /<title>[0-9a-f]{8} qc1-default: (\d+) of 1000 training and (\d+) of 1000 validation points misclassified<\/title>/))
+        let rings = svg.matches(of: /class="misclassified"/).count
+        #expect(rings == Int(title.1)! + Int(title.2)! && rings > 0)
     }
 
     @Test("converged_at_epoch is the first epoch from which every training point stays right, in compare and show")

@@ -209,10 +209,11 @@ struct ReadingManyRunsTests {
         defer { folder.remove() }
         let error = #expect(throws: FigureError.self) { try Figures(store: store).sweepSummary(store.runs(), axis: .learningRate) }
         #expect(error?.description == "these runs all have the same learning rate, so a sweep summary over it would be a single point; they differ in hidden; try --x hidden")
-        // Over a setting that is no axis, no --x to suggest.
+        // Over a setting that is no axis, no --x to suggest, but what else shows them.
         let (otherFolder, other) = try recorded(#"{"group": "g", "data": {"points": 40, "noise": [0.1, 0.2]}, "model": {"hidden": 2}, "training": {"epochs": 2}}"#)
         defer { otherFolder.remove() }
         let noise = #expect(throws: FigureError.self) { try Figures(store: other).sweepSummary(other.runs(), axis: .hidden) }
-        #expect(noise?.description == "these runs all have the same hidden units, so a sweep summary over it would be a single point; they differ in noise")
+        #expect(noise?.description == "these runs all have the same hidden units, so a sweep summary over it would be a single point; they differ in noise; "
+            + "a sweep summary plots learning_rate or hidden only: compare these with `runner compare --aggregate`, or draw their curves without --kind sweep")
     }
 }

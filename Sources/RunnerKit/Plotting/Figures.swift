@@ -25,7 +25,8 @@ public enum FigureError: Error, Equatable, CustomStringConvertible {
         case .notTwoDimensional(let run, let dimension):
             "run \(run) has \(dimension)-dimensional inputs; decision boundaries are drawn for 2-D data only"
         case .needsOneRun(let count):
-            "a decision boundary is drawn for exactly one run, but \(count) were given"
+            "a decision boundary is drawn for exactly one run, but \(count) were given: name one run by its id, "
+                + "or draw one boundary per setting with `runner report` and the same selection"
         case .unreadableSpec(let run, let reason):
             "cannot rebuild the data of run \(run) from its stored spec: \(reason)"
         case .damagedWeights(let run, let reason):
@@ -38,7 +39,9 @@ public enum FigureError: Error, Equatable, CustomStringConvertible {
         case .notSwept(let setting, let swept):
             "these runs all have the same \(setting), so a sweep summary over it would be a single point; "
                 + (swept.isEmpty ? "they differ in no setting but their seed" : "they differ in \(swept.joined(separator: ", "))")
-                + (SweepAxis.allCases.first { swept.contains(RunSettings.name(of: $0.settingPath)) }.map { "; try --x \($0.rawValue)" } ?? "")
+                + (SweepAxis.allCases.first { swept.contains(RunSettings.name(of: $0.settingPath)) }.map { "; try --x \($0.rawValue)" }
+                    ?? "; a sweep summary plots learning_rate or hidden only: compare these with `runner compare --aggregate`, "
+                    + "or draw their curves without --kind sweep")
         }
     }
 }
@@ -198,7 +201,10 @@ public struct Figures {
             return (stride > 1 ? Swift.stride(from: 0, to: points.count, by: stride).map { points[$0] } : points, stride)
         }
         let (drawn, stride) = thinned(points)
-        let title = "\(run.shortID) \(run.name): \(errors) of \(points.count) training points misclassified"
+        // The rings mark misclassified points of both sets, so the title counts both.
+        let validationErrors = validationPoints.isEmpty ? ""
+            : " and \(validationPoints.filter(\.misclassified).count) of \(validationPoints.count) validation"
+        let title = "\(run.shortID) \(run.name): \(errors) of \(points.count) training\(validationErrors) points misclassified"
             + (stride > 1 ? " (1 in \(stride) drawn)" : "")
             + (run.divergedAtEpoch.map { "; diverged at epoch \($0), last finite weights" } ?? "")
         return DecisionBoundaryChart(title: title, grid: grid, points: drawn, validationPoints: thinned(validationPoints).points)
