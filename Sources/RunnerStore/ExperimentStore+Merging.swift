@@ -52,7 +52,7 @@ extension ExperimentStore {
             var configuration = Configuration()
             configuration.busyMode = .timeout(busyTimeout)
             try DatabaseQueue(configuration: configuration).writeWithoutTransaction { db in
-                try attach(sourcePath, db) {
+                try attach(sourcePath, db) { unchanged in
                     let migrator = Migrator(migrations: Migration.bundled, path: sourcePath)
                     let pending = try migrator.pendingMigrations(db, schema: "source")
                     guard pending.count < Migration.bundled.count else {
@@ -63,11 +63,21 @@ extension ExperimentStore {
                     }
                     let problems = try String.fetchAll(db, sql: "PRAGMA source.integrity_check")
                     guard problems == ["ok"] else {
-                        throw StoreError.unmergeable(path: sourcePath, reason: "it is damaged (PRAGMA integrity_check: \(problems.prefix(3).joined(separator: "; ")))")
+                        throw StoreError.unmergeable(path: sourcePath, reason: "it is damaged (PRAGMA integrity_check: \(Self.oneLine(problems)))")
                     }
+                    try unchanged()
                 }
             }
         }
+    }
+
+    /// The first three of an integrity check's `problems` on one line, each cut at 100
+    /// characters (one problem can name thousands of pages).
+    static func oneLine(_ problems: [String]) -> String {
+        problems.prefix(3).map { problem in
+            let flat = problem.split(whereSeparator: \.isNewline).joined(separator: " ")
+            return flat.count > 100 ? flat.prefix(100) + "…" : flat
+        }.joined(separator: "; ") + (problems.count > 3 ? "; …" : "")
     }
 
     /// Whether the paths `a` and `b` name one file (through symbolic links too).
@@ -82,16 +92,60 @@ extension ExperimentStore {
         .SQLITE_CONSTRAINT_TRIGGER,
     ]
 
-    /// Runs `body` with `path` attached read-only as the schema `source`.
-    private static func attach<T>(_ path: String, _ db: Database, _ body: () throws -> T) throws -> T {
-        // Without a `-wal` file no process is writing to it: read it as immutable, so that SQLite
-        // creates no `-wal` or `-shm` file beside it either. With one (a shard still training),
-        // read it as a live database.
-        let quiescent = !FileManager.default.fileExists(atPath: path + "-wal")
-        try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [DatabaseFile.readOnlyURI(path, immutable: quiescent)])
-        defer { try? db.execute(sql: "DETACH DATABASE source") }
-        return try body()
+    /// Runs `body` with `path` attached read-only as the schema `source`; `body` calls
+    /// `unchanged` before it commits what it read.
+    ///
+    /// Without a `-wal` file no process is writing to the source: it is read as immutable, so
+    /// that SQLite creates no `-wal` or `-shm` file beside it either. With one (a shard still
+    /// training), it is read as a live database, with SQLite's locks. A process that starts
+    /// writing to an immutable source while it is read (a resubmitted task) may change pages
+    /// under the read: `unchanged` then throws, as does any error of the read, and `body` runs
+    /// again on the source read live (its `-wal` file now there), up to three times.
+    static func attach<T>(_ path: String, _ db: Database, _ body: (_ unchanged: () throws -> Void) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let stamp = FileStamp(quiescent: path)
+            try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [DatabaseFile.readOnlyURI(path, immutable: stamp != nil)])
+            defer { try? db.execute(sql: "DETACH DATABASE source") }
+            do {
+                return try body { if let stamp, stamp.changed { throw SourceChanged() } }
+            } catch {
+                guard let stamp, stamp.changed else { throw error }
+                guard attempt < 3 else {
+                    throw StoreError.unmergeable(
+                        path: path, reason: "processes kept writing to it while it was read, three times; nothing was taken from it: merge again")
+                }
+            }
+        }
     }
+
+    /// What an immutable source's file was when its read began: a process that writes to it
+    /// creates its `-wal` file, and a checkpoint changes the file itself.
+    struct FileStamp: Equatable {
+        private let path: String
+        private let inode: UInt64, size: Int64, modified: timespec
+
+        /// The stamp of the file at `path`, or nil when it has a `-wal` file (a live database)
+        /// or cannot be read.
+        init?(quiescent path: String) {
+            var status = stat()
+            guard !FileManager.default.fileExists(atPath: path + "-wal"), stat(path, &status) == 0 else { return nil }
+            (self.path, inode, size, modified) = (path, UInt64(status.st_ino), Int64(status.st_size), status.st_mtim)
+        }
+
+        /// Whether a process has written to the file since.
+        var changed: Bool {
+            FileStamp(quiescent: path) != self
+        }
+
+        static func == (a: FileStamp, b: FileStamp) -> Bool {
+            (a.path, a.inode, a.size, a.modified.tv_sec, a.modified.tv_nsec) == (b.path, b.inode, b.size, b.modified.tv_sec, b.modified.tv_nsec)
+        }
+    }
+
+    /// The source changed while it was read as immutable.
+    private struct SourceChanged: Error {}
 
     /// Copies into this store every run of the database at `sourcePath` that it lacks (by
     /// run id), with its epochs, weights and data sets (deduplicated by their id), and brings
@@ -108,10 +162,11 @@ extension ExperimentStore {
         var summary = MergeSummary(source: sourcePath)
         try Self.mapErrors(path: path) {
             try connection.writeWithoutTransaction { db in
-                try Self.attach(sourcePath, db) {
+                try Self.attach(sourcePath, db) { unchanged in
                     do {
                         try db.inTransaction(.immediate) {
-                            summary = try mergeAttachedSource(summary, db)
+                            summary = try mergeAttachedSource(MergeSummary(source: sourcePath), db)
+                            try unchanged()
                             return .commit
                         }
                     } catch let error as DatabaseError where Self.brokenRuleCodes.contains(error.extendedResultCode) {

@@ -26,6 +26,43 @@ struct MergeTests {
         try ExperimentStore.checkMergeSource(folder.file("source.sqlite"), into: folder.file("target.sqlite"))
     }
 
+    @Test("a source that a process starts writing to while it is read as immutable is read again, live")
+    func writerStartsDuringRead() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("source.sqlite")
+        let source = try ExperimentStore(path: path)
+        try source.finishRun(id: try source.startRun(sampleRun()).id, outcome: .completed, metrics: nil, weights: [])
+        source.close()
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        var attempts = 0
+        let counted = try DatabaseQueue().writeWithoutTransaction { db in
+            try ExperimentStore.attach(path, db) { unchanged in
+                attempts += 1
+                let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM source.runs")!
+                if attempts == 1 {
+                    // A resubmitted task opens its shard and records a run meanwhile.
+                    let writer = try ExperimentStore(path: path)
+                    try writer.finishRun(id: try writer.startRun(sampleRun(seed: 2)).id, outcome: .completed, metrics: nil, weights: [])
+                }
+                try unchanged()
+                return count
+            }
+        }
+        #expect(attempts == 2 && counted == 2)
+        // A source no one writes to is read once.
+        attempts = 0
+        _ = try DatabaseQueue().writeWithoutTransaction { db in
+            try ExperimentStore.attach(folder.file("source.sqlite"), db) { unchanged in attempts += 1; try unchanged() }
+        }
+        #expect(attempts == 1)
+    }
+
+    @Test("an integrity check's report is one short line")
+    func integrityReportOnOneLine() {
+        let report = ExperimentStore.oneLine(["*** in database source ***\nPage 5: never used\nPage 6: never used", String(repeating: "x", count: 300), "c", "d"])
+        #expect(report == "*** in database source *** Page 5: never used Page 6: never used; " + String(repeating: "x", count: 100) + "…; c; …")
+    }
+
     @Test("a run the target's readers took for abandoned is brought up to date by its finished source, even with no new epoch")
     func reapedInTarget() throws {
         let folder = TemporaryFolder()
