@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import RunnerStore
+import Synchronization
 
 /// Turns SIGINT (Ctrl-C), SIGTERM, SIGQUIT (Ctrl-\) and SIGHUP (the terminal went away: a
 /// closed ssh session) into a flag that training checks after every epoch.
@@ -14,30 +15,39 @@ import RunnerStore
 /// write to a pipe whose reader is gone (`runner run … | head -1`) fails instead of ending
 /// the process mid-run, and `Console` reports it here.
 public final class InterruptionMonitor: @unchecked Sendable {
-    private let lock = NSLock()
-    private var received: Int32?
-    private var sources: [any DispatchSourceSignal] = []
-    private var previousHandlers: [(Int32, (@convention(c) (Int32) -> Void)?)] = []
+    private var previousActions: [(Int32, sigaction)] = []
+    private var previousPipeHandler: (@convention(c) (Int32) -> Void)?
 
     /// Starts watching `signals`; they no longer end the process until the first arrives.
+    ///
+    /// Each gets a handler of its own at once (not a dispatch source, which registers on
+    /// another thread a moment later: a signal in between was lost, and a sweep stopped by
+    /// Slurm as it began trained to the end). The handler only records the signal and
+    /// restores its default action; training polls the record.
     public init(signals: [Int32] = [SIGINT, SIGTERM, SIGQUIT, SIGHUP]) {
+        firstSignal.store(0, ordering: .sequentiallyConsistent)
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
         for number in signals {
-            let previous = signal(number, SIG_IGN)
-            previousHandlers.append((number, previous))
+            var previous = sigaction()
+            sigaction(number, nil, &previous)
             // A signal the process was started ignoring (`nohup`, `trap '' INT`, a background
             // job of a script) stays ignored, as for any Unix tool.
-            if Self.isIgnored(previous) { continue }
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in
-                self?.record(number)
-                signal(number, SIG_DFL)
-            }
-            source.resume()
-            sources.append(source)
+            if Self.isIgnored(previous.__sigaction_handler.sa_handler) { continue }
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = recordSignal
+            action.sa_flags = SA_RESTART
+            sigemptyset(&action.sa_mask)
+            sigaction(number, &action, nil)
+            previousActions.append((number, previous))
+            sigaddset(&unblocked, number)
         }
-        previousHandlers.append((SIGPIPE, signal(SIGPIPE, SIG_IGN)))
+        // Should the parent have left them blocked (a thread of a Swift program that starts
+        // runner with Foundation's `Process` can), the handler would never run.
+        pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
+        previousPipeHandler = signal(SIGPIPE, SIG_IGN)
         // A failed write to the output stops runs as a closed pipe does, whatever the cause.
-        Console.whenClosed { [weak self] _ in self?.record(SIGPIPE) }
+        Console.whenClosed { _ in recordSignal(SIGPIPE) }
     }
 
     /// Whether `handler`, as `signal(2)` returns it, is SIG_IGN.
@@ -47,15 +57,16 @@ public final class InterruptionMonitor: @unchecked Sendable {
 
     /// Stops watching and gives each signal back the handling it had before.
     deinit {
-        sources.forEach { $0.cancel() }
-        for (number, handler) in previousHandlers {
-            signal(number, handler)
+        for (number, var action) in previousActions {
+            sigaction(number, &action, nil)
         }
+        signal(SIGPIPE, previousPipeHandler)
     }
 
     /// The first signal received, if any.
     public var signalReceived: Int32? {
-        lock.withLock { received }
+        let number = firstSignal.load(ordering: .sequentiallyConsistent)
+        return number == 0 ? nil : number
     }
 
     /// The exit status after an interruption: 141 (128 + SIGPIPE) when the output went
@@ -85,11 +96,17 @@ public final class InterruptionMonitor: @unchecked Sendable {
         [Console.Stream.output, .error].lazy.compactMap(Console.failure(of:)).first { $0 != EPIPE }
     }
 
-    private func record(_ number: Int32) {
-        lock.withLock {
-            if received == nil { received = number }
-        }
-    }
+}
+
+/// The first signal the latest `InterruptionMonitor` received, 0 before one arrives.
+private let firstSignal = Atomic<Int32>(0)
+
+/// The handler of the signals an `InterruptionMonitor` watches: records the first to arrive
+/// and gives the signal its default action back, so that a second Ctrl-C ends the process at
+/// once. Only async-signal-safe work: an atomic exchange and `signal`.
+private func recordSignal(_ number: Int32) {
+    _ = firstSignal.compareExchange(expected: 0, desired: number, ordering: .sequentiallyConsistent)
+    if number != SIGPIPE { signal(number, SIG_DFL) }
 }
 
 /// Lets Ctrl-Z (SIGTSTP) stop the process only at a moment it holds no database lock, so a
