@@ -52,6 +52,10 @@ struct SlurmCommand: ParsableCommand {
 
     func validate() throws {
         if tasks < 1 { throw refusedValue("--tasks must be at least 1, got \(tasks).") }
+        // Each task trains shard i/N, and `runner run` takes at most as many shards as a spec's runs.
+        if tasks > SpecFile.maximumRuns {
+            throw refusedValue("--tasks \(tasks): at most \(Format.count(SpecFile.maximumRuns)), as many as a spec's runs (and clusters cap job arrays far lower: `scontrol show config | grep MaxArraySize`).")
+        }
         if cpusPerTask < 1 { throw refusedValue("--cpus-per-task must be at least 1, got \(cpusPerTask).") }
         if dir?.isEmpty == true { throw refusedValue("--dir must name a folder, got an empty path.") }
         // The tasks read the spec files again when they start: a pipe would be gone by then.

@@ -407,7 +407,7 @@ struct ScalingTests {
             #expect(!FileManager.default.fileExists(atPath: sandbox.database.path))
         }
         let missing = try sandbox.runner("run", spec, "--skip-positions", "nowhere.txt")
-        #expect(missing.status == 1 && missing.stderr.hasPrefix("Error: --skip-positions: cannot read nowhere.txt"), "\(missing)")
+        #expect(missing.status == 1 && missing.stderr.hasPrefix("Error: --skip-positions: cannot read nowhere.txt: no such file\n"), "\(missing)")
         let folder = try sandbox.runner("run", spec, "--skip-positions", ".")
         #expect(folder.status == 1 && folder.stderr.hasPrefix("Error: --skip-positions: . is a folder, not a file of positions"), "\(folder)")
         // Lines may end in CRLF, as a file saved on Windows does.

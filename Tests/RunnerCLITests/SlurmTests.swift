@@ -248,6 +248,10 @@ struct SlurmTests {
         #expect(refused.status == 1 && refused.stderr.contains("Invalid job array specification"), "\(refused)")
         #expect(sandbox.contents("slurm/grid/submission.json") == nil)
         try sandbox.succeed("slurm", spec, "--tasks", "2")
+        // More tasks than `runner run` takes shards: every task would fail; refused before anything is written.
+        let tooMany = try sandbox.runner("slurm", spec, "--tasks", "100000000", "--dir", "many")
+        #expect(tooMany.status == 64 && tooMany.stderr.hasPrefix("Error: --tasks 100000000: at most 1,000,000, as many as a spec's runs"), "\(tooMany)")
+        #expect(sandbox.contents("many/array.sbatch") == nil)
         // The target cannot be one of the files the tasks write.
         let inside = try sandbox.runner("slurm", spec, "--tasks", "2", "--dir", "other", "--db", "other/shards/0.db")
         #expect(inside.status == 1 && inside.stderr.contains("is in the folder of this job's shard files"), "\(inside)")

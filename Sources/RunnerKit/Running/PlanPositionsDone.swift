@@ -112,11 +112,8 @@ public enum PositionList {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw PositionListError("\(path) is a folder, not a file of positions")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw PositionListError("cannot read \(path): \((error as NSError).localizedDescription)")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PositionListError("cannot read \(path): \(ExperimentSpec.readFailure(path))")
         }
         let planCount = plan.count
         var positions = Set<Int>()
