@@ -15,6 +15,7 @@ struct CompareCommand: ParsableCommand {
             Example:
               runner compare --group practical-sweep --aggregate \\
                   --sort val_acc --descending
+              runner compare --group big-study --sort val_acc --descending --limit 10
               runner compare 1a2b 3c4d --format markdown
             """)
 
@@ -31,7 +32,11 @@ struct CompareCommand: ParsableCommand {
     @Flag(name: .long, help: "Sort in descending order.")
     var descending = false
 
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Only the first N rows (after --sort): the top N.", valueName: "N"))
+    var limit: Int?
+
     func validate() throws {
+        if let limit, limit < 1 { throw refusedValue("--limit needs a positive number, got \(limit).") }
         if descending && sort == nil {
             throw refusedValue("--descending orders by the --sort column; give one too, e.g. --sort val_acc --descending.")
         }
@@ -46,6 +51,10 @@ struct CompareCommand: ParsableCommand {
             let column = table.column(named: sort)
             // Ties in settings order (an aggregate's rows are in it already), not in the order the runs were made.
             table = try table.sorted(by: column, descending: descending, tieRanks: aggregate ? nil : comparison.settingsRanks)
+        }
+        if let limit, table.rows.count > limit {
+            note("\(limit) of \(plural(table.rows.count, "row")); --limit N shows more")
+            table.rows.removeLast(table.rows.count - limit)
         }
         write(output.fittedToTerminal(table).rendered(as: output.format))
     }

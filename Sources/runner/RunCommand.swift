@@ -54,6 +54,10 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only the summary, no progress.")
     var quiet = false
 
+    /// Plans of more runs than this get `--aggregate` in the closing hint: their comparison
+    /// would be a table of thousands of rows.
+    static let runsWorthAggregating = 500
+
     func validate() throws {
         if let jobs, jobs < 1 {
             throw refusedValue("--jobs must be at least 1, got \(jobs); use --jobs 1 to train one run at a time.")
@@ -169,8 +173,10 @@ struct RunCommand: ParsableCommand {
         let groups = Set(plan.sweeps.compactMap { $0.first?.group })
         // Worth it when the plan holds several experiments (not one spec given twice).
         if groups.count == 1, plan.count - summary.repeatedInPlan > 1, summary.trained > 0, !interrupted {
-            // With the database named on the command line, so that the hint works as printed.
-            note("Compare them: runner compare --group \(shellQuoted(groups.first!))" + (database.db.map { " --db \(shellQuoted($0))" } ?? ""))
+            // With the database named on the command line, so that the hint works as printed; for a
+            // study too large to read run by run, one row per setting.
+            let aggregate = plan.count > Self.runsWorthAggregating ? " --aggregate" : ""
+            note("Compare them: runner compare --group \(shellQuoted(groups.first!))\(aggregate)" + (database.db.map { " --db \(shellQuoted($0))" } ?? ""))
         }
     }
 

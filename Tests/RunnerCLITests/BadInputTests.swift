@@ -101,6 +101,7 @@ struct BadInputTests {
         BadInput(label: "bad --param", arguments: ["query", "SELECT :x", "--param", "x"], messages: ["name=value"]),
         BadInput(label: "a --param given twice", arguments: ["query", "SELECT :x", "--param", "x=1", "--param", "x=2"],
                  messages: ["--param x is given twice (x=1, x=2); give it once."]),
+        BadInput(label: "compare --limit 0", arguments: ["compare", "--limit", "0"], messages: ["--limit needs a positive number, got 0."]),
         BadInput(label: "--descending without --sort", arguments: ["compare", "--descending"],
                  messages: ["--descending orders by the --sort column; give one too"]),
         BadInput(label: "export spec as csv", arguments: ["export", "abcd1111", "--what", "spec", "--format", "csv"],

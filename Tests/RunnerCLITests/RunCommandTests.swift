@@ -69,6 +69,20 @@ struct RunCommandTests {
         #expect(try weights(other[0]) != weights(first[0]))
     }
 
+    @Test("a study of thousands of runs is hinted at one row per setting, and compare --limit gives its top rows")
+    func largeStudy() throws {
+        let sandbox = try Sandbox()
+        let seeds = "[" + (1...501).map(String.init).joined(separator: ", ") + "]"
+        let spec = try sandbox.spec("wide", Spec.small(name: "wide", points: "20", epochs: "1", hidden: "2", seed: seeds))
+        let result = try sandbox.succeed("run", spec, "--quiet")
+        #expect(result.stderr.hasSuffix("Compare them: runner compare --group wide --aggregate\n"), "\(result.stderr.suffix(200))")
+        let top = try sandbox.succeed("compare", "--group", "wide", "--sort", "seed", "--descending", "--limit", "3", "--format", "csv")
+        #expect(top.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] } == ["wide seed=501", "wide seed=500", "wide seed=499"], "\(top.stdout)")
+        #expect(top.stderr == "3 of 501 rows; --limit N shows more\n")
+        let all = try sandbox.succeed("compare", "--group", "wide", "--aggregate", "--limit", "3")
+        #expect(all.stderr.isEmpty && all.stdout.split(separator: "\n").count == 3, "one setting: header, rule, one row")
+    }
+
     @Test("a sweep expands to every combination, in one group, each with its own resolved spec")
     func sweep() throws {
         let sandbox = try Sandbox()
