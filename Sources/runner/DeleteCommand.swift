@@ -31,7 +31,8 @@ struct DeleteCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try database.openForChanging()
+        // A dry run only reads: no damage check of the whole file, no write lock.
+        let store = try dryRun ? database.openForReading() : database.openForChanging()
         defer { store.close() }
         let runs = try selection.summaries(in: store)
         let ids = runs.map(\.id)
