@@ -62,9 +62,16 @@ extension ExperimentStore {
     /// The summaries of the referenced runs, in the order given, for side-by-side comparison.
     public func summaries(of references: [String]) throws(StoreError) -> [RunSummary] {
         try read { db in
-            try references.map { reference in
-                try RunSummary.filter(Column("id") == resolve(reference, db)).fetchOne(db)!
+            let ids = try references.map { try resolve($0, db) }
+            // 500 at a time rather than one by one: a query of the view costs more than finding an id.
+            var summaries: [String: RunSummary] = [:]
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = ids[start..<min(ids.count, start + 500)]
+                for summary in try RunSummary.filter(chunk.contains(Column("id"))).fetchAll(db) {
+                    summaries[summary.id] = summary
+                }
             }
+            return ids.map { summaries[$0]! }
         }
     }
 

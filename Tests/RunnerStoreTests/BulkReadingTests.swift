@@ -34,6 +34,19 @@ struct BulkReadingTests {
         #expect(try store.countRuns(matching: RunFilter(texts: ["zzz"])) == 0)
     }
 
+    @Test("summaries of runs named by id or prefix come in the order named, past a batch of 500")
+    func summariesInOrderNamed() throws {
+        let folder = TemporaryFolder()
+        let store = try ExperimentStore(path: folder.file())
+        let ids = try (0..<700).map { try store.startRun(sampleRun(name: "r\($0)", seed: $0)).id }
+        var order = Array(ids.indices)
+        var random = SystemRandomNumberGenerator()
+        order.shuffle(using: &random)
+        let references = order.map { $0.isMultiple(of: 2) ? ids[$0] : String(ids[$0].prefix(8)) }
+        #expect(try store.summaries(of: references).map(\.name) == order.map { "r\($0)" })
+        #expect(throws: StoreError.runNotFound(reference: "ffff0000")) { try store.summaries(of: [ids[0], "ffff0000"]) }
+    }
+
     @Test("an epoch's mean over runs has the same bits whatever order the runs were made in")
     func spreadsIgnoreOrder() throws {
         // Summed left to right, these give a different last digit in different orders.
