@@ -105,6 +105,23 @@ struct ReadingManyRunsTests {
         return (folder, store)
     }
 
+    @Test("a comparison read in blocks, each on every core, is the one read at once")
+    func comparisonInBlocks() throws {
+        let (folder, store) = try recorded(#"{"group": "g", "data": {"points": 20}, "model": {"hidden": [2, 3]}, "training": {"epochs": 1, "seed": [\#((1...300).map(String.init).joined(separator: ", "))]}}"#)
+        defer { folder.remove() }
+        let runs = try Array(store.runs(inGroup: "g").reversed())
+        let whole = try Comparison(store: store, runs: runs)
+        let blocks = try Comparison(store: store, runs: runs, block: 70)
+        #expect(whole.entries.count == 600 && blocks.entries.map(\.summary.id) == runs.map(\.id))
+        #expect(blocks.entries.map(\.settings) == whole.entries.map(\.settings) && blocks.differingSettings == ["model.hidden", "training.seed"])
+        #expect(blocks.aggregatedTable().rendered(as: .csv) == whole.aggregatedTable().rendered(as: .csv))
+        #expect(blocks.table().rendered(as: .csv) == whole.table().rendered(as: .csv))
+        #expect(whole.entries[599].settings["model.hidden"] == "3" && whole.entries[599].settings.values["training.seed"] == "300")
+        // The parallel map fills one buffer, chunk by chunk, in order.
+        let numbers = Array(0..<10_000)
+        #expect(numbers.concurrentMap(minimumChunk: 7) { "\($0 * 3)" } == numbers.map { "\($0 * 3)" })
+    }
+
     @Test("labels name the settings that differ, compactly and in full")
     func labels() throws {
         let (folder, store) = try recorded(#"{"group": "g", "data": {"points": 40}, "model": {"hidden": [5, 10]}, "training": {"epochs": 2, "learning_rate": [0.2, 0.002], "seed": [1, 3]}}"#)

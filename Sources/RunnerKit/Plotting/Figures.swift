@@ -238,7 +238,7 @@ public struct Figures {
             let members = all.filter { $0.summary.finalTrainAccuracy != nil }
             guard !members.isEmpty else { continue }
             let settings = members[0].settings
-            guard let x = settings.values[axis.settingPath].flatMap(Double.init) else { continue }
+            guard let x = settings[axis.settingPath].flatMap(Double.init) else { continue }
             let errors = members.compactMap { 1 - ((usesValidation ? $0.summary.finalValidationAccuracy : $0.summary.finalTrainAccuracy) ?? 1) }
             let (mean, deviation) = Statistics.meanAndStandardDeviation(errors)
             let line = lineSettings.map { setting[$0] ?? "" }

@@ -92,9 +92,7 @@ extension Figures {
     private func singleRunReport(_ comparison: Comparison, title: String, generatedAt: String) throws -> String {
         let entry = comparison.entries[0]
         let run = entry.summary
-        let known = RunSettings.columns.map(\.path).filter { entry.settings.values[$0] != nil }
-        let others = entry.settings.values.keys.filter { !known.contains($0) }.sorted()
-        var rows = (known + others).map { [RunSettings.name(of: $0), entry.settings.display($0)] }
+        var rows = entry.settings.paths.map { [RunSettings.name(of: $0), entry.settings.display($0)] }
         rows += [
             ["run", "\(run.shortID) \(run.name)"], ["group", run.groupName ?? "-"], ["status", RunListing.statusText(run)],
             ["epochs run", String(run.epochsCompleted)],

@@ -52,11 +52,26 @@ public struct Comparison: Sendable {
     public let spansGroups: Bool
 
     /// Reads the spec and the best epochs of each of `runs`, in a few queries
-    /// however many runs there are, and their specs on every core.
-    public init(store: ExperimentStore, runs: [RunSummary]) throws(StoreError) {
+    /// however many runs there are, and their specs on every core: `block` runs at a time,
+    /// so that only their stored specs are held at once.
+    public init(store: ExperimentStore, runs: [RunSummary], block: Int = 5_000) throws(StoreError) {
+        var entries: [Entry] = []
+        entries.reserveCapacity(runs.count)
+        for start in stride(from: 0, to: runs.count, by: block) {
+            entries += try Self.entries(of: Array(runs[start..<min(runs.count, start + block)]), in: store)
+        }
+        self.entries = entries
+        let settings = entries.map(\.settings)
+        differingSettings = RunSettings.differing(settings)
+        shown = Dictionary(uniqueKeysWithValues: differingSettings.map { ($0, RunSettings.displayed($0, in: settings)) })
+        spansGroups = Set(runs.map(\.groupName)).count > 1
+    }
+
+    /// The entries of `runs`, their specs read on every core.
+    private static func entries(of runs: [RunSummary], in store: ExperimentStore) throws(StoreError) -> [Entry] {
         let facts = try store.comparisonFacts(of: runs.map(\.id))
         let tags = try store.tags(ofRuns: runs.map(\.id))
-        entries = runs.concurrentMap { run in
+        return runs.concurrentMap { run in
             let fact = facts[run.id]
             return Entry(
                 summary: run,
@@ -70,10 +85,6 @@ public struct Comparison: Sendable {
                 bestValidationEpoch: run.bestValidationEpoch,
                 tags: tags[run.id] ?? [])
         }
-        let settings = entries.map(\.settings)
-        differingSettings = RunSettings.differing(settings)
-        shown = Dictionary(uniqueKeysWithValues: differingSettings.map { ($0, RunSettings.displayed($0, in: settings)) })
-        spansGroups = Set(runs.map(\.groupName)).count > 1
     }
 
     /// Each entry's place when the entries are ordered by group (when they span several)
@@ -153,7 +164,7 @@ public struct Comparison: Sendable {
         var order: [[String?]] = []
         var groups: [[String?]: (first: Int, members: [Entry], byExperiment: [[String?]: Int])] = [:]
         for (index, entry) in entries.enumerated() {
-            let key = (spansGroups ? [entry.summary.groupName] : []) + settings.map { entry.settings.values[$0] }
+            let key = (spansGroups ? [entry.summary.groupName] : []) + settings.map { entry.settings[$0] }
             if groups[key] == nil {
                 order.append(key)
                 groups[key] = (index, [], [:])

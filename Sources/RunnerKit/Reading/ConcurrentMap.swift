@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 extension Array where Element: Sendable {
     /// `map(transform)` on every core this process may use, in contiguous chunks of at least
@@ -8,11 +7,20 @@ extension Array where Element: Sendable {
     func concurrentMap<Result: Sendable>(minimumChunk: Int = 256, _ transform: @Sendable (Element) -> Result) -> [Result] {
         let chunks = Swift.min(count / Swift.max(1, minimumChunk), ProcessorAffinity.availableCores * 4)
         guard chunks > 1 else { return map(transform) }
-        let parts = Mutex([[Result]](repeating: [], count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let part = self[(count * chunk / chunks)..<(count * (chunk + 1) / chunks)].map(transform)
-            parts.withLock { $0[chunk] = part }
+        // Each chunk writes its own part of one buffer: no parts to join, no second copy.
+        return [Result](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let results = SendableBuffer(base: buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for index in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
+                    (results.base + index).initialize(to: transform(self[index]))
+                }
+            }
+            initialized = count
         }
-        return parts.withLock { $0.flatMap { $0 } }
     }
+}
+
+/// The start of a buffer whose disjoint parts threads fill at once.
+private struct SendableBuffer<Element>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Element>
 }

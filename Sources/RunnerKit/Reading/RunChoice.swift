@@ -56,12 +56,15 @@ public struct RunChoice: Sendable, Equatable {
             for status in statuses where try store.countRuns(matching: RunFilter(statuses: [status])) == 0 {
                 throw RunChoiceError.noRunsWithStatus(status)
             }
-            let filtered = try store.runs(matching: RunFilter(statuses: statuses, groups: groups, tags: tags, limit: last))
+            var filtered = try store.runs(matching: RunFilter(statuses: statuses, groups: groups, tags: tags, limit: last))
             guard !filtered.isEmpty else {
                 throw last == nil || !(groups.isEmpty && tags.isEmpty && statuses.isEmpty)
                     ? RunChoiceError.noRunsMatchingAll(filters) : RunChoiceError.noRuns(path: store.path)
             }
-            chosen += filtered.sorted { ($0.createdAt ?? .distantPast, $0.id) < ($1.createdAt ?? .distantPast, $1.id) }
+            filtered.sort { ($0.createdAt ?? .distantPast, $0.id) < ($1.createdAt ?? .distantPast, $1.id) }
+            // Each run once already: no copies of a 100,000-run selection to weed out repeats.
+            if chosen.isEmpty { return filtered }
+            chosen += filtered
         }
         var seen = Set<String>()
         return chosen.filter { seen.insert($0.id).inserted }

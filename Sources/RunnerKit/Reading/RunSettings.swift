@@ -7,7 +7,7 @@ import Foundation
 /// hidden size, learning rate, seed, … — not only those with a column in
 /// `runs`, so runs that differ only in, say, their noise are never mistaken
 /// for replicates.
-public struct RunSettings: Equatable, Sendable {
+public struct RunSettings: Hashable, Sendable {
     /// The spec leaves that are settings, in column order, with their column names.
     static let columns: [(path: String, name: String)] = [
         ("data.generator", "data"), ("data.train_csv", "train_csv"), ("data.validation_csv", "validation_csv"),
@@ -29,25 +29,56 @@ public struct RunSettings: Equatable, Sendable {
     /// Spec keys that name or describe a run rather than set it up.
     private static let descriptive: Set<String> = ["name", "run_name", "group", "description", "swept"]
 
-    /// Each setting's value as text, by its path in the spec ("training.learning_rate").
-    public let values: [String: String]
+    /// The values of the settings of `columns`, in their order (nil for those the spec lacks):
+    /// an array rather than a dictionary keyed by path, a fourth of the memory, for a
+    /// comparison holds the settings of every run it compares (100,000 in a large study).
+    private var known: [String?]
+    /// The values of settings this version has no column for, by path (none, usually).
+    private var others: [String: String] = [:]
+
+    /// Each setting's position in `columns`, by path.
+    private static let columnIndex = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element.path, $0.offset) })
 
     /// The settings of the resolved spec `specJSON` (empty if it cannot be read), and the
     /// ids of the points stored with the run, if any.
     public init(specJSON: String, trainingDataID: String? = nil, validationDataID: String? = nil) {
-        var values: [String: String] = [:]
+        known = Array(repeating: nil, count: Self.columns.count)
         // The spec reader rather than JSONSerialization: several times faster, which
         // matters when a comparison reads the specs of 10,000 runs.
         if let root = try? SpecJSONReader.parse(Array(specJSON.utf8)), case .object(let members) = root.value {
-            Self.flatten(members.filter { !Self.descriptive.contains($0.key) }, prefix: "", into: &values)
+            flatten(members.filter { !Self.descriptive.contains($0.key) }, prefix: "")
         }
-        if let digest = values[Self.startWeightsDigestPath] {
-            values[Self.startWeightsDigestPath] = String(digest.prefix(8))
+        if let digest = self[Self.startWeightsDigestPath] {
+            self[Self.startWeightsDigestPath] = String(digest.prefix(8))
         }
         if let trainingDataID {
-            values[Self.storedPointsPath] = [trainingDataID, validationDataID ?? "-"].map { String($0.prefix(8)) }.joined(separator: "/")
+            self[Self.storedPointsPath] = [trainingDataID, validationDataID ?? "-"].map { String($0.prefix(8)) }.joined(separator: "/")
         }
-        self.values = values
+    }
+
+    /// The value as text of the setting at `path` in the spec ("training.learning_rate").
+    public subscript(path: String) -> String? {
+        get { Self.columnIndex[path].map { known[$0] } ?? others[path] }
+        set {
+            if let index = Self.columnIndex[path] { known[index] = newValue } else { others[path] = newValue }
+        }
+    }
+
+    /// The paths of the settings the spec has, those with a column first, in column order.
+    public var paths: [String] {
+        Self.columns.indices.filter { known[$0] != nil }.map { Self.columns[$0].path } + others.keys.sorted()
+    }
+
+    /// Every setting's value, by path.
+    public var values: [String: String] {
+        Dictionary(uniqueKeysWithValues: paths.map { ($0, self[$0]!) })
+    }
+
+    /// These settings without the one at `path`.
+    func removing(_ path: String) -> RunSettings {
+        var settings = self
+        settings[path] = nil
+        return settings
     }
 
     /// The setting at `path` as a legend names it: `h` for the hidden size, else its column name.
@@ -89,7 +120,7 @@ public struct RunSettings: Equatable, Sendable {
     /// shows them side by side: files by their name unless two different files
     /// share it, missing settings empty. Linear in the number of settings.
     public static func displayed(_ path: String, in settings: [RunSettings]) -> [String] {
-        let values = settings.map { $0.values[path] }
+        let values = settings.map { $0[path] }
         guard path.hasSuffix("_csv") || path.hasSuffix("start_weights") else { return values.map { $0 ?? "" } }
         let names = values.map { $0.map { URL(fileURLWithPath: $0).lastPathComponent } }
         var files: [String: Set<String>] = [:]
@@ -109,19 +140,19 @@ public struct RunSettings: Equatable, Sendable {
     /// runs of one spec whose points differ (its CSV was edited between runs); the start
     /// weights' digest only where their path does not (one file, edited between runs).
     public static func differing(_ settings: [RunSettings]) -> [String] {
-        var paths = Set(settings.flatMap(\.values.keys)).filter { path in
-            path != storedPointsPath && path != startWeightsDigestPath && Set(settings.map { $0.values[path] ?? "" }).count > 1
+        var paths = Set(columns.map(\.path) + settings.flatMap(\.others.keys)).filter { path in
+            path != storedPointsPath && path != startWeightsDigestPath && Set(settings.map { $0[path] ?? "" }).count > 1
         }
-        if settings.contains(where: { $0.values[startWeightsDigestPath] != nil }) {
-            let byFile = Dictionary(grouping: settings) { $0.values["model.start_weights"] }
-            if byFile.values.contains(where: { Set($0.map { $0.values[startWeightsDigestPath] }).count > 1 }) {
+        if settings.contains(where: { $0[startWeightsDigestPath] != nil }) {
+            let byFile = Dictionary(grouping: settings) { $0["model.start_weights"] }
+            if byFile.values.contains(where: { Set($0.map { $0[startWeightsDigestPath] }).count > 1 }) {
                 paths.insert(startWeightsDigestPath)
             }
         }
         // Grouping by whole specs is costly: only needed when the stored points differ at all.
-        if Set(settings.map { $0.values[storedPointsPath] }).count > 1 {
-            let bySpec = Dictionary(grouping: settings) { $0.values.filter { $0.key != storedPointsPath } }
-            if bySpec.values.contains(where: { Set($0.map { $0.values[storedPointsPath] }).count > 1 }) {
+        if Set(settings.map { $0[storedPointsPath] }).count > 1 {
+            let bySpec = Dictionary(grouping: settings) { $0.removing(storedPointsPath) }
+            if bySpec.values.contains(where: { Set($0.map { $0[storedPointsPath] }).count > 1 }) {
                 paths.insert(storedPointsPath)
             }
         }
@@ -132,19 +163,19 @@ public struct RunSettings: Equatable, Sendable {
     /// Every leaf below `members` by its dotted path: integers as written, other numbers in
     /// `Format.parameter` form (true and false as 1 and 0), strings as they are, null as
     /// "none" (as in run names) and arrays as "null".
-    private static func flatten(_ members: [SpecJSONMember], prefix: String, into values: inout [String: String]) {
+    private mutating func flatten(_ members: [SpecJSONMember], prefix: String) {
         for member in members {
             let path = prefix.isEmpty ? member.key : "\(prefix).\(member.key)"
             switch member.node.value {
-            case .object(let nested): flatten(nested, prefix: path, into: &values)
+            case .object(let nested): flatten(nested, prefix: path)
             // An integer keeps its digits: a seed of 2^53 or more is no double's description.
             case .number(let text) where Int64(text) != nil || UInt64(text) != nil:
-                values[path] = Int64(text).map(String.init) ?? text
-            case .number(let text): values[path] = Double(text).map(Format.parameter) ?? text
-            case .bool(let value): values[path] = value ? "1" : "0"
-            case .string(let text): values[path] = text
-            case .null: values[path] = "none"
-            case .array: values[path] = "null"
+                self[path] = Int64(text).map(String.init) ?? text
+            case .number(let text): self[path] = Double(text).map(Format.parameter) ?? text
+            case .bool(let value): self[path] = value ? "1" : "0"
+            case .string(let text): self[path] = text
+            case .null: self[path] = "none"
+            case .array: self[path] = "null"
             }
         }
     }
