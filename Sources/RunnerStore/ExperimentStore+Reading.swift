@@ -35,6 +35,11 @@ extension ExperimentStore {
                                  ON t.key = json_extract(w.value, '$[0]') AND t.value = json_extract(w.value, '$[1]'))
                 """, arguments: [filter.tagsJSON])
         }
+        for setting in filter.settings {
+            request = request.filter(sql: """
+                \(table).id IN (SELECT id FROM runs WHERE json_extract(spec_json, ?) IN (SELECT value FROM json_each(?)))
+                """, arguments: [setting.jsonPath, setting.valuesJSON])
+        }
         if !filter.texts.isEmpty {
             let matches = filter.texts.map { text in
                 // Escape LIKE's wildcards so "lr_0.1" or "50%" match literally.

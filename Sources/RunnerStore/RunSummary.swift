@@ -99,19 +99,50 @@ public struct RunFilter: Sendable, Equatable {
     public var groups: [String]
     /// Only runs with one of these tags.
     public var tags: [RunTag]
+    /// Only runs whose resolved spec gives each of these settings one of its values.
+    public var settings: [SettingMatch]
     /// At most this many runs, newest first.
     public var limit: Int?
 
-    public init(statuses: [RunStatus] = [], texts: [String] = [], groups: [String] = [], tags: [RunTag] = [], limit: Int? = nil) {
+    public init(
+        statuses: [RunStatus] = [], texts: [String] = [], groups: [String] = [], tags: [RunTag] = [],
+        settings: [SettingMatch] = [], limit: Int? = nil
+    ) {
         self.statuses = statuses
         self.texts = texts
         self.groups = groups
         self.tags = tags
+        self.settings = settings
         self.limit = limit
     }
 
     /// The tags as a JSON array of [key, value] pairs, for binding.
     var tagsJSON: String {
         jsonText(tags.map { [$0.key, $0.value] })
+    }
+}
+
+/// Runs whose resolved spec gives the setting at `path` ("model.hidden") one of `values`:
+/// values that read as numbers match numerically (`7` matches 7 and 7.0, `0.02` the
+/// learning rate 0.02), others as text (`he`).
+public struct SettingMatch: Sendable, Equatable {
+    public var path: String
+    public var values: [String]
+
+    public init(path: String, values: [String]) {
+        self.path = path
+        self.values = values
+    }
+
+    /// The JSON path of the setting in `spec_json`.
+    var jsonPath: String { "$." + path }
+
+    /// The values as a JSON array, numbers as numbers, for `json_each`.
+    var valuesJSON: String {
+        "[" + values.map { value in
+            if let integer = Int64(value) { return String(integer) }
+            if let number = Double(value), number.isFinite { return "\(number)" }
+            return jsonText(value)
+        }.joined(separator: ",") + "]"
     }
 }

@@ -115,6 +115,6 @@ extension ExperimentStore {
 
 /// `value` as JSON text, e.g. a list of strings for binding to `json_each(?)`.
 func jsonText(_ value: some Encodable) -> String {
-    // Only called with arrays of strings, which always encode.
+    // Only called with strings and arrays of strings, which always encode.
     String(decoding: try! JSONEncoder().encode(value), as: UTF8.self)
 }

@@ -31,6 +31,11 @@ struct ListCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only runs with this tag. Repeatable: any of them.", valueName: "key=value"))
     var tag: [String] = []
 
+    @Option(name: .customLong("where"), help: ArgumentHelp(
+        "Only runs whose spec sets this setting to this value (hidden=7, lr=0.02, init=he). Repeatable: one setting takes any of its values.",
+        valueName: "setting=value"))
+    var settings: [String] = []
+
     @Option(name: .long, parsing: .unconditional, help: "At most this many runs (default: 20).")
     var limit: Int?
 
@@ -43,6 +48,7 @@ struct ListCommand: ParsableCommand {
             throw refusedValue("-q prints short ids, one per line, in no format; drop -q for the \(output.format.rawValue) listing, whose id column has them.")
         }
         _ = try parsedTags(tag)
+        _ = try parsedSettings(settings)
     }
 
     func run() throws {
@@ -55,8 +61,12 @@ struct ListCommand: ParsableCommand {
         for tag in tags where try store.runs(matching: RunFilter(tags: [tag], limit: 1)).isEmpty {
             throw RunChoiceError.noTaggedRuns(tag)
         }
+        let settings = try parsedSettings(self.settings)
+        for setting in settings where try store.runs(matching: RunFilter(settings: [setting], limit: 1)).isEmpty {
+            throw RunChoiceError.noRunsWithSetting(setting)
+        }
         let limit = self.limit ?? 20
-        let filter = RunFilter(statuses: status, texts: name, groups: group, tags: tags, limit: limit)
+        let filter = RunFilter(statuses: status, texts: name, groups: group, tags: tags, settings: settings, limit: limit)
         let runs = try store.runs(matching: filter)
         if runs.isEmpty {
             note("no runs match in \(store.path)")

@@ -96,7 +96,7 @@ struct RunSelection: ParsableArguments {
     /// For commands that change runs, which never default to the latest group.
     func requireChoice(toDo verb: String) throws {
         if choice.isEmpty {
-            throw ValidationError("Name the runs to \(verb): run ids, --group, --tag, --status or --last.")
+            throw ValidationError("Name the runs to \(verb): run ids, --group, --tag, --status, --where or --last.")
         }
     }
 
@@ -119,6 +119,11 @@ struct RunSelectors: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Runs with this status. Repeatable: runs with any of them.", valueName: "status"))
     var status: [RunStatus] = []
 
+    @Option(name: .customLong("where"), help: ArgumentHelp(
+        "Runs whose spec sets this setting to this value (hidden=7, lr=0.02, init=he, data.noise=0.1). Repeatable: one setting takes any of its values, different ones narrow each other.",
+        valueName: "setting=value"))
+    var settings: [String] = []
+
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The N most recent runs (of those the other filters choose).", valueName: "N"))
     var last: Int?
 
@@ -127,12 +132,15 @@ struct RunSelectors: ParsableArguments {
             throw refusedValue("--last needs a positive number of runs, got \(last).")
         }
         _ = try parsedTags(tag)
+        _ = try parsedSettings(settings)
     }
 
     /// The runs with these `ids` and the ones these selectors choose.
     func choice(ids: [String]) -> RunChoice {
-        // validate() has checked the tags.
-        RunChoice(ids: ids, groups: group, tags: (try? parsedTags(tag)) ?? [], statuses: status, last: last)
+        // validate() has checked the tags and settings.
+        RunChoice(
+            ids: ids, groups: group, tags: (try? parsedTags(tag)) ?? [], statuses: status,
+            settings: (try? parsedSettings(settings)) ?? [], last: last)
     }
 }
 
@@ -143,6 +151,29 @@ func parsedTags(_ arguments: [String]) throws -> [RunTag] {
     } catch {
         throw refusedValue("--tag \(error)")
     }
+}
+
+/// `name=value` arguments of --where as matches, one per setting, its values in the order
+/// given; an unknown setting or a malformed argument is a usage error.
+func parsedSettings(_ arguments: [String]) throws -> [SettingMatch] {
+    var matches: [SettingMatch] = []
+    for argument in arguments {
+        let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw refusedValue("--where \(argument): give a setting and a value, e.g. --where hidden=7.")
+        }
+        guard let path = RunSettings.path(named: parts[0]) else {
+            throw refusedValue("--where \(argument): no setting is called '\(parts[0])'"
+                + (closestMatch(to: parts[0], among: RunSettings.settingNames).map { "; did you mean '\($0)'?" } ?? "")
+                + " (settings: \(RunSettings.settingNames.joined(separator: ", ")), or a spec path such as data.noise).")
+        }
+        if let index = matches.firstIndex(where: { $0.path == path }) {
+            matches[index].values.append(parts[1])
+        } else {
+            matches.append(SettingMatch(path: path, values: [parts[1]]))
+        }
+    }
+    return matches
 }
 
 /// An error the command line reports as it is.

@@ -429,3 +429,37 @@ struct SelectionTests {
         #expect(result.stderr.contains("checking grid hidden=2, the first of the sweep's 2 runs"), "\(result)")
     }
 }
+
+@Suite("choosing runs by their settings")
+struct SettingChoiceTests {
+    @Test("--where chooses by a setting's value, as tables name it, as the spec does, or by its path; numbers by value")
+    func whereSetting() throws {
+        let sandbox = try Sandbox()
+        let spec = try sandbox.spec("grid", Spec.small(name: "grid", points: "20", epochs: "1", hidden: "[1, 10, 100]", learningRate: "[0.1, 0.02]", seed: "[1, 2]"))
+        try sandbox.succeed("run", spec, "--quiet")
+        func listed(_ arguments: String...) throws -> Set<String> {
+            Set(try sandbox.succeed(["list", "--limit", "100", "-q"] + arguments).stdout.split(separator: "\n").map(String.init))
+        }
+        func ids(_ condition: String) throws -> Set<String> {
+            Set(try sandbox.sqlite("SELECT short_id FROM runs WHERE \(condition)").map { $0[0] })
+        }
+        // hidden=1 is not hidden=10 or 100, as a --name of "hidden=1" would be.
+        #expect(try listed("--where", "hidden=1") == ids("hidden_units = 1") && ids("hidden_units = 1").count == 4)
+        #expect(try listed("--where", "hidden=1.0") == ids("hidden_units = 1"))
+        #expect(try listed("--where", "hidden=1", "--where", "hidden=100") == ids("hidden_units IN (1, 100)"))
+        for name in ["lr", "learning_rate", "training.learning_rate"] {
+            #expect(try listed("--where", "\(name)=0.1") == ids("learning_rate = 0.1"), "\(name)")
+        }
+        let compared = try parseCSVRecords(try sandbox.succeed("compare", "--where", "hidden=1", "--where", "lr=0.02", "--format", "csv").stdout).records
+        #expect(compared.compactMap { $0["name"] } == ["grid hidden=1 learning_rate=0.02 seed=1", "grid hidden=1 learning_rate=0.02 seed=2"])
+
+        let unknown = try sandbox.runner("compare", "--where", "hiden=1")
+        #expect(unknown.status == 64 && unknown.stderr.hasPrefix("Error: --where hiden=1: no setting is called 'hiden'; did you mean 'hidden'?"), "\(unknown)")
+        let absent = try sandbox.runner("compare", "--where", "hidden=11")
+        #expect(absent.status == 1 && absent.stderr.contains("no run's spec sets hidden to 11; "), "\(absent)")
+        let apart = try sandbox.runner("list", "--where", "hidden=1", "--where", "seed=3")
+        #expect(apart.status == 1 && apart.stderr.contains("no run's spec sets seed to 3"), "\(apart)")
+        let together = try sandbox.runner("compare", "--where", "hidden=1", "--group", "nothere")
+        #expect(together.status == 1 && together.stderr.contains("no runs in group 'nothere'"), "\(together)")
+    }
+}

@@ -14,20 +14,31 @@ public struct RunChoice: Sendable, Equatable {
     public var tags: [RunTag]
     /// Every run in one of these states.
     public var statuses: [RunStatus]
+    /// Every run whose spec gives each of these settings one of its values.
+    public var settings: [SettingMatch]
     /// The N most recent runs.
     public var last: Int?
 
-    public init(ids: [String] = [], groups: [String] = [], tags: [RunTag] = [], statuses: [RunStatus] = [], last: Int? = nil) {
+    public init(
+        ids: [String] = [], groups: [String] = [], tags: [RunTag] = [], statuses: [RunStatus] = [],
+        settings: [SettingMatch] = [], last: Int? = nil
+    ) {
         self.ids = ids
         self.groups = groups
         self.tags = tags
         self.statuses = statuses
+        self.settings = settings
         self.last = last
     }
 
     /// True when no selector is given.
     public var isEmpty: Bool {
-        ids.isEmpty && groups.isEmpty && tags.isEmpty && statuses.isEmpty && last == nil
+        ids.isEmpty && groups.isEmpty && tags.isEmpty && statuses.isEmpty && settings.isEmpty && last == nil
+    }
+
+    /// Whether a filter is given besides ids and `last`.
+    private var filtersGiven: Bool {
+        !(groups.isEmpty && tags.isEmpty && statuses.isEmpty && settings.isEmpty)
     }
 
     /// The chosen runs, each once: the ids in the order given, then the runs that pass the
@@ -45,7 +56,7 @@ public struct RunChoice: Sendable, Equatable {
             return try store.runs(inGroup: group).reversed()
         }
         var chosen = try store.summaries(of: ids)
-        if !groups.isEmpty || !tags.isEmpty || !statuses.isEmpty || last != nil {
+        if filtersGiven || last != nil {
             // Each value matches runs on its own, or it is named: a typo never goes unnoticed.
             for group in groups where try store.countRuns(matching: RunFilter(groups: [group])) == 0 {
                 throw RunChoiceError.emptyGroup(group, existing: try store.groupNames())
@@ -56,10 +67,12 @@ public struct RunChoice: Sendable, Equatable {
             for status in statuses where try store.countRuns(matching: RunFilter(statuses: [status])) == 0 {
                 throw RunChoiceError.noRunsWithStatus(status)
             }
-            var filtered = try store.runs(matching: RunFilter(statuses: statuses, groups: groups, tags: tags, limit: last))
+            for setting in settings where try store.countRuns(matching: RunFilter(settings: [setting])) == 0 {
+                throw RunChoiceError.noRunsWithSetting(setting)
+            }
+            var filtered = try store.runs(matching: RunFilter(statuses: statuses, groups: groups, tags: tags, settings: settings, limit: last))
             guard !filtered.isEmpty else {
-                throw last == nil || !(groups.isEmpty && tags.isEmpty && statuses.isEmpty)
-                    ? RunChoiceError.noRunsMatchingAll(filters) : RunChoiceError.noRuns(path: store.path)
+                throw last == nil || filtersGiven ? RunChoiceError.noRunsMatchingAll(filters) : RunChoiceError.noRuns(path: store.path)
             }
             filtered.sort { ($0.createdAt ?? .distantPast, $0.id) < ($1.createdAt ?? .distantPast, $1.id) }
             // Each run once already: no copies of a 100,000-run selection to weed out repeats.
@@ -73,7 +86,7 @@ public struct RunChoice: Sendable, Equatable {
     /// The filters as given on the command line, for messages.
     private var filters: String {
         (groups.map { "--group \(shellQuoted($0))" } + tags.map { "--tag \(shellQuoted($0.description))" }
-            + statuses.map { "--status \($0.rawValue)" }).joined(separator: " ")
+            + statuses.map { "--status \($0.rawValue)" } + settings.flatMap(\.arguments)).joined(separator: " ")
     }
 }
 
@@ -83,6 +96,7 @@ public enum RunChoiceError: Error, Equatable, CustomStringConvertible {
     case emptyGroup(String, existing: [String])
     case noTaggedRuns(RunTag)
     case noRunsWithStatus(RunStatus)
+    case noRunsWithSetting(SettingMatch)
     /// Each filter matches runs, but no run passes all of them.
     case noRunsMatchingAll(String)
     case noRuns(path: String)
@@ -101,10 +115,20 @@ public enum RunChoiceError: Error, Equatable, CustomStringConvertible {
             "no runs are tagged \(tag); `runner list` shows each run's tags"
         case .noRunsWithStatus(let status):
             "no runs are \(status.rawValue); `runner list` shows each run's status"
+        case .noRunsWithSetting(let setting):
+            "no run's spec sets \(RunSettings.name(of: setting.path)) to \(setting.values.joined(separator: " or ")); "
+                + "`runner compare --aggregate` shows the values a group has"
         case .noRunsMatchingAll(let filters):
             "no run passes all of \(filters) (each matches runs of its own); `runner list \(filters)` shows the same choice"
         case .noRuns(let path):
             "the database \(path) has no runs yet; start one with `runner run SPEC`"
         }
+    }
+}
+
+extension SettingMatch {
+    /// The match as `--where` arguments, one per value.
+    var arguments: [String] {
+        values.map { "--where \(shellQuoted("\(RunSettings.name(of: path))=\($0)"))" }
     }
 }

@@ -81,6 +81,21 @@ public struct RunSettings: Hashable, Sendable {
         return settings
     }
 
+    /// The path of the setting a user names `name`: a table's column name (`lr`, `hidden`,
+    /// `seed`), the spec's own key (`learning_rate`; the training seed before the data seed)
+    /// or a path (`data.noise`); nil for no setting of a spec.
+    public static func path(named name: String) -> String? {
+        if let column = columns.first(where: { $0.name == name }) { return column.path }
+        let paths = columns.map(\.path).filter { $0 != storedPointsPath && $0 != startWeightsDigestPath }
+        if paths.contains(name) { return name }
+        return paths.last { $0.hasSuffix("." + name) }
+    }
+
+    /// The names a user can give `path(named:)`, one per setting: the tables' column names.
+    public static var settingNames: [String] {
+        columns.filter { $0.path != storedPointsPath && $0.path != startWeightsDigestPath }.map(\.name)
+    }
+
     /// The setting at `path` as a legend names it: `h` for the hidden size, else its column name.
     public static func shortName(of path: String) -> String {
         path == "model.hidden" ? "h" : name(of: path)
