@@ -111,10 +111,13 @@ extension ExperimentStore {
             do {
                 return try body { if let stamp, stamp.changed { throw SourceChanged() } }
             } catch {
-                guard let stamp, stamp.changed else { throw error }
+                // A reader of the source can create its `-wal` file and remove it again: then
+                // the file is as it was, yet `unchanged` threw. Read it again all the same.
+                guard let stamp, error is SourceChanged || stamp.changed else { throw error }
                 guard attempt < 3 else {
+                    let last = error is SourceChanged ? "" : " (the last read failed with: \(error))"
                     throw StoreError.unmergeable(
-                        path: path, reason: "processes kept writing to it while it was read, three times; nothing was taken from it: merge again")
+                        path: path, reason: "processes kept writing to it while it was read, three times\(last); nothing was taken from it: merge again")
                 }
             }
         }

@@ -37,8 +37,8 @@ extension ExperimentStore {
         }
         for setting in filter.settings {
             request = request.filter(sql: """
-                \(table).id IN (SELECT id FROM runs WHERE json_extract(spec_json, ?) IN (SELECT value FROM json_each(?)))
-                """, arguments: [setting.jsonPath, setting.valuesJSON])
+                \(table).id IN (SELECT r.id FROM runs r JOIN json_each(?) v ON \(SettingMatch.condition))
+                """, arguments: [setting.valuesJSON, setting.jsonPath, setting.jsonPath, setting.jsonPath])
         }
         if !filter.texts.isEmpty {
             let matches = filter.texts.map { text in

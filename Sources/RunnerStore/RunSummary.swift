@@ -122,9 +122,10 @@ public struct RunFilter: Sendable, Equatable {
     }
 }
 
-/// Runs whose resolved spec gives the setting at `path` ("model.hidden") one of `values`:
-/// values that read as numbers match numerically (`7` matches 7 and 7.0, `0.02` the
-/// learning rate 0.02), others as text (`he`).
+/// Runs whose resolved spec gives the setting at `path` ("model.hidden") one of `values`,
+/// as tables show them: values that read as numbers match numerically (`7` matches 7 and
+/// 7.0, `0.02` the learning rate 0.02), `none` a null, others as text (`he`), a file also
+/// by its name (`train.csv` for the absolute path a spec stores).
 public struct SettingMatch: Sendable, Equatable {
     public var path: String
     public var values: [String]
@@ -137,12 +138,21 @@ public struct SettingMatch: Sendable, Equatable {
     /// The JSON path of the setting in `spec_json`.
     var jsonPath: String { "$." + path }
 
-    /// The values as a JSON array, numbers as numbers, for `json_each`.
+    /// The values as a JSON array for `json_each`: numbers as numbers, `none` as null (and
+    /// as the text, which a spec might hold too).
     var valuesJSON: String {
         "[" + values.map { value in
             if let integer = Int64(value) { return String(integer) }
             if let number = Double(value), number.isFinite { return "\(number)" }
-            return jsonText(value)
+            return value == "none" ? "null,\"none\"" : jsonText(value)
         }.joined(separator: ",") + "]"
     }
+
+    /// The condition on `runs` (aliased `r`, joined with `json_each(valuesJSON)` as `v`), its
+    /// arguments after `valuesJSON`: the path three times.
+    static let condition = """
+        CASE v.type WHEN 'null' THEN json_type(r.spec_json, ?) = 'null'
+        ELSE json_extract(r.spec_json, ?) = v.value
+             OR (v.type = 'text' AND substr(json_extract(r.spec_json, ?), -length(v.value) - 1) = '/' || v.value) END
+        """
 }

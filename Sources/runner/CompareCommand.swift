@@ -53,7 +53,7 @@ struct CompareCommand: ParsableCommand {
             table = try table.sorted(by: column, descending: descending, tieRanks: aggregate ? nil : comparison.settingsRanks)
         }
         if let limit, table.rows.count > limit {
-            note("\(limit) of \(plural(table.rows.count, "row")); --limit N shows more")
+            note("\(limit) of \(plural(table.rows.count, "row")) (a larger --limit, or none, shows the rest)")
             table.rows.removeLast(table.rows.count - limit)
         }
         write(output.fittedToTerminal(table).rendered(as: output.format))

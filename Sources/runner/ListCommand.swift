@@ -62,9 +62,7 @@ struct ListCommand: ParsableCommand {
             throw RunChoiceError.noTaggedRuns(tag)
         }
         let settings = try parsedSettings(self.settings)
-        for setting in settings where try store.runs(matching: RunFilter(settings: [setting], limit: 1)).isEmpty {
-            throw RunChoiceError.noRunsWithSetting(setting)
-        }
+        try RunChoiceError.requireEachValue(of: settings, in: store)
         let limit = self.limit ?? 20
         let filter = RunFilter(statuses: status, texts: name, groups: group, tags: tags, settings: settings, limit: limit)
         let runs = try store.runs(matching: filter)

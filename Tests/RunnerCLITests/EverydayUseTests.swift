@@ -461,5 +461,30 @@ struct SettingChoiceTests {
         #expect(apart.status == 1 && apart.stderr.contains("no run's spec sets seed to 3"), "\(apart)")
         let together = try sandbox.runner("compare", "--where", "hidden=1", "--group", "nothere")
         #expect(together.status == 1 && together.stderr.contains("no runs in group 'nothere'"), "\(together)")
+        // A typo among the values of one setting is named too, not passed over.
+        let typo = try sandbox.runner("list", "--where", "hidden=1", "--where", "hidden=11")
+        #expect(typo.status == 1 && typo.stderr.contains("no run's spec sets hidden to 11"), "\(typo)")
+        let none = try sandbox.runner("compare", "--where", "hidden=1", "--where", "seed=2", "--where", "lr=0.1", "--group", "grid", "--status", "failed")
+        #expect(none.status == 1 && none.stderr.contains("no runs are failed"), "\(none)")
+        // The ids of stored points are no setting of a spec.
+        let pseudo = try sandbox.runner("list", "--where", "data_id=abcd1234")
+        #expect(pseudo.status == 64 && pseudo.stderr.contains("no setting is called 'data_id'"), "\(pseudo)")
+    }
+
+    @Test("--where matches a null as tables show it (none), and a file by its name")
+    func whereNullAndFile() throws {
+        let sandbox = try Sandbox()
+        let points = (0..<20).map { i in "\(Double(i) / 10),\(Double(i % 7) / 10),\(i % 2)" }.joined(separator: "\n")
+        try sandbox.write("ring.csv", "x1,x2,label\n" + points + "\n")
+        try sandbox.succeed("run", try sandbox.spec("csv", """
+            {"name": "csv", "data": {"train_csv": "ring.csv", "validation_fraction": [null, 0.25]},
+             "model": {"hidden": 2}, "training": {"epochs": 1}}
+            """), "--quiet")
+        let unsplit = try sandbox.scalar("SELECT short_id FROM runs WHERE validation_size = 0")
+        #expect(try sandbox.succeed("list", "--where", "val_fraction=none", "-q").stdout == unsplit + "\n")
+        #expect(try sandbox.succeed("list", "--where", "train_csv=ring.csv", "-q").stdout.split(separator: "\n").count == 2)
+        #expect(try sandbox.succeed("list", "--where", "train_csv=\(sandbox.url.path)/ring.csv", "-q").stdout.split(separator: "\n").count == 2)
+        let other = try sandbox.runner("list", "--where", "train_csv=ing.csv")
+        #expect(other.status == 1 && other.stderr.contains("no run's spec sets train_csv to ing.csv"), "\(other)")
     }
 }

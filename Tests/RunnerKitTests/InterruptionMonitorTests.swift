@@ -16,6 +16,22 @@ struct InterruptionMonitorTests {
         #expect(action.__sigaction_handler.sa_handler == nil)  // SIG_DFL
     }
 
+    @Test("watching ends with the handling each signal had before")
+    func handlingRestored() {
+        let own: @convention(c) (Int32) -> Void = { _ in }
+        let previous = signal(SIGUSR1, own)
+        defer { signal(SIGUSR1, previous) }
+        func handler() -> Int {
+            var action = sigaction()
+            sigaction(SIGUSR1, nil, &action)
+            return unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self)
+        }
+        var monitor: InterruptionMonitor? = InterruptionMonitor(signals: [SIGUSR1])
+        #expect(handler() != unsafeBitCast(own, to: Int.self) && monitor != nil)
+        monitor = nil
+        #expect(handler() == unsafeBitCast(own, to: Int.self))
+    }
+
     @Test("a signal the process was started ignoring stays ignored")
     func ignoredSignalStaysIgnored() {
         let previous = signal(SIGUSR2, SIG_IGN)

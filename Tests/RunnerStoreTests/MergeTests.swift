@@ -55,6 +55,19 @@ struct MergeTests {
             try ExperimentStore.attach(folder.file("source.sqlite"), db) { unchanged in attempts += 1; try unchanged() }
         }
         #expect(attempts == 1)
+        // A reader of the source (sqlite3) makes a `-wal` file and removes it on closing, leaving
+        // the file as it was: the read is made again all the same, not failed.
+        attempts = 0
+        _ = try DatabaseQueue().writeWithoutTransaction { db in
+            try ExperimentStore.attach(path, db) { unchanged in
+                attempts += 1
+                guard attempts == 1 else { return }
+                FileManager.default.createFile(atPath: path + "-wal", contents: Data())
+                defer { try? FileManager.default.removeItem(atPath: path + "-wal") }
+                try unchanged()
+            }
+        }
+        #expect(attempts == 2)
     }
 
     @Test("an integrity check's report is one short line")

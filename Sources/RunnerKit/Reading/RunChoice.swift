@@ -67,9 +67,7 @@ public struct RunChoice: Sendable, Equatable {
             for status in statuses where try store.countRuns(matching: RunFilter(statuses: [status])) == 0 {
                 throw RunChoiceError.noRunsWithStatus(status)
             }
-            for setting in settings where try store.countRuns(matching: RunFilter(settings: [setting])) == 0 {
-                throw RunChoiceError.noRunsWithSetting(setting)
-            }
+            try RunChoiceError.requireEachValue(of: settings, in: store)
             var filtered = try store.runs(matching: RunFilter(statuses: statuses, groups: groups, tags: tags, settings: settings, limit: last))
             guard !filtered.isEmpty else {
                 throw last == nil || filtersGiven ? RunChoiceError.noRunsMatchingAll(filters) : RunChoiceError.noRuns(path: store.path)
@@ -122,6 +120,19 @@ public enum RunChoiceError: Error, Equatable, CustomStringConvertible {
             "no run passes all of \(filters) (each matches runs of its own); `runner list \(filters)` shows the same choice"
         case .noRuns(let path):
             "the database \(path) has no runs yet; start one with `runner run SPEC`"
+        }
+    }
+}
+
+extension RunChoiceError {
+    /// Throws `noRunsWithSetting` for the first value of `settings` that no run of `store`
+    /// has, so that a typo among several values of one setting is named too.
+    public static func requireEachValue(of settings: [SettingMatch], in store: ExperimentStore) throws {
+        for setting in settings {
+            for value in setting.values {
+                let one = SettingMatch(path: setting.path, values: [value])
+                if try store.countRuns(matching: RunFilter(settings: [one])) == 0 { throw noRunsWithSetting(one) }
+            }
         }
     }
 }

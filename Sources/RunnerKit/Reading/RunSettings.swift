@@ -85,15 +85,18 @@ public struct RunSettings: Hashable, Sendable {
     /// `seed`), the spec's own key (`learning_rate`; the training seed before the data seed)
     /// or a path (`data.noise`); nil for no setting of a spec.
     public static func path(named name: String) -> String? {
-        if let column = columns.first(where: { $0.name == name }) { return column.path }
-        let paths = columns.map(\.path).filter { $0 != storedPointsPath && $0 != startWeightsDigestPath }
+        if let column = specColumns.first(where: { $0.name == name }) { return column.path }
+        let paths = specColumns.map(\.path)
         if paths.contains(name) { return name }
         return paths.last { $0.hasSuffix("." + name) }
     }
 
     /// The names a user can give `path(named:)`, one per setting: the tables' column names.
-    public static var settingNames: [String] {
-        columns.filter { $0.path != storedPointsPath && $0.path != startWeightsDigestPath }.map(\.name)
+    public static var settingNames: [String] { specColumns.map(\.name) }
+
+    /// The columns of settings a spec holds (not the ids of stored points or start weights).
+    private static var specColumns: [(path: String, name: String)] {
+        columns.filter { $0.path != storedPointsPath && $0.path != startWeightsDigestPath }
     }
 
     /// The setting at `path` as a legend names it: `h` for the hidden size, else its column name.

@@ -14,8 +14,11 @@ import Synchronization
 /// A closed output counts as SIGPIPE: SIGPIPE is ignored while the monitor lives, so a
 /// write to a pipe whose reader is gone (`runner run … | head -1`) fails instead of ending
 /// the process mid-run, and `Console` reports it here.
+///
+/// One per process at a time: the record is the process's, as signals are.
 public final class InterruptionMonitor: @unchecked Sendable {
     private var previousActions: [(Int32, sigaction)] = []
+    private var previousMask = sigset_t()
     private var previousPipeHandler: (@convention(c) (Int32) -> Void)?
 
     /// Starts watching `signals`; they no longer end the process until the first arrives.
@@ -44,7 +47,7 @@ public final class InterruptionMonitor: @unchecked Sendable {
         }
         // Should the parent have left them blocked (a thread of a Swift program that starts
         // runner with Foundation's `Process` can), the handler would never run.
-        pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
+        pthread_sigmask(SIG_UNBLOCK, &unblocked, &previousMask)
         previousPipeHandler = signal(SIGPIPE, SIG_IGN)
         // A failed write to the output stops runs as a closed pipe does, whatever the cause.
         Console.whenClosed { _ in recordSignal(SIGPIPE) }
@@ -60,6 +63,7 @@ public final class InterruptionMonitor: @unchecked Sendable {
         for (number, var action) in previousActions {
             sigaction(number, &action, nil)
         }
+        pthread_sigmask(SIG_SETMASK, &previousMask, nil)
         signal(SIGPIPE, previousPipeHandler)
     }
 
