@@ -62,7 +62,7 @@ struct MergeTests {
             try ExperimentStore.attach(path, db) { unchanged in
                 attempts += 1
                 guard attempts == 1 else { return }
-                FileManager.default.createFile(atPath: path + "-wal", contents: Data())
+                _ = FileManager.default.createFile(atPath: path + "-wal", contents: Data())
                 defer { try? FileManager.default.removeItem(atPath: path + "-wal") }
                 try unchanged()
             }
