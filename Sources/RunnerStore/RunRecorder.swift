@@ -1,6 +1,7 @@
 import DequeModule
 import Foundation
 import GRDB
+import Synchronization
 
 /// Records the runs one process trains, through its store's single connection, so that
 /// training never waits on the database.
@@ -21,7 +22,8 @@ import GRDB
 ///
 /// What a crash can lose is therefore bounded: a `kill -9` or a power cut loses at most what
 /// was queued in the last `commitInterval` seconds and the time of one commit (and, while another process holds the
-/// write lock or training outpaces the writes, what is still queued). Ctrl-C, which lets every run finish its
+/// write lock or training outpaces the writes, what is still queued), besides what callers
+/// hold before queueing it (`RunExecutor` queues a run's epochs at least every 5 ms). Ctrl-C, which lets every run finish its
 /// epoch and be recorded before `close()`, loses nothing.
 ///
 /// One file takes epochs at a finite rate (about 250,000 a second on the machine the
@@ -83,7 +85,11 @@ public final class RunRecorder: @unchecked Sendable {
     private let promptCommitInterval: TimeInterval = 0.01
     private var closing = false
     private var committerDone = false
-    private var commitFailure: StoreError?
+    private var commitFailure: StoreError? {
+        didSet { failing.store(commitFailure != nil, ordering: .releasing) }
+    }
+    /// Whether `commitFailure` is set: read by every epoch of every run, without a lock.
+    private let failing = Atomic<Bool>(false)
     /// Runs whose end could not be written (a run deleted or marked meanwhile): reported by `close()`.
     private var endingFailures: [StoreError] = []
     /// Room for the write that records runs as failed after a full disk: a few pages per run.
@@ -109,6 +115,12 @@ public final class RunRecorder: @unchecked Sendable {
     /// (a full disk, say); what it held stays queued.
     public var failure: StoreError? {
         condition.withLock { commitFailure }
+    }
+
+    /// Whether the latest background commit failed and none has succeeded since: `failure`
+    /// without a lock.
+    public var isFailing: Bool {
+        failing.load(ordering: .acquiring)
     }
 
     /// Why the runs' writes fail, for a run stopped by it: the latest failed commit's error and
@@ -146,15 +158,22 @@ public final class RunRecorder: @unchecked Sendable {
     /// Queues one epoch; it is committed within `commitInterval` seconds. Waits while
     /// `maximumQueued` epochs are queued.
     public func record(_ epoch: EpochRecord) {
+        record(contentsOf: CollectionOfOne(epoch))
+    }
+
+    /// Queues `epochs`, in order, like `record(_:)` one by one but taking the lock once.
+    public func record(contentsOf epochs: some Collection<EpochRecord>) {
+        guard !epochs.isEmpty else { return }
         let fallenBehind: Int? = condition.withLock {
             let full = queued.count >= maximumQueued && !closing
             let report = full && isFallingBehind()
             if report { reportedFallingBehind = true }
             while queued.count >= maximumQueued && !closing { condition.wait() }
-            queued.append(epoch)
+            let before = queued.count
+            queued.append(contentsOf: epochs)
             // The committer sleeps for a heartbeat interval while nothing is queued: wake it to
             // commit within `commitInterval` from now; and at once when many are queued.
-            if queued.count == 1 || queued.count == eagerCommitSize { condition.broadcast() }
+            if before == 0 || (before < eagerCommitSize && queued.count >= eagerCommitSize) { condition.broadcast() }
             return report ? maximumQueued : nil
         }
         if let fallenBehind { onFallingBehind?(fallenBehind) }
@@ -347,9 +366,9 @@ private struct EpochQueue {
     var count: Int { epochs.count }
     var isEmpty: Bool { epochs.isEmpty }
 
-    mutating func append(_ epoch: EpochRecord) {
-        epochs.append(epoch)
-        appended += 1
+    mutating func append(contentsOf new: some Collection<EpochRecord>) {
+        epochs.append(contentsOf: new)
+        appended += new.count
         highWater = max(highWater, epochs.count)
     }
 

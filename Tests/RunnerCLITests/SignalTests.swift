@@ -137,6 +137,26 @@ struct SignalTests {
         #expect(result.stderr.contains("; 2 runs interrupted (run the same command again to train them)."), "\(result.stderr)")
     }
 
+    @Test("runs of fast epochs, whose epochs join the queue in groups, store them while they train and lose none to Ctrl-C",
+          arguments: [1, 2])
+    func fastEpochsInGroups(jobs: Int) throws {
+        let sandbox = try Sandbox()
+        // Tens of thousands of epochs a second: a worker hands them over 64 at a time or every 5 ms.
+        let fast = Spec.small(name: "fast", points: "100", epochs: "1000000", hidden: "4", seed: "[1, 2]")
+        let process = try sandbox.start("run", try sandbox.spec("fast", fast), "--jobs", String(jobs))
+        #expect(try sandbox.waitForEpochs(5_000, timeout: 20), "epochs are committed while the runs train")
+        process.send(SIGINT)
+        let result = process.wait(timeout: 20)
+        #expect(result.status == 130 && !result.endedBySignal, "\(result)")
+        let runs = try sandbox.sqlite("""
+            SELECT r.status, count(e.epoch) = max(e.epoch),
+                   r.final_train_loss IS (SELECT train_loss FROM epochs WHERE run_id = r.id ORDER BY epoch DESC LIMIT 1)
+            FROM runs r JOIN epochs e ON e.run_id = r.id GROUP BY r.id
+            """)
+        #expect(runs.count == jobs && runs.allSatisfy { $0 == ["interrupted", "1", "1"] },
+                "every run stored epochs 1…n, n its last, whose loss is its final one: \(runs)")
+    }
+
     @Test("Ctrl-Z stops runner outside any transaction: another writer goes on at once")
     func suspendedWriterHoldsNoLock() throws {
         let sandbox = try Sandbox()

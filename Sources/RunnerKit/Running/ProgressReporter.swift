@@ -21,8 +21,9 @@ public protocol ProgressReporter: AnyObject, Sendable {
     func planStarted(total: Int)
     /// A run starts training.
     func runStarted(_ run: RunProgress)
-    /// One epoch of run `shortID` finished.
-    func epochFinished(_ report: EpochReport, of shortID: String)
+    /// Epochs of run `shortID` finished, in order: a worker hands them over in small groups,
+    /// a few milliseconds apart at most (see `RunExecutor.epochGroupSize`).
+    func epochsFinished(_ reports: [EpochReport], of shortID: String)
     /// A run was skipped: the same experiment is already in the database.
     func runSkipped()
     /// Run `shortID` ended; `announce` prints its summary line (above a progress display).
@@ -38,7 +39,7 @@ public final class SilentProgress: ProgressReporter {
     public init() {}
     public func planStarted(total: Int) {}
     public func runStarted(_ run: RunProgress) {}
-    public func epochFinished(_ report: EpochReport, of shortID: String) {}
+    public func epochsFinished(_ reports: [EpochReport], of shortID: String) {}
     public func runSkipped() {}
     public func runFinished(_ shortID: String, announce: () -> Void) { lock.withLock(announce) }
     public func clear() {}
@@ -80,9 +81,10 @@ public final class TerminalProgress: ProgressReporter, @unchecked Sendable {
         }
     }
 
-    public func epochFinished(_ report: EpochReport, of shortID: String) {
+    public func epochsFinished(_ reports: [EpochReport], of shortID: String) {
+        guard let latest = reports.last else { return }
         lock.withLock {
-            flights[shortID]?.report = report
+            flights[shortID]?.report = latest
             draw(force: false)
         }
     }
@@ -199,15 +201,16 @@ public final class LineProgress: ProgressReporter, @unchecked Sendable {
         }
     }
 
-    public func epochFinished(_ report: EpochReport, of shortID: String) {
+    public func epochsFinished(_ reports: [EpochReport], of shortID: String) {
         guard let run = lock.withLock({ runs[shortID] }) else { return }
         let step = max(1, run.epochs / 10)
-        guard report.epoch % step == 0 || report.epoch == run.epochs else { return }
-        var line = "\(shortID) \(run.name): epoch \(report.epoch)/\(run.epochs) loss \(Format.metric(report.training.loss)) acc \(Format.accuracy(report.training.accuracy))"
-        if let validation = report.validation {
-            line += " val_loss \(Format.metric(validation.loss)) val_acc \(Format.accuracy(validation.accuracy))"
+        for report in reports where report.epoch % step == 0 || report.epoch == run.epochs {
+            var line = "\(shortID) \(run.name): epoch \(report.epoch)/\(run.epochs) loss \(Format.metric(report.training.loss)) acc \(Format.accuracy(report.training.accuracy))"
+            if let validation = report.validation {
+                line += " val_loss \(Format.metric(validation.loss)) val_acc \(Format.accuracy(validation.accuracy))"
+            }
+            lock.withLock { emit(line) }
         }
-        lock.withLock { emit(line) }
     }
 
     public func runSkipped() {

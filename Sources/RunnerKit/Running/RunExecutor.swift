@@ -1,6 +1,7 @@
 import Foundation
 import RunnerCore
 import RunnerStore
+import Synchronization
 
 /// How one run ended, for the summary `runner run` prints.
 public struct RunResult: Sendable {
@@ -94,6 +95,12 @@ public final class RunExecutor: @unchecked Sendable {
     /// claimed before they train: a claim takes a few milliseconds, so training meanwhile
     /// would gain them little, and a claim that skips the run would cost a whole epoch.
     static let speculativeEpochWork = 2_000_000
+    /// A worker hands its run's epochs to the recorder and the progress display in groups
+    /// of up to this many, or every `epochGroupInterval` seconds, rather
+    /// than one by one: workers finishing tens of thousands of epochs a second each
+    /// otherwise contend for the recorder's lock, and sleep on it a fifth of the time.
+    static let epochGroupSize = 64
+    static let epochGroupInterval = 0.005
 
     private let lock = NSLock()
     /// Held while a worker picks its next run and asks for its claim.
@@ -115,6 +122,8 @@ public final class RunExecutor: @unchecked Sendable {
     private var lateRuns: ArraySlice<(TrainingJob, RunIdentity)> = []
     private var summary = ExecutionSummary()
     private var failure: (any Error)?
+    /// Whether `failure` is set: read every epoch, without taking `lock`.
+    private let failed = Atomic<Bool>(false)
     /// Whether the latest claim made started its run; true at the start of a plan (a resumed
     /// sweep then trains, for nothing, what a worker may train before its claim is in).
     private var lastClaimStarted = true
@@ -164,6 +173,7 @@ public final class RunExecutor: @unchecked Sendable {
             pending = positions.makeIterator()
             summary = ExecutionSummary()
             failure = nil
+            failed.store(false, ordering: .releasing)
             lastClaimStarted = true
             heldElsewhere = []
             self.skipping = skipping
@@ -463,7 +473,11 @@ public final class RunExecutor: @unchecked Sendable {
     /// Keeps `error` as the one that stopped the plan, unless another came first: no further
     /// run starts, and the runs in flight stop after their epoch.
     private func stopPlan(because error: any Error) {
-        lock.withLock { if failure == nil { failure = error } }
+        lock.withLock {
+            guard failure == nil else { return }
+            failure = error
+            failed.store(true, ordering: .releasing)
+        }
     }
 
     /// The next position to train, or nil when none is left or runs should stop; those
@@ -558,14 +572,26 @@ public final class RunExecutor: @unchecked Sendable {
             }
             identity = claimed
             progress.runStarted(RunProgress(shortID: claimed.shortID, name: spec.runName, epochs: spec.training.epochs))
-            for var epoch in early {
+            recorder.record(contentsOf: early.map { epoch in
+                var epoch = epoch
                 epoch.runID = claimed.id
-                recorder.record(epoch)
-            }
-            for report in earlyReports {
-                progress.epochFinished(report, of: claimed.shortID)
-            }
+                return epoch
+            })
+            if !earlyReports.isEmpty { progress.epochsFinished(earlyReports, of: claimed.shortID) }
             (early, earlyReports) = ([], [])
+        }
+        /// The claimed run's epochs not yet handed to the recorder and the progress display,
+        /// and when (in `elapsed()`) a group was last handed over (see `epochGroupSize`).
+        var group: [EpochRecord] = []
+        var groupReports: [EpochReport] = []
+        var groupHandedAt = 0.0
+        func handOverGroup() {
+            guard let identity, !group.isEmpty else { return }
+            recorder.record(contentsOf: group)
+            progress.epochsFinished(groupReports, of: identity.shortID)
+            group.removeAll(keepingCapacity: true)
+            groupReports.removeAll(keepingCapacity: true)
+            groupHandedAt = elapsed()
         }
         if let outcome = claim.outcome {
             adopt(try outcome.get())
@@ -581,20 +607,27 @@ public final class RunExecutor: @unchecked Sendable {
                 }
                 if unclaimed { return .stop }
             }
+            let seconds = elapsed()
             let epoch = EpochRecord(
                 runID: identity?.id ?? "", epoch: report.epoch,
                 trainLoss: report.training.loss, trainAccuracy: report.training.accuracy,
                 validationLoss: report.validation?.loss, validationAccuracy: report.validation?.accuracy,
-                elapsedSeconds: elapsed())
-            if let identity {
-                recorder.record(epoch)
-                progress.epochFinished(report, of: identity.shortID)
+                elapsedSeconds: seconds)
+            if identity != nil {
+                group.append(epoch)
+                groupReports.append(report)
+                if group.count >= Self.epochGroupSize || seconds - groupHandedAt >= Self.epochGroupInterval {
+                    handOverGroup()
+                }
             } else {
                 early.append(epoch)
                 earlyReports.append(report)
             }
             return shouldStop ? .stop : .proceed
         }
+        // Before the run's end is queued, which must follow its epochs. (Only a claim throws,
+        // before the run has epochs of its own here.)
+        handOverGroup()
         let (seconds, ended) = (elapsed(), Date())
         /// The trained run, once claimed as `identity`.
         func trained(as identity: RunIdentity) -> TrainedRun {
@@ -690,7 +723,7 @@ public final class RunExecutor: @unchecked Sendable {
     /// signal, another run's failure, or a database that refuses writes (such a run is
     /// recorded `failed`).
     private var shouldStop: Bool {
-        interruption?.signalReceived != nil || otherRunFailure != nil || recorder.failure != nil
+        interruption?.signalReceived != nil || failed.load(ordering: .acquiring) || recorder.isFailing
     }
 
     /// The error that stopped another run, if one did.
