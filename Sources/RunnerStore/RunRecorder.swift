@@ -26,7 +26,7 @@ import Synchronization
 /// hold before queueing it (`RunExecutor` queues a run's epochs at least every 5 ms). Ctrl-C, which lets every run finish its
 /// epoch and be recorded before `close()`, loses nothing.
 ///
-/// One file takes epochs at a finite rate (about 250,000 a second on the machine the
+/// One file takes epochs at a finite rate (about 500,000 a second on the machine the
 /// README measures). Should training go faster than that for long — tiny networks on many
 /// cores — the queue fills and training waits; `onFallingBehind` is told once, so that the
 /// user learns why the cores idle and that shards in files of their own scale further.
