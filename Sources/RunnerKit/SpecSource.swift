@@ -90,6 +90,7 @@ private final class GitCommand: @unchecked Sendable {
 
     /// Starts `git arguments` in `folder` (found on the PATH, as a shell would); nil when it cannot start.
     init?(_ arguments: [String], in folder: String) {
+        _ = Self.childrenWaitable
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { return nil }
         // Close-on-exec, so that the other command does not keep this one's pipe open.
@@ -127,6 +128,15 @@ private final class GitCommand: @unchecked Sendable {
         self.pid = pid
         standardOutput = ends[0]
     }
+
+    /// A process started with SIGCHLD ignored (by a supervisor that set it so) has its
+    /// children reaped by the kernel, and `waitpid` would find no exit status: such a
+    /// process gets SIGCHLD's default back, once, before its first command.
+    private static let childrenWaitable: Void = {
+        var current = sigaction()
+        sigaction(SIGCHLD, nil, &current)
+        if InterruptionMonitor.isIgnored(current.__sigaction_handler.sa_handler) { signal(SIGCHLD, SIG_DFL) }
+    }()
 
     /// Ends the command if it still runs.
     func cancel() {

@@ -73,6 +73,9 @@ public final class RunRecorder: @unchecked Sendable {
     /// Held through a whole commit: commits take from the queue in order, and share the stage.
     private let committing = NSLock()
     private var queued = EpochQueue()
+    /// How many of the epochs ever queued are written, with the run ends queued before them
+    /// (`EpochQueue.taken` when the latest successful commit took its group).
+    private var committedThrough = 0
     private var endings: [Ending] = []
     private var inFlight: Set<String> = []
     /// When the last commit took its epochs from the queue, and when it ended.
@@ -161,7 +164,9 @@ public final class RunRecorder: @unchecked Sendable {
         record(contentsOf: CollectionOfOne(epoch))
     }
 
-    /// Queues `epochs`, in order, like `record(_:)` one by one but taking the lock once.
+    /// Queues `epochs`, in order, like `record(_:)` but taking the lock once: it waits while
+    /// `maximumQueued` epochs are queued, then queues them all (the queue may so exceed
+    /// `maximumQueued` by one batch).
     public func record(contentsOf epochs: some Collection<EpochRecord>) {
         guard !epochs.isEmpty else { return }
         let fallenBehind: Int? = condition.withLock {
@@ -217,13 +222,16 @@ public final class RunRecorder: @unchecked Sendable {
         }
     }
 
-    /// Commits everything queued now, and returns once it is written.
+    /// Commits everything queued now, and returns once it is written: what other threads
+    /// queue meanwhile does not keep it waiting.
     ///
     /// - Throws: The commit's error, or the first run whose end could not be written.
     public func flush() throws(StoreError) {
+        // Epochs and the ends queued after them are written in queue order, so this is all of it.
+        let target = condition.withLock { queued.appended }
         repeat {
             try commit()
-        } while condition.withLock({ !queued.isEmpty || !endings.isEmpty })
+        } while condition.withLock({ committedThrough < target })
         if let failure = condition.withLock({ endingFailures.first }) { throw failure }
     }
 
@@ -277,14 +285,14 @@ public final class RunRecorder: @unchecked Sendable {
     private func commit() throws(StoreError) {
         committing.lock()
         defer { committing.unlock() }
-        let (batch, ended, running) = condition.withLock {
+        let (batch, ended, running, through) = condition.withLock {
             defer { condition.broadcast() }
             lastCommit.began = Date()
             let batch = queued.take(upTo: maximumBatch)
             // A run's end waits for its last epochs (and those queued before them).
             let ended = endings.filter { $0.after <= queued.taken }
             endings.removeAll { $0.after <= queued.taken }
-            return (batch, ended, inFlight)
+            return (batch, ended, inFlight, queued.taken)
         }
         do {
             let staged = try store.stage(batch)
@@ -307,6 +315,7 @@ public final class RunRecorder: @unchecked Sendable {
                 lastCommit.ended = Date()
                 lastSuccess = lastCommit.ended
                 commitFailure = nil
+                committedThrough = max(committedThrough, through)
                 inFlight.subtract(ended.map(\.id))
             }
         } catch {

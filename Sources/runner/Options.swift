@@ -3,6 +3,25 @@ import Foundation
 import RunnerKit
 import RunnerStore
 
+/// `--jobs`, for the commands that train.
+struct JobsOption: ParsableArguments {
+    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp(
+        "Runs trained at once (default: the processors this process may use, \(ProcessorAffinity.availableCores) here).",
+        valueName: "n"))
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 {
+            throw refusedValue("--jobs must be at least 1, got \(jobs); use --jobs 1 to train one run at a time.")
+        }
+    }
+
+    /// The runs to train at once for `runs` runs: more than runs would only idle.
+    func requested(forRuns runs: Int) -> Int {
+        min(jobs ?? ProcessorAffinity.availableCores, max(1, runs))
+    }
+}
+
 /// The database every command reads or writes.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RunnerKit
 import RunnerStore
+import Synchronization
 
 struct RerunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +16,8 @@ struct RerunCommand: ParsableCommand {
             (An interrupted or failed original has no final weights to compare with; its rerun \
             trains to the end.)
 
+            The runs train --jobs at a time; each one's lines come as it ends.
+
             Example:
               runner rerun 1a2b3c4d
               runner rerun --group practical-sweep --quiet
@@ -22,6 +25,7 @@ struct RerunCommand: ParsableCommand {
 
     @OptionGroup var selection: RunSelection
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var jobs: JobsOption
 
     @Flag(name: .shortAndLong, help: "Print only the summary, no progress.")
     var quiet = false
@@ -34,45 +38,36 @@ struct RerunCommand: ParsableCommand {
         let store = try database.openForChanging()
         defer { store.close() }
         let originals = try selection.summaries(in: store)
-        let jobs: [TrainingJob]
+        let reruns: [TrainingJob]
         do {
-            jobs = try originals.map { try TrainingJob.rerun(of: $0.id, in: store) }
+            reruns = try TrainingJob.reruns(of: originals.map(\.id), in: store)
         } catch {
             throw CLIError("\(error)\nNothing was run and the database was not changed.")
         }
         let progress = RunCommand.progress(quiet: quiet)
         try store.waitingForLocks(RunCommand.lockWaiting(clearing: progress)) {
-            try train(jobs, rerunning: originals, in: store, progress: progress)
+            try train(reruns, rerunning: originals, in: store, progress: progress)
         }
     }
 
-    /// Trains `jobs`, the reruns of `originals`, and says how each compares with its original.
-    private func train(_ jobs: [TrainingJob], rerunning originals: [RunSummary], in store: ExperimentStore, progress: any ProgressReporter) throws {
+    /// Trains `reruns`, the reruns of `originals`, `--jobs` at a time, and says how each
+    /// compares with its original.
+    private func train(_ reruns: [TrainingJob], rerunning originals: [RunSummary], in store: ExperimentStore, progress: any ProgressReporter) throws {
         let interruption = InterruptionMonitor()
         let recorder = RunRecorder(store: store)
         let executor = RunExecutor(recorder: recorder, progress: progress, interruption: interruption)
-        progress.planStarted(total: jobs.count)
-        var (trained, differing) = (0, 0)
+        progress.planStarted(total: reruns.count)
+        let counts = Mutex((trained: 0, differing: 0))
         let outcome = Result {
-            for (original, job) in zip(originals, jobs) where interruption.signalReceived == nil {
-                guard let result = try executor.execute(job) else { continue }
-                trained += 1
-                progress.runFinished(result.identity.shortID) { write(RunCommand.summaryLine(result)) }
+            try executor.execute(reruns, workers: jobs.requested(forRuns: reruns.count)) { index, result in
+                let original = originals[index]
                 try store.setTags([RunTag(key: "rerun_of", value: original.shortID)], on: [result.identity.id])
-                // An interrupted or failed original stopped before its last epoch: its weights are
-                // not what the rerun, trained to the end, must reproduce.
-                guard [.completed, .diverged].contains(original.status) else {
-                    write("  \(original.shortID) was \(original.status.rawValue) after \(plural(original.epochsCompleted, "epoch")): no final weights to compare with\n")
-                    continue
+                let verdict = try Self.verdict(on: result, rerunning: original, in: store)
+                counts.withLock { counts in
+                    counts.trained += 1
+                    if verdict.differs { counts.differing += 1 }
                 }
-                let originalWeights = try store.weights(of: original.id).map(\.values.bitPatterns)
-                guard !originalWeights.isEmpty else {
-                    write("  \(original.shortID) has no final weights to compare with\n")
-                    continue
-                }
-                let same = try store.weights(of: result.identity.id).map(\.values.bitPatterns) == originalWeights
-                if !same { differing += 1 }
-                write("  \(same ? "same final weights as" : "final weights differ from") \(original.shortID), bit for bit\n")
+                progress.runFinished(result.identity.shortID) { write(RunCommand.summaryLine(result) + "  \(verdict.line)\n") }
             }
         }
         // Every epoch already handed to the recorder is committed, even after a failure.
@@ -81,14 +76,31 @@ struct RerunCommand: ParsableCommand {
         // What could not be recorded comes first: it says what to do about the runs.
         try closing.get()
         try outcome.get()
+        let (trained, differing) = counts.withLock { $0 }
         if let reason = interruption.reason {
-            note("runner: \(reason); \(plural(jobs.count - trained, "run")) not started.")
+            note("runner: \(reason); \(plural(reruns.count - trained, "run")) not started.")
             throw ExitCode(interruption.exitStatus)
         }
         if differing > 0 {
             note("runner: \(differing) of \(trained) rerun\(trained == 1 ? "" : "s") ended with other final weights than the original: those results did not reproduce")
             throw ExitCode.failure
         }
+    }
+
+    /// How the stored rerun `result` compares with `original`: its line, and whether their
+    /// final weights differ.
+    private static func verdict(on result: RunResult, rerunning original: RunSummary, in store: ExperimentStore) throws -> (line: String, differs: Bool) {
+        // An interrupted or failed original stopped before its last epoch: its weights are
+        // not what the rerun, trained to the end, must reproduce.
+        guard [.completed, .diverged].contains(original.status) else {
+            return ("\(original.shortID) was \(original.status.rawValue) after \(plural(original.epochsCompleted, "epoch")): no final weights to compare with", false)
+        }
+        let originalWeights = try store.weights(of: original.id).map(\.values.bitPatterns)
+        guard !originalWeights.isEmpty else {
+            return ("\(original.shortID) has no final weights to compare with", false)
+        }
+        let same = try store.weights(of: result.identity.id).map(\.values.bitPatterns) == originalWeights
+        return ("\(same ? "same final weights as" : "final weights differ from") \(original.shortID), bit for bit", !same)
     }
 }
 

@@ -33,10 +33,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp(
-        "Runs trained at once (default: the processors this process may use, \(ProcessorAffinity.availableCores) here).",
-        valueName: "n"))
-    var jobs: Int?
+    @OptionGroup var jobs: JobsOption
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Train only the runs whose position in the plan is ≡ i mod n (0 ≤ i < n); n processes with i = 0 … n-1 cover the plan once.",
@@ -59,9 +56,6 @@ struct RunCommand: ParsableCommand {
     static let runsWorthAggregating = 500
 
     func validate() throws {
-        if let jobs, jobs < 1 {
-            throw refusedValue("--jobs must be at least 1, got \(jobs); use --jobs 1 to train one run at a time.")
-        }
         if let shard { _ = try Self.shardSpace(shard) }
     }
 
@@ -91,8 +85,7 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw CLIError("\(error)\nNothing was run and the database was not changed.")
         }
-        // More jobs than runs would only idle.
-        let requestedJobs = min(jobs ?? ProcessorAffinity.availableCores, max(1, plan.count))
+        let requestedJobs = jobs.requested(forRuns: plan.count)
         let shardSpace = try shard.map(Self.shardSpace) ?? .all
         let skipping: Set<Int>
         do {

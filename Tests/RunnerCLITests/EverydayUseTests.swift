@@ -100,6 +100,29 @@ struct RecipeTests {
         #expect(unknown.status != 0 && unknown.stderr.contains("no run matches \"ffffffff\""), "\(unknown)")
     }
 
+    @Test("rerun --jobs 2 trains a group's runs two at a time, each line with its verdict, the same bits as --jobs 1")
+    func parallelRerun() throws {
+        let sandbox = try Sandbox()
+        // Runs of different lengths, so that the two workers end runs at different times.
+        let originals = try sandbox.runSpec(try sandbox.spec("grid", Spec.small(name: "grid", epochs: "[5, 40]", hidden: "[2, 6]", group: "grid")))
+        #expect(originals.count == 4)
+        let result = try sandbox.succeed("rerun", "--group", "grid", "--jobs", "2", "--quiet")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 8, "a summary line and a verdict a rerun: \(result.stdout)")
+        for original in originals {
+            let shortID = String(original.prefix(8))
+            let verdict = try #require(lines.firstIndex { $0 == "  same final weights as \(shortID), bit for bit" }, "\(result.stdout)")
+            let rerun = try sandbox.scalar("SELECT run_id FROM run_tags WHERE key = 'rerun_of' AND value = '\(shortID)'")
+            #expect(verdict > 0 && lines[verdict - 1].hasPrefix("\(rerun.prefix(8)) ") && lines[verdict - 1].contains(" completed "),
+                    "the verdict follows its own rerun's summary: \(result.stdout)")
+            #expect(try sandbox.weightBits(rerun) == sandbox.weightBits(original))
+        }
+        let serial = try sandbox.succeed("rerun", "--group", "grid", "--jobs", "1", "--quiet")
+        #expect(serial.stdout.split(separator: "\n").count == 16, "the four originals and their four reruns: \(serial.stdout)")
+        let refused = try sandbox.runner("rerun", "--group", "grid", "--jobs", "0")
+        #expect(refused.status == 64 && refused.stderr.contains("--jobs must be at least 1, got 0"), "\(refused)")
+    }
+
     @Test("a run records its spec file's path and text, and the git commit")
     func specSource() throws {
         let sandbox = try Sandbox()
@@ -120,6 +143,14 @@ struct RecipeTests {
         try sandbox.succeed("run", "tracked.json", "--quiet", "--rerun")
         let clean = [try #require(try sandbox.existingRunIDs().last)]
         #expect(try sandbox.sqlite("SELECT git_commit, git_dirty FROM spec_sources s JOIN runs r ON r.spec_source_id = s.id WHERE r.id = '\(clean[0])'") == [[head, "0"]])
+        // Started with SIGCHLD ignored, as some supervisors leave it, runner still reads git's answers.
+        let ignoring = try runTool("/usr/bin/perl", [
+            "-e", "$SIG{CHLD} = 'IGNORE'; exec @ARGV", RunnerBinary.url.path, "run", sandbox.url.appendingPathComponent("tracked.json").path,
+            "--rerun", "--quiet", "--db", sandbox.database.path,
+        ])
+        #expect(ignoring.status == 0, "\(ignoring)")
+        let reaped = try #require(try sandbox.existingRunIDs().last)
+        #expect(try sandbox.sqlite("SELECT git_commit, git_dirty FROM spec_sources s JOIN runs r ON r.spec_source_id = s.id WHERE r.id = '\(reaped)'") == [[head, "0"]])
         try sandbox.spec("tracked", Spec.small(name: "tracked", epochs: "2"))
         let dirty = try sandbox.runSpec("tracked.json")
         #expect(try sandbox.sqlite("SELECT git_commit, git_dirty FROM spec_sources s JOIN runs r ON r.spec_source_id = s.id WHERE r.id = '\(dirty[0])'") == [[head, "1"]])

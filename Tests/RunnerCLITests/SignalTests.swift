@@ -157,6 +157,26 @@ struct SignalTests {
                 "every run stored epochs 1…n, n its last, whose loss is its final one: \(runs)")
     }
 
+    @Test("a run of slow epochs (fewer than a group) has them stored while it trains, not only at its end")
+    func slowEpochsStoredWhileTraining() throws {
+        let sandbox = try Sandbox()
+        // 40 epochs of milliseconds each, claimed before they train (no early epochs): each waits
+        // at most 5 ms to join the queue, not for 64 of them.
+        let process = try sandbox.start("run", try sandbox.spec("slow", Spec.small(name: "slow", points: "5000", epochs: "40", hidden: "128")))
+        var seen: [String] = []
+        let deadline = Date().addingTimeInterval(30)
+        while seen.isEmpty && Date() < deadline {
+            // In one read: the epochs stored and the run's status then (the file may not be made yet).
+            let read = try runTool("/usr/bin/sqlite3", ["-cmd", ".timeout 1000", sandbox.database.path, "SELECT (SELECT count(*) FROM epochs) || ',' || status FROM runs"])
+            let row = read.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").map(String.init)
+            if read.status == 0, row.count == 2, row[0] != "0" { seen = row }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        #expect(process.wait(timeout: 60).status == 0)
+        #expect(seen.count == 2 && seen[1] == "running" && Int(seen[0]).map { $0 < 40 } == true,
+                "the first epochs stored came while the run trained: \(seen)")
+    }
+
     @Test("Ctrl-Z stops runner outside any transaction: another writer goes on at once")
     func suspendedWriterHoldsNoLock() throws {
         let sandbox = try Sandbox()

@@ -243,6 +243,40 @@ struct RecorderBatchTests {
         #expect(rows == ["bogus 5", "completed 5"])
     }
 
+    @Test("flush writes what was queued before it, while another thread goes on queueing epochs")
+    func flushWhileAnotherThreadQueues() throws {
+        // Given a recorder with two runs, one of which another thread feeds epochs as fast as it can
+        let folder = TemporaryFolder()
+        let recorder = RunRecorder(store: try ExperimentStore(path: folder.file()), commitInterval: 0.05, maximumQueued: 50_000)
+        guard case .started(let first) = try recorder.claim(sampleRun(seed: 1), rerun: true),
+              case .started(let second) = try recorder.claim(sampleRun(seed: 2), rerun: true)
+        else { throw StoreError.runNotFound(reference: "new run") }
+        let (stop, fed) = (Reports(), Reports())
+        let feeder = Thread {
+            var number = 0
+            while stop.values.isEmpty {
+                number += 1
+                recorder.record(self.epoch(number, of: second.id, perfectFrom: 1, earlyStreak: 0..<0))
+                if number == 100_000 { fed.add(number) }
+            }
+        }
+        feeder.start()
+        #expect(try waitFor { !fed.values.isEmpty })
+        // When the first run's epochs and end are queued and flushed
+        for number in 1...3 { recorder.record(epoch(number, of: first.id, perfectFrom: 1, earlyStreak: 0..<0)) }
+        try recorder.finish(id: first.id, outcome: .completed, metrics: nil, weights: [])
+        try recorder.flush()
+        // Then the first run is written, its epochs with it, though the other thread still queues
+        let written = try DatabaseQueue(path: folder.file()).read { db in
+            try Row.fetchOne(db, sql: "SELECT status, (SELECT count(*) FROM epochs WHERE run_id = runs.id) AS epochs FROM runs WHERE id = ?", arguments: [first.id])
+        }
+        #expect(written?["status"] == "completed" && written?["epochs"] == 3, "\(String(describing: written))")
+        stop.add(0)
+        #expect(try waitFor { feeder.isFinished })
+        try recorder.finish(id: second.id, outcome: .completed, metrics: nil, weights: [])
+        try recorder.close()
+    }
+
     /// What `onFallingBehind` was told, in order.
     private final class Reports: @unchecked Sendable {
         private let lock = NSLock()

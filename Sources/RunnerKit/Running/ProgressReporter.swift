@@ -22,7 +22,8 @@ public protocol ProgressReporter: AnyObject, Sendable {
     /// A run starts training.
     func runStarted(_ run: RunProgress)
     /// Epochs of run `shortID` finished, in order: a worker hands them over in small groups,
-    /// a few milliseconds apart at most (see `RunExecutor.epochGroupSize`).
+    /// a few milliseconds apart (see `RunExecutor.epochGroupSize`), and those trained before
+    /// the run's claim was in all at once.
     func epochsFinished(_ reports: [EpochReport], of shortID: String)
     /// A run was skipped: the same experiment is already in the database.
     func runSkipped()

@@ -506,6 +506,33 @@ public final class RunExecutor: @unchecked Sendable {
         return trained.result
     }
 
+    /// Trains `jobs`, prepared runs (reruns, say), `workers` at a time, each as
+    /// `execute(_:rerun:ids:)` does with `rerun`, and hands each result with its job's index
+    /// to `onResult` once the run is written; after a signal or a failure no further run
+    /// starts.
+    ///
+    /// - Throws: The first error that stopped a run, or that `onResult` threw.
+    public func execute(
+        _ jobs: [TrainingJob], workers: Int, onResult: @escaping @Sendable (_ index: Int, RunResult) throws -> Void
+    ) throws {
+        lock.withLock {
+            pending = stride(from: 0, to: jobs.count, by: 1).makeIterator()
+            skipping = []
+            failure = nil
+            failed.store(false, ordering: .releasing)
+        }
+        Self.onThreads(max(1, min(workers, jobs.count))) { [self] in
+            while let index = nextPosition() {
+                do {
+                    if let result = try execute(jobs[index]) { try onResult(index, result) }
+                } catch {
+                    stopPlan(because: error)
+                }
+            }
+        }
+        if let failure = otherRunFailure { throw failure }
+    }
+
     /// The run `claim` started, or nil, counted, when it skipped it.
     private func count(_ claim: RunClaim) -> RunIdentity? {
         switch claim {
