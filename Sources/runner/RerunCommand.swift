@@ -54,6 +54,7 @@ struct RerunCommand: ParsableCommand {
     /// compares with its original.
     private func train(_ reruns: [TrainingJob], rerunning originals: [RunSummary], in store: ExperimentStore, progress: any ProgressReporter) throws {
         let interruption = InterruptionMonitor()
+        interruption.whenSignalled { _ in RunCommand.announceStopping(clearing: progress) }
         let recorder = RunRecorder(store: store)
         let executor = RunExecutor(recorder: recorder, progress: progress, interruption: interruption)
         progress.planStarted(total: reruns.count)

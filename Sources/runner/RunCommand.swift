@@ -105,6 +105,7 @@ struct RunCommand: ParsableCommand {
         let progress = Self.progress(quiet: quiet)
         let summary = try store.waitingForLocks(Self.lockWaiting(clearing: progress)) {
             let interruption = InterruptionMonitor()
+            interruption.whenSignalled { _ in Self.announceStopping(clearing: progress) }
             let suspension = SuspensionHandler(store: store) { progress.clear() }
             defer { withExtendedLifetime(suspension) {} }
             let recorder = RunRecorder(store: store) { queued in
@@ -190,6 +191,13 @@ struct RunCommand: ParsableCommand {
     }
 
     /// Progress on standard error: none when quiet, a live display on a terminal, plain lines elsewhere.
+    /// Says, once a signal came, that the runs in flight stop after their epoch (which can
+    /// take minutes), and how to stop at once.
+    static func announceStopping(clearing progress: any ProgressReporter) {
+        progress.clear()
+        note("runner: stopping each run in flight after its current epoch; a second Ctrl-C stops at once (the runs then count as interrupted when next read)")
+    }
+
     static func progress(quiet: Bool) -> any ProgressReporter {
         quiet ? SilentProgress() as any ProgressReporter
             : Terminal.isTerminal(STDERR_FILENO) ? TerminalProgress() as any ProgressReporter : LineProgress()

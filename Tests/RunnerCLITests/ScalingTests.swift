@@ -159,9 +159,10 @@ struct ScalingTests {
     @Test("Ctrl-C while runs found abandoned late train: the runs not started are ended at once, none left running")
     func interruptedLateRuns() throws {
         let sandbox = try Sandbox()
-        let spec = try sandbox.spec("trio", Spec.small(name: "trio", epochs: "3000", seed: "[1, 2, 3]"))
+        let spec = try sandbox.spec("trio", Spec.small(name: "trio", epochs: "30000", seed: "[1, 2, 3]"))
         let run = try sandbox.runFindingHeldRunsAbandoned(spec, held: 3, jobs: 1)
-        // Once the first of the three, claimed together, has epochs stored, the other two wait for the one thread.
+        // Once the first of the three, claimed together, has epochs stored, the other two wait for the one thread
+        // (30,000 epochs: a run that ended before this test saw its epochs would leave it nothing to interrupt).
         let newEpochs = "SELECT count(*) FROM epochs JOIN runs ON runs.id = epochs.run_id WHERE short_id NOT LIKE 'eeee%'"
         let deadline = Date().addingTimeInterval(60)
         while try sandbox.count(newEpochs) == 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }

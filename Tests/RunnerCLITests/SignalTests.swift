@@ -157,6 +157,22 @@ struct SignalTests {
                 "every run stored epochs 1…n, n its last, whose loss is its final one: \(runs)")
     }
 
+    @Test("Ctrl-C during a long epoch says at once that the run stops after it")
+    func interruptDuringALongEpoch() throws {
+        let sandbox = try Sandbox()
+        // Epochs of a large fraction of a second each.
+        let process = try sandbox.start("run", try sandbox.spec("long", Spec.small(name: "long", points: "50000", epochs: "20", hidden: "256")))
+        #expect(try sandbox.waitForEpochs(1, timeout: 30), "the run trains")
+        process.send(SIGINT)
+        let result = process.wait(timeout: 60)
+        #expect(result.status == 130, "\(result)")
+        let lines = result.stderr.split(separator: "\n")
+        let said = lines.firstIndex { $0.hasPrefix("runner: stopping each run in flight after its current epoch; a second Ctrl-C stops at once") }
+        let ended = lines.firstIndex { $0.contains("interrupted by SIGINT") }
+        #expect(said != nil && ended != nil && said! < ended!, "said before the run ended: \(result.stderr)")
+        #expect(try sandbox.scalar("SELECT status FROM runs") == "interrupted")
+    }
+
     @Test("a run of slow epochs (fewer than a group) has them stored while it trains, not only at its end")
     func slowEpochsStoredWhileTraining() throws {
         let sandbox = try Sandbox()

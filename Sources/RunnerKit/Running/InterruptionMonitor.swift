@@ -20,6 +20,8 @@ public final class InterruptionMonitor: @unchecked Sendable {
     private var previousActions: [(Int32, sigaction)] = []
     private var previousMask = sigset_t()
     private var previousPipeHandler: (@convention(c) (Int32) -> Void)?
+    /// Watches for the first signal on behalf of `whenSignalled`.
+    private var watch: (any DispatchSourceTimer)?
 
     /// Starts watching `signals`; they no longer end the process until the first arrives.
     ///
@@ -58,8 +60,25 @@ public final class InterruptionMonitor: @unchecked Sendable {
         unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 
+    /// Calls `body` once, on another thread, within 50 ms of the first signal (not of a
+    /// closed output): to say that the runs stop after their epoch, which can take long.
+    public func whenSignalled(_ body: @escaping @Sendable (Int32) -> Void) {
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now(), repeating: .milliseconds(50))
+        // Dispatch lets go of the handler, and so of the timer, once it is cancelled.
+        timer.setEventHandler {
+            let number = firstSignal.load(ordering: .sequentiallyConsistent)
+            guard number != 0 else { return }
+            timer.cancel()
+            if number != SIGPIPE { body(number) }
+        }
+        timer.resume()
+        watch = timer
+    }
+
     /// Stops watching and gives each signal back the handling it had before.
     deinit {
+        watch?.cancel()
         for (number, var action) in previousActions {
             sigaction(number, &action, nil)
         }
