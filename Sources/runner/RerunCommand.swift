@@ -55,6 +55,8 @@ struct RerunCommand: ParsableCommand {
     private func train(_ reruns: [TrainingJob], rerunning originals: [RunSummary], in store: ExperimentStore, progress: any ProgressReporter) throws {
         let interruption = InterruptionMonitor()
         interruption.whenSignalled { _ in RunCommand.announceStopping(clearing: progress) }
+        let suspension = SuspensionHandler(store: store) { progress.clear() }
+        defer { withExtendedLifetime(suspension) {} }
         let recorder = RunRecorder(store: store)
         let executor = RunExecutor(recorder: recorder, progress: progress, interruption: interruption)
         progress.planStarted(total: reruns.count)
@@ -62,13 +64,21 @@ struct RerunCommand: ParsableCommand {
         let outcome = Result {
             try executor.execute(reruns, workers: jobs.requested(forRuns: reruns.count)) { index, result in
                 let original = originals[index]
-                try store.setTags([RunTag(key: "rerun_of", value: original.shortID)], on: [result.identity.id])
-                let verdict = try Self.verdict(on: result, rerunning: original, in: store)
-                counts.withLock { counts in
-                    counts.trained += 1
-                    if verdict.differs { counts.differing += 1 }
+                counts.withLock { $0.trained += 1 }
+                // The summary line first, whatever happens to the tag and the comparison.
+                var failure: (any Error)?
+                progress.runFinished(result.identity.shortID) {
+                    write(RunCommand.summaryLine(result))
+                    do {
+                        try store.setTags([RunTag(key: "rerun_of", value: original.shortID)], on: [result.identity.id])
+                        let verdict = try Self.verdict(on: result, rerunning: original, in: store)
+                        if verdict.differs { counts.withLock { $0.differing += 1 } }
+                        write("  \(verdict.line)\n")
+                    } catch {
+                        failure = error
+                    }
                 }
-                progress.runFinished(result.identity.shortID) { write(RunCommand.summaryLine(result) + "  \(verdict.line)\n") }
+                if let failure { throw failure }
             }
         }
         // Every epoch already handed to the recorder is committed, even after a failure.
@@ -91,6 +101,10 @@ struct RerunCommand: ParsableCommand {
     /// How the stored rerun `result` compares with `original`: its line, and whether their
     /// final weights differ.
     private static func verdict(on result: RunResult, rerunning original: RunSummary, in store: ExperimentStore) throws -> (line: String, differs: Bool) {
+        // A rerun stopped early (Ctrl-C, another run's failure, a failed write) is no verdict.
+        guard [.completed, .diverged].contains(result.status) else {
+            return ("stopped \(result.status.rawValue) after \(plural(result.epochsCompleted, "epoch")): not compared with \(original.shortID)", false)
+        }
         // An interrupted or failed original stopped before its last epoch: its weights are
         // not what the rerun, trained to the end, must reproduce.
         guard [.completed, .diverged].contains(original.status) else {

@@ -193,6 +193,25 @@ struct SignalTests {
                 "the first epochs stored came while the run trained: \(seen)")
     }
 
+    @Test("Ctrl-C during rerun --jobs 2 stops both reruns after their epoch; neither is called a failed reproduction")
+    func interruptParallelReruns() throws {
+        let sandbox = try Sandbox()
+        // Two stored runs of one epoch whose specs, edited, now ask for 20,000 (longer than the test).
+        let originals = try sandbox.runSpec(try sandbox.spec("long", longSpec.replacingOccurrences(of: "\"epochs\": 2000", with: "\"epochs\": 1")))
+        try sandbox.sqlite("UPDATE runs SET spec_json = json_set(spec_json, '$.training.epochs', 20000)")
+        let process = try sandbox.start("rerun", "--group", "long", "--jobs", "2")
+        #expect(try sandbox.waitForRuns(4, timeout: 20) && sandbox.waitForEpochs(4, timeout: 20), "both reruns train")
+        process.send(SIGINT)
+        let result = process.wait(timeout: 20)
+        #expect(result.status == 130, "\(result)")
+        for original in originals {
+            #expect(result.stdout.contains("  stopped interrupted after "), "\(result.stdout)")
+            #expect(result.stdout.contains(": not compared with \(original.prefix(8))"), "\(result.stdout)")
+        }
+        #expect(!result.stdout.contains("differ"), "\(result.stdout)")
+        #expect(try sandbox.count("SELECT count(*) FROM runs WHERE status = 'interrupted'") == 2)
+    }
+
     @Test("Ctrl-Z stops runner outside any transaction: another writer goes on at once")
     func suspendedWriterHoldsNoLock() throws {
         let sandbox = try Sandbox()

@@ -277,6 +277,21 @@ struct RecorderBatchTests {
         try recorder.close()
     }
 
+    @Test("flush writes a run's end queued after its epochs were written")
+    func flushWritesALoneEnd() throws {
+        let folder = TemporaryFolder()
+        let recorder = RunRecorder(store: try ExperimentStore(path: folder.file()), commitInterval: 60)
+        guard case .started(let run) = try recorder.claim(sampleRun(), rerun: true) else { throw StoreError.runNotFound(reference: "new run") }
+        recorder.record(epoch(1, of: run.id, perfectFrom: 1, earlyStreak: 0..<0))
+        try recorder.flush()
+        // Nothing but the end is queued now.
+        try recorder.finish(id: run.id, outcome: .completed, metrics: nil, weights: [])
+        try recorder.flush()
+        let status = try DatabaseQueue(path: folder.file()).read { try String.fetchOne($0, sql: "SELECT status FROM runs WHERE id = ?", arguments: [run.id]) }
+        #expect(status == "completed")
+        try recorder.close()
+    }
+
     /// What `onFallingBehind` was told, in order.
     private final class Reports: @unchecked Sendable {
         private let lock = NSLock()
