@@ -94,7 +94,7 @@ public final class RunRecorder: @unchecked Sendable {
     /// Whether `commitFailure` is set: read by every epoch of every run, without a lock.
     private let failing = Atomic<Bool>(false)
     /// Runs whose end could not be written (a run deleted or marked meanwhile): reported by `close()`.
-    private var endingFailures: [StoreError] = []
+    private var endingFailures: [(runID: String, error: StoreError)] = []
     /// Room for the write that records runs as failed after a full disk: a few pages per run.
     private let reserve: SpaceReserve
 
@@ -225,14 +225,15 @@ public final class RunRecorder: @unchecked Sendable {
     /// Commits everything queued now, and returns once it is written: what other threads
     /// queue meanwhile does not keep it waiting.
     ///
-    /// - Throws: The commit's error, or the first run whose end could not be written.
-    public func flush() throws(StoreError) {
+    /// - Parameter runID: Whose end's failure to throw; every run's when nil.
+    /// - Throws: The commit's error, or the first run (of `runID`) whose end could not be written.
+    public func flush(run runID: String? = nil) throws(StoreError) {
         // Epochs and the ends queued after them are written in queue order, so this is all of it.
         let target = condition.withLock { queued.appended }
         repeat {
             try commit()
         } while condition.withLock({ committedThrough < target })
-        if let failure = condition.withLock({ endingFailures.first }) { throw failure }
+        if let failure = condition.withLock({ endingFailures.first { runID == nil || $0.runID == runID } }) { throw failure.error }
     }
 
     /// Commits everything queued and stops the background thread. Call it once, after the last `finish`.
@@ -307,7 +308,7 @@ public final class RunRecorder: @unchecked Sendable {
                             return .commit
                         }
                     } catch let error as StoreError {
-                        condition.withLock { endingFailures.append(error) }
+                        condition.withLock { endingFailures.append((ending.id, error)) }
                     }
                 }
             }

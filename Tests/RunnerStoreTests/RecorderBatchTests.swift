@@ -219,19 +219,7 @@ struct RecorderBatchTests {
     @Test("a run whose status was edited into nonsense fails only its own end, naming it; the run ending with it is recorded")
     func editedStatusFailsOnlyItsEnd() throws {
         // Given two runs ending in one commit, one of them given a status the schema does not know
-        let folder = TemporaryFolder()
-        let store = try ExperimentStore(path: folder.file())
-        let recorder = RunRecorder(store: store, commitInterval: 60)
-        var ids: [String] = []
-        for seed in [1, 2] {
-            guard case .started(let run) = try recorder.claim(sampleRun(seed: seed), rerun: true) else { throw StoreError.runNotFound(reference: "new run") }
-            for number in 1...5 { recorder.record(sampleEpoch(number, runID: run.id)) }
-            try recorder.finish(id: run.id, outcome: .completed, metrics: nil, weights: [])
-            ids.append(run.id)
-        }
-        try DatabaseQueue(path: folder.file()).write {
-            try $0.execute(sql: "PRAGMA ignore_check_constraints = 1; UPDATE runs SET status = 'bogus' WHERE id = ?", arguments: [ids[0]])
-        }
+        let (folder, store, recorder, ids) = try twoRunsEndingTogether(epochs: 5)
         // When they are committed
         let error = #expect(throws: StoreError.self) { try recorder.close() }
         store.close()
@@ -290,6 +278,40 @@ struct RecorderBatchTests {
         let status = try DatabaseQueue(path: folder.file()).read { try String.fetchOne($0, sql: "SELECT status FROM runs WHERE id = ?", arguments: [run.id]) }
         #expect(status == "completed")
         try recorder.close()
+    }
+
+    @Test("flush(run:) throws only that run's failed end; the other run's failure waits for its own flush or close")
+    func flushThrowsOnlyItsRunsFailure() throws {
+        // Given two runs whose ends go in one commit, the first edited into a status the schema does not know
+        let (folder, store, recorder, ids) = try twoRunsEndingTogether(epochs: 1)
+        defer { withExtendedLifetime(folder) {} }
+        // When the second run's worker flushes, then the first's
+        try recorder.flush(run: ids[1])
+        let error = #expect(throws: StoreError.self) { try recorder.flush(run: ids[0]) }
+        // Then only the first's flush fails, naming it; close reports it too
+        #expect(error?.description.contains("run \(ids[0].prefix(8))") == true, "\(String(describing: error))")
+        #expect(throws: StoreError.self) { try recorder.close() }
+        store.close()
+    }
+
+    /// Two runs of `epochs` epochs each, recorded and ended but not yet committed (the
+    /// recorder commits once a minute), the first of them since given a status the schema
+    /// does not know, so that its end fails.
+    private func twoRunsEndingTogether(epochs: Int) throws -> (TemporaryFolder, ExperimentStore, RunRecorder, [String]) {
+        let folder = TemporaryFolder()
+        let store = try ExperimentStore(path: folder.file())
+        let recorder = RunRecorder(store: store, commitInterval: 60)
+        var ids: [String] = []
+        for seed in [1, 2] {
+            guard case .started(let run) = try recorder.claim(sampleRun(seed: seed), rerun: true) else { throw StoreError.runNotFound(reference: "new run") }
+            for number in 1...epochs { recorder.record(sampleEpoch(number, runID: run.id)) }
+            try recorder.finish(id: run.id, outcome: .completed, metrics: nil, weights: [])
+            ids.append(run.id)
+        }
+        try DatabaseQueue(path: folder.file()).write {
+            try $0.execute(sql: "PRAGMA ignore_check_constraints = 1; UPDATE runs SET status = 'bogus' WHERE id = ?", arguments: [ids[0]])
+        }
+        return (folder, store, recorder, ids)
     }
 
     /// What `onFallingBehind` was told, in order.

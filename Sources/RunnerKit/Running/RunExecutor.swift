@@ -501,7 +501,8 @@ public final class RunExecutor: @unchecked Sendable {
               let trained = try train(job, claim: RunClaimTicket(identity))
         else { return nil }
         try record(trained)
-        try recorder.flush()
+        // Another run's end that could not be written is that run's worker's to report.
+        try recorder.flush(run: identity.id)
         lock.withLock { summary.trained += 1 }
         return trained.result
     }
