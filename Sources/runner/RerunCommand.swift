@@ -53,9 +53,7 @@ struct RerunCommand: ParsableCommand {
     /// Trains `reruns`, the reruns of `originals`, `--jobs` at a time, and says how each
     /// compares with its original.
     private func train(_ reruns: [TrainingJob], rerunning originals: [RunSummary], in store: ExperimentStore, progress: any ProgressReporter) throws {
-        let interruption = InterruptionMonitor()
-        interruption.whenSignalled { _ in RunCommand.announceStopping(clearing: progress) }
-        let suspension = SuspensionHandler(store: store) { progress.clear() }
+        let (interruption, suspension) = RunCommand.watchSignals(of: store, clearing: progress)
         defer { withExtendedLifetime(suspension) {} }
         let recorder = RunRecorder(store: store)
         let executor = RunExecutor(recorder: recorder, progress: progress, interruption: interruption)

@@ -104,9 +104,7 @@ struct RunCommand: ParsableCommand {
         defer { store.close() }
         let progress = Self.progress(quiet: quiet)
         let summary = try store.waitingForLocks(Self.lockWaiting(clearing: progress)) {
-            let interruption = InterruptionMonitor()
-            interruption.whenSignalled { _ in Self.announceStopping(clearing: progress) }
-            let suspension = SuspensionHandler(store: store) { progress.clear() }
+            let (interruption, suspension) = Self.watchSignals(of: store, clearing: progress)
             defer { withExtendedLifetime(suspension) {} }
             let recorder = RunRecorder(store: store) { queued in
                 progress.clear()
@@ -190,14 +188,19 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// Progress on standard error: none when quiet, a live display on a terminal, plain lines elsewhere.
-    /// Says, once a signal came, that the runs in flight stop after their epoch (which can
-    /// take minutes), and how to stop at once.
-    static func announceStopping(clearing progress: any ProgressReporter) {
-        progress.clear()
-        note("runner: stopping each run in flight after its current epoch; a second Ctrl-C stops at once (the runs then count as interrupted when next read)")
+    /// What `run` and `rerun` watch while they train: Ctrl-C and the other stopping signals
+    /// (saying at once that the runs in flight stop after their epoch, which can take
+    /// minutes), and Ctrl-Z, which waits for the end of a transaction. Keep both alive.
+    static func watchSignals(of store: ExperimentStore, clearing progress: any ProgressReporter) -> (InterruptionMonitor, SuspensionHandler) {
+        let interruption = InterruptionMonitor()
+        interruption.whenSignalled { _ in
+            progress.clear()
+            note("runner: stopping each run in flight after its current epoch; a second Ctrl-C stops at once (the runs then count as interrupted when next read)")
+        }
+        return (interruption, SuspensionHandler(store: store) { progress.clear() })
     }
 
+    /// Progress on standard error: none when quiet, a live display on a terminal, plain lines elsewhere.
     static func progress(quiet: Bool) -> any ProgressReporter {
         quiet ? SilentProgress() as any ProgressReporter
             : Terminal.isTerminal(STDERR_FILENO) ? TerminalProgress() as any ProgressReporter : LineProgress()

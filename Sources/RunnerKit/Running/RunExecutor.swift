@@ -170,13 +170,10 @@ public final class RunExecutor: @unchecked Sendable {
         // The runs to train: the progress display counts these.
         let total = positions.underestimatedCount - skipping.count
         lock.withLock {
-            pending = positions.makeIterator()
+            begin(positions.makeIterator(), skipping: skipping)
             summary = ExecutionSummary()
-            failure = nil
-            failed.store(false, ordering: .releasing)
             lastClaimStarted = true
             heldElsewhere = []
-            self.skipping = skipping
             summary.listed = skipping.count
             (deferred, jobs) = ((0, 0), options.jobs)
             planStarted = Date().addingTimeInterval(-0.001)
@@ -470,6 +467,14 @@ public final class RunExecutor: @unchecked Sendable {
         }
     }
 
+    /// Starts handing out `positions`, passing over `skipping`, with no failure yet; call it holding `lock`.
+    private func begin(_ positions: StrideToIterator<Int>, skipping: Set<Int>) {
+        pending = positions
+        self.skipping = skipping
+        failure = nil
+        failed.store(false, ordering: .releasing)
+    }
+
     /// Keeps `error` as the one that stopped the plan, unless another came first: no further
     /// run starts, and the runs in flight stop after their epoch.
     private func stopPlan(because error: any Error) {
@@ -516,12 +521,7 @@ public final class RunExecutor: @unchecked Sendable {
     public func execute(
         _ jobs: [TrainingJob], workers: Int, onResult: @escaping @Sendable (_ index: Int, RunResult) throws -> Void
     ) throws {
-        lock.withLock {
-            pending = stride(from: 0, to: jobs.count, by: 1).makeIterator()
-            skipping = []
-            failure = nil
-            failed.store(false, ordering: .releasing)
-        }
+        lock.withLock { begin(stride(from: 0, to: jobs.count, by: 1).makeIterator(), skipping: []) }
         Self.onThreads(max(1, min(workers, jobs.count))) { [self] in
             while let index = nextPosition() {
                 do {
